@@ -1,0 +1,488 @@
+//! The responsibility catalog, loaded from the TOML files in `policies/` (embedded at build time;
+//! more directories can be added at run time).
+//!
+//! `policies/<service>/service.toml` declares a service: its category, what AWS keeps, the
+//! resource kinds with their Terraform and CloudFormation types, and the relations between a
+//! resource and its companion resources. Every other `policies/<service>/*.toml` file is one duty.
+//! The format is documented in `policies/README.md`.
+
+mod predicate;
+
+pub use predicate::{Absent, Pred, Test};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/policies.rs"));
+}
+
+/// AWS service category in the Shared Responsibility Model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// IaaS: the customer runs the guest OS and network configuration.
+    Infrastructure,
+    /// Managed platform: AWS runs the OS and engine; the customer configures it.
+    Container,
+    /// Serverless: AWS runs everything up to the endpoint.
+    Abstracted,
+}
+
+/// The layer of the customer's side a duty belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layer {
+    /// Customer data: classification, public exposure of data.
+    CustomerData,
+    /// Identity and access management.
+    Iam,
+    /// Guest operating system: patching, hardening, instance metadata.
+    GuestOs,
+    /// Network and firewall configuration.
+    Network,
+    /// Encryption at rest.
+    EncryptionAtRest,
+    /// Encryption in transit.
+    EncryptionInTransit,
+    /// Logging and monitoring.
+    Logging,
+    /// Resilience: backups, versioning, deletion protection.
+    Resilience,
+}
+
+/// Control kind of the customer's part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Control {
+    /// Only the customer can own it.
+    Customer,
+    /// Both sides own a part, each in its own layer.
+    Shared,
+}
+
+/// How bad an unaddressed duty is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// How far IaC can prove the duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Proof {
+    /// The code fully decides it.
+    Iac,
+    /// The code can only support it; a person must attest the rest.
+    Attestation,
+}
+
+/// A service file (`policies/<service>/service.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Short service id (`s3`).
+    pub id: String,
+    /// Display name (`Amazon S3`).
+    pub name: String,
+    /// SRM category.
+    pub category: Category,
+    /// What AWS keeps for this service (inherited controls and AWS's half of shared ones).
+    pub aws_responsibilities: Vec<String>,
+    /// Resource kinds of this service.
+    #[serde(default, rename = "resource")]
+    pub resources: Vec<ResourceKind>,
+    /// Companion relations.
+    #[serde(default, rename = "relation")]
+    pub relations: Vec<Relation>,
+}
+
+/// A resource kind and the native types that declare it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceKind {
+    /// Kind id (`s3-bucket`), referenced by duties.
+    pub kind: String,
+    /// Display title.
+    pub title: String,
+    /// Terraform resource types.
+    #[serde(default)]
+    pub terraform: Vec<String>,
+    /// CloudFormation (and SAM) resource types.
+    #[serde(default)]
+    pub cloudformation: Vec<String>,
+    /// Category override for this kind (defaults to the service's).
+    #[serde(default)]
+    pub category: Option<Category>,
+}
+
+/// How a companion resource is tied to its subject.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    /// Relation name, used by duties (`versioning`).
+    pub name: String,
+    /// The subject's resource kind.
+    pub subject: String,
+    /// Companion resource types (native, any language).
+    pub companion: Vec<String>,
+    /// Attribute path in the companion that references the subject (`bucket`, `Bucket`).
+    #[serde(default)]
+    pub via: Option<String>,
+    /// Attribute path in the subject that references the companion (`DBClusterIdentifier`).
+    #[serde(default)]
+    pub from_subject: Option<String>,
+    /// Only companions for which this holds count (e.g. `type = "ingress"`).
+    #[serde(default, rename = "where")]
+    pub filter: Option<Pred>,
+    /// Also join when the companion's `via` value equals this attribute of the subject as a
+    /// literal (e.g. an S3 bucket name written twice).
+    #[serde(default)]
+    pub by_name: Option<String>,
+}
+
+/// References to equivalent checks elsewhere.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct References {
+    /// AWS Security Hub control ids.
+    #[serde(default)]
+    pub security_hub: Vec<String>,
+    /// checkov check ids.
+    #[serde(default)]
+    pub checkov: Vec<String>,
+    /// trivy / tfsec AVD ids.
+    #[serde(default)]
+    pub trivy: Vec<String>,
+    /// Documentation links.
+    #[serde(default)]
+    pub links: Vec<String>,
+}
+
+/// The evidence for one language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The duty applies only when this holds (e.g. symmetric keys for rotation).
+    #[serde(default)]
+    pub when: Option<Pred>,
+    /// What addresses the duty.
+    #[serde(default)]
+    pub require: Option<Pred>,
+    /// For attestation duties: code that supports (but does not prove) the duty.
+    #[serde(default)]
+    pub support: Option<Pred>,
+}
+
+/// A good or bad example, run as a test.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// `terraform` or `cloudformation`.
+    pub format: String,
+    /// The verdict this duty must get on the example's first resource of the duty's kind.
+    pub verdict: String,
+    /// Expected `line:col` of the finding (or of the evidence for `addressed`).
+    #[serde(default)]
+    pub at: Option<String>,
+    /// Address / logical id of the resource the expectation is about (default: the only one).
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// The code.
+    pub code: String,
+}
+
+/// A customer duty.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    /// Stable id (`SRM-S3-001`), never reused.
+    pub id: String,
+    /// Kebab-case name describing the unaddressed state (`s3-bucket-versioning-disabled`).
+    pub slug: String,
+    /// What the customer must do, as a short sentence.
+    pub title: String,
+    /// Resource kinds the duty applies to.
+    pub resources: Vec<String>,
+    /// Customer layer.
+    pub layer: Layer,
+    /// Control kind.
+    pub control: Control,
+    /// Severity when unaddressed.
+    pub severity: Severity,
+    /// Whether IaC can prove it.
+    #[serde(default = "default_proof")]
+    pub proof: Proof,
+    /// Version that introduced the duty.
+    pub since: String,
+    /// `stable`, `preview` or `deprecated`.
+    #[serde(default = "default_status")]
+    pub status: String,
+    /// What AWS does when nothing is written.
+    pub default: String,
+    /// What the duty is.
+    pub summary: String,
+    /// Why it matters.
+    pub why: String,
+    /// How to fix it.
+    pub fix: String,
+    /// Equivalent ids elsewhere.
+    #[serde(default)]
+    pub references: References,
+    /// Terraform evidence.
+    #[serde(default)]
+    pub terraform: Option<Evidence>,
+    /// CloudFormation evidence.
+    #[serde(default)]
+    pub cloudformation: Option<Evidence>,
+    /// Examples, run as tests.
+    #[serde(default, rename = "example")]
+    pub examples: Vec<Example>,
+    /// Path of the policy file (filled by the loader).
+    #[serde(skip_deserializing, default)]
+    pub source: String,
+}
+
+fn default_proof() -> Proof {
+    Proof::Iac
+}
+fn default_status() -> String {
+    "stable".to_string()
+}
+
+impl Duty {
+    /// The evidence for a language.
+    pub fn evidence(&self, lang: crate::model::Lang) -> Option<&Evidence> {
+        match lang {
+            crate::model::Lang::Terraform => self.terraform.as_ref(),
+            crate::model::Lang::Cloudformation => self.cloudformation.as_ref(),
+        }
+    }
+
+    /// The documentation page URL of this duty.
+    pub fn help_uri(&self) -> String {
+        format!("{DOCS_BASE}/{}.md", self.id)
+    }
+}
+
+/// Where duty documentation pages live.
+pub const DOCS_BASE: &str = "https://github.com/srm-lint/srm-lint/blob/main/docs/duties";
+
+/// An error in a policy file.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct CatalogError {
+    /// The policy file.
+    pub path: String,
+    /// What is wrong (TOML errors include line and column).
+    pub message: String,
+}
+
+/// The loaded catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Services by id.
+    pub services: BTreeMap<String, Service>,
+    /// Duties, sorted by id.
+    pub duties: Vec<Duty>,
+    /// Native type → (service id, kind index).
+    type_index: BTreeMap<String, (String, usize)>,
+}
+
+/// What the catalog knows about a native resource type.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeInfo<'a> {
+    /// The service.
+    pub service: &'a Service,
+    /// The resource kind.
+    pub kind: &'a ResourceKind,
+}
+
+impl TypeInfo<'_> {
+    /// The effective category.
+    pub fn category(&self) -> Category {
+        self.kind.category.unwrap_or(self.service.category)
+    }
+}
+
+impl Catalog {
+    /// The catalog built into the binary.
+    pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
+        let files: Vec<(String, String)> = embedded::EMBEDDED
+            .iter()
+            .map(|(p, c)| (format!("policies/{p}"), (*c).to_string()))
+            .collect();
+        Catalog::from_files(files)
+    }
+
+    /// Builds a catalog from `(path, content)` pairs; `service.toml` files declare services,
+    /// every other file is a duty.
+    pub fn from_files(files: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
+        let mut cat = Catalog::default();
+        let mut errors = Vec::new();
+        for (path, content) in files {
+            if path.ends_with("/service.toml") || path == "service.toml" {
+                match toml::from_str::<Service>(&content) {
+                    Ok(s) => {
+                        if cat.services.contains_key(&s.id) {
+                            errors.push(CatalogError {
+                                path: path.clone(),
+                                message: format!("service `{}` is declared twice", s.id),
+                            });
+                        }
+                        cat.services.insert(s.id.clone(), s);
+                    }
+                    Err(e) => errors.push(CatalogError {
+                        path,
+                        message: e.to_string(),
+                    }),
+                }
+            } else if path.ends_with(".toml") {
+                match toml::from_str::<Duty>(&content) {
+                    Ok(mut d) => {
+                        d.source = path;
+                        cat.duties.push(d);
+                    }
+                    Err(e) => errors.push(CatalogError {
+                        path,
+                        message: e.to_string(),
+                    }),
+                }
+            }
+        }
+        cat.duties.sort_by(|a, b| a.id.cmp(&b.id));
+        errors.extend(cat.index());
+        if errors.is_empty() {
+            Ok(cat)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Adds the policy files of a directory (for `extra policy directories`).
+    pub fn load_dir(dir: &std::path::Path) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for entry in ignore::WalkBuilder::new(dir).hidden(false).build().flatten() {
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "toml") {
+                if let Ok(c) = std::fs::read_to_string(p) {
+                    out.push((p.to_string_lossy().replace('\\', "/"), c));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn index(&mut self) -> Vec<CatalogError> {
+        let mut errors = Vec::new();
+        self.type_index.clear();
+        let mut kinds = BTreeMap::new();
+        for (sid, s) in &self.services {
+            for (i, k) in s.resources.iter().enumerate() {
+                kinds.insert(k.kind.clone(), sid.clone());
+                for t in k.terraform.iter().chain(&k.cloudformation) {
+                    if self
+                        .type_index
+                        .insert(t.clone(), (sid.clone(), i))
+                        .is_some()
+                    {
+                        errors.push(CatalogError {
+                            path: format!("policies/{sid}/service.toml"),
+                            message: format!("resource type `{t}` is declared twice"),
+                        });
+                    }
+                }
+            }
+            for r in &s.relations {
+                if r.via.is_none() && r.from_subject.is_none() {
+                    errors.push(CatalogError {
+                        path: format!("policies/{sid}/service.toml"),
+                        message: format!("relation `{}` needs `via` or `from_subject`", r.name),
+                    });
+                }
+            }
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        let mut slugs = std::collections::BTreeSet::new();
+        for d in &self.duties {
+            if !ids.insert(d.id.clone()) {
+                errors.push(CatalogError {
+                    path: d.source.clone(),
+                    message: format!("duty id `{}` is used twice", d.id),
+                });
+            }
+            if !slugs.insert(d.slug.clone()) {
+                errors.push(CatalogError {
+                    path: d.source.clone(),
+                    message: format!("duty slug `{}` is used twice", d.slug),
+                });
+            }
+            for k in &d.resources {
+                if !kinds.contains_key(k) {
+                    errors.push(CatalogError {
+                        path: d.source.clone(),
+                        message: format!("unknown resource kind `{k}`"),
+                    });
+                }
+            }
+        }
+        errors
+    }
+
+    /// What the catalog knows about a native type.
+    pub fn type_info(&self, rtype: &str) -> Option<TypeInfo<'_>> {
+        let (sid, i) = self.type_index.get(rtype)?;
+        let service = self.services.get(sid)?;
+        let kind = service.resources.get(*i)?;
+        Some(TypeInfo { service, kind })
+    }
+
+    /// The duties that apply to a resource kind, in id order.
+    pub fn duties_for<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Duty> + 'a {
+        self.duties
+            .iter()
+            .filter(move |d| d.status != "deprecated" && d.resources.iter().any(|k| k == kind))
+    }
+
+    /// A duty by id or slug.
+    pub fn duty(&self, id: &str) -> Option<&Duty> {
+        self.duties.iter().find(|d| d.id == id || d.slug == id)
+    }
+
+    /// A relation by name for a subject kind.
+    pub fn relation(&self, subject: &str, name: &str) -> Option<&Relation> {
+        self.services
+            .values()
+            .flat_map(|s| s.relations.iter())
+            .find(|r| r.subject == subject && r.name == name)
+    }
+
+    /// Every relation (for building the companion index).
+    pub fn relations(&self) -> impl Iterator<Item = &Relation> {
+        self.services.values().flat_map(|s| s.relations.iter())
+    }
+}

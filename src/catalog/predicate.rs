@@ -1,0 +1,302 @@
+//! The evidence language of the catalog: a predicate over a resource's attributes and its
+//! companion resources, written as TOML inline tables. See `policies/README.md`.
+//!
+//! A predicate is one table; which keys it has decides its shape ([`Pred::shape`]). The loader
+//! checks every predicate's shape, so a typo in a policy fails the catalog test, not a scan.
+
+use serde::{Deserialize, Serialize};
+
+/// A literal in a predicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Lit {
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(String),
+}
+
+impl std::fmt::Display for Lit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lit::Bool(b) => write!(f, "{b}"),
+            Lit::Int(i) => write!(f, "{i}"),
+            Lit::Float(x) => write!(f, "{x}"),
+            Lit::Str(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// What an absent attribute means for a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Absent {
+    /// Absent fails the test (the default).
+    #[default]
+    Fails,
+    /// Absent passes: AWS's default already does the right thing (give a `note`).
+    Passes,
+    /// Absent cannot be judged from the code (e.g. the default depends on the AMI).
+    Unknown,
+}
+
+/// A predicate. Exactly one shape per table:
+///
+/// * test: `attr` plus one of `equals`, `one_of`, `not_one_of`, `present`, `min`, `max`,
+///   `has`, `has_any`, `starts_with`, `json`; optional `absent` and `note`;
+/// * range: `range = [from, to]` plus `includes`;
+/// * combinators: `any`, `all`, `not`;
+/// * quantifiers over a list or repeated block: `some`, `every`, `none` plus `where`;
+/// * companions: `some_related`, `every_related`, `none_related` plus optional `where`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pred {
+    /// Attribute path, `.`-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attr: Option<String>,
+    /// The value equals this literal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Lit>,
+    /// The value is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<Lit>>,
+    /// The value is set and none of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_one_of: Option<Vec<Lit>>,
+    /// The value is set (`true`) or not set (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    /// The value is a number ≥ this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The value is a number ≤ this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// The value equals this, or is a list containing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has: Option<Lit>,
+    /// The value equals one of these, or is a list containing one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_any: Option<Vec<Lit>>,
+    /// The value is a string starting with this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_with: Option<String>,
+    /// The value is a JSON document (a string, or an already structured value such as
+    /// `jsonencode({...})`); the inner predicate is evaluated on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Box<Pred>>,
+    /// What an absent attribute means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<Absent>,
+    /// Message shown when the verdict rests on AWS's default (with `absent = "passes"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Port-range test: attribute paths of the range's first and last port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[String; 2]>,
+    /// The range includes this port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<f64>,
+    /// Any of these holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<Pred>>,
+    /// All of these hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<Pred>>,
+    /// This does not hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Pred>>,
+    /// Some element of the list at this path satisfies `where`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub some: Option<String>,
+    /// Every element of the list at this path satisfies `where` (an absent list passes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<String>,
+    /// No element of the list at this path satisfies `where`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub none: Option<String>,
+    /// Some companion of this relation satisfies `where`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub some_related: Option<String>,
+    /// Every companion of this relation satisfies `where` (none at all passes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_related: Option<String>,
+    /// No companion of this relation satisfies `where`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub none_related: Option<String>,
+    /// The condition for quantifiers.
+    #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Box<Pred>>,
+}
+
+/// The test applied by a `attr` predicate.
+#[derive(Debug, Clone, Copy)]
+pub enum Test<'a> {
+    /// `equals`
+    Equals(&'a Lit),
+    /// `one_of`
+    OneOf(&'a [Lit]),
+    /// `not_one_of`
+    NotOneOf(&'a [Lit]),
+    /// `present`
+    Present(bool),
+    /// `min`
+    Min(f64),
+    /// `max`
+    Max(f64),
+    /// `has`
+    Has(&'a Lit),
+    /// `has_any`
+    HasAny(&'a [Lit]),
+    /// `starts_with`
+    StartsWith(&'a str),
+    /// `json`
+    Json(&'a Pred),
+}
+
+/// Quantifier of `some` / `every` / `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quant {
+    /// At least one.
+    Some,
+    /// All.
+    Every,
+    /// None.
+    None,
+}
+
+/// The decoded shape of a predicate.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape<'a> {
+    /// Attribute test.
+    Test {
+        /// Path.
+        path: &'a str,
+        /// Test.
+        test: Test<'a>,
+        /// Absent handling.
+        absent: Absent,
+        /// Default note.
+        note: Option<&'a str>,
+    },
+    /// Port range test.
+    Range {
+        /// From and to paths.
+        paths: &'a [String; 2],
+        /// Port.
+        port: f64,
+    },
+    /// Any.
+    Any(&'a [Pred]),
+    /// All.
+    All(&'a [Pred]),
+    /// Not.
+    Not(&'a Pred),
+    /// Quantifier over a list.
+    Each(Quant, &'a str, &'a Pred),
+    /// Quantifier over companions.
+    Related(Quant, &'a str, Option<&'a Pred>),
+}
+
+impl Pred {
+    /// Decodes which shape this predicate has, or says what is wrong with it.
+    pub fn shape(&self) -> Result<Shape<'_>, String> {
+        let tests: Vec<Test<'_>> = [
+            self.equals.as_ref().map(Test::Equals),
+            self.one_of.as_deref().map(Test::OneOf),
+            self.not_one_of.as_deref().map(Test::NotOneOf),
+            self.present.map(Test::Present),
+            self.min.map(Test::Min),
+            self.max.map(Test::Max),
+            self.has.as_ref().map(Test::Has),
+            self.has_any.as_deref().map(Test::HasAny),
+            self.starts_with.as_deref().map(Test::StartsWith),
+            self.json.as_deref().map(Test::Json),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut shapes: Vec<Shape<'_>> = Vec::new();
+        if let Some(path) = &self.attr {
+            match tests.as_slice() {
+                [t] => shapes.push(Shape::Test {
+                    path,
+                    test: *t,
+                    absent: self.absent.unwrap_or_default(),
+                    note: self.note.as_deref(),
+                }),
+                [] => return Err(format!("`attr = {path:?}` needs a test (equals, one_of, present, …)")),
+                _ => return Err(format!("`attr = {path:?}` has more than one test")),
+            }
+        } else if !tests.is_empty() {
+            return Err("a test (equals, one_of, …) needs `attr`".to_string());
+        }
+        if let Some(paths) = &self.range {
+            match self.includes {
+                Some(port) => shapes.push(Shape::Range { paths, port }),
+                None => return Err("`range` needs `includes`".to_string()),
+            }
+        }
+        if let Some(v) = &self.any {
+            shapes.push(Shape::Any(v));
+        }
+        if let Some(v) = &self.all {
+            shapes.push(Shape::All(v));
+        }
+        if let Some(v) = &self.not {
+            shapes.push(Shape::Not(v));
+        }
+        for (q, p) in [
+            (Quant::Some, &self.some),
+            (Quant::Every, &self.every),
+            (Quant::None, &self.none),
+        ] {
+            if let Some(path) = p {
+                match &self.filter {
+                    Some(w) => shapes.push(Shape::Each(q, path, w)),
+                    None => return Err(format!("`{path}` quantifier needs `where`")),
+                }
+            }
+        }
+        for (q, p) in [
+            (Quant::Some, &self.some_related),
+            (Quant::Every, &self.every_related),
+            (Quant::None, &self.none_related),
+        ] {
+            if let Some(rel) = p {
+                shapes.push(Shape::Related(q, rel, self.filter.as_deref()));
+            }
+        }
+        match shapes.as_slice() {
+            [s] => Ok(*s),
+            [] => Err("empty predicate".to_string()),
+            _ => Err("a predicate table must have exactly one shape (split it with `all`)".to_string()),
+        }
+    }
+
+    /// Checks this predicate and every nested one; returns the problems found.
+    pub fn validate(&self, relations: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(p) = stack.pop() {
+            match p.shape() {
+                Err(e) => out.push(e),
+                Ok(Shape::Test { test: Test::Json(inner), .. }) => stack.push(inner),
+                Ok(Shape::Test { .. }) | Ok(Shape::Range { .. }) => {}
+                Ok(Shape::Any(v)) | Ok(Shape::All(v)) => stack.extend(v.iter()),
+                Ok(Shape::Not(inner)) | Ok(Shape::Each(_, _, inner)) => stack.push(inner),
+                Ok(Shape::Related(_, rel, inner)) => {
+                    if !relations(rel) {
+                        out.push(format!("unknown relation `{rel}`"));
+                    }
+                    stack.extend(inner);
+                }
+            }
+        }
+        out
+    }
+}

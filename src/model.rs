@@ -1,0 +1,232 @@
+//! The format-neutral model: resources with attribute values, spans and provenance.
+//!
+//! The Terraform and CloudFormation adapters fill it; the evaluator reads it. A value is either
+//! known (with the span where the user wrote it), a reference to another resource, unknown (with
+//! the reason), or a choice between several possible values (an unresolved conditional).
+
+use crate::source::{FileId, Span};
+
+/// Which language a resource was declared in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Terraform (HCL or JSON syntax).
+    Terraform,
+    /// CloudFormation / SAM / CDK output.
+    Cloudformation,
+}
+
+impl Lang {
+    /// The lowercase name used in policies and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Terraform => "terraform",
+            Lang::Cloudformation => "cloudformation",
+        }
+    }
+}
+
+/// A value with the span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Val {
+    /// Where the value is written (for a value resolved through a variable or parameter, the
+    /// place where it is used in the resource).
+    pub span: Span,
+    /// The value.
+    pub kind: ValKind,
+}
+
+/// The content of a [`Val`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValKind {
+    /// Explicitly null / absent (`null`, `!Ref AWS::NoValue`). Treated as not set.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// A list (also used for repeated Terraform blocks).
+    List(Vec<Val>),
+    /// A map or block body, in source order.
+    Map(Vec<Attr>),
+    /// A reference to another resource (or one of its attributes): present, but its value is
+    /// only known after deployment.
+    Ref(Reference),
+    /// A value srm-lint cannot resolve statically.
+    Unknown(String),
+    /// One of several values, chosen by a condition srm-lint cannot resolve.
+    Choice {
+        /// The condition, as written (for messages).
+        condition: String,
+        /// The possible values.
+        options: Vec<Val>,
+    },
+}
+
+/// An attribute (or nested block) of a map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr {
+    /// The attribute or block name.
+    pub key: String,
+    /// Span of the key (for a block, its header).
+    pub key_span: Span,
+    /// The value.
+    pub value: Val,
+}
+
+/// A reference from a value to another resource.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reference {
+    /// Address of the referenced resource (Terraform address or CloudFormation logical id).
+    pub target: String,
+    /// The attribute referred to (`id`, `arn`, `Arn`), if any.
+    pub attribute: Option<String>,
+}
+
+impl Val {
+    /// A value of `kind` at `span`.
+    pub fn new(span: Span, kind: ValKind) -> Self {
+        Val { span, kind }
+    }
+
+    /// An empty map at `span`.
+    pub fn empty_map(span: Span) -> Self {
+        Val::new(span, ValKind::Map(Vec::new()))
+    }
+
+    /// Whether this value counts as "not set".
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, ValKind::Null)
+    }
+
+    /// The attributes of a map value (empty for anything else).
+    pub fn attrs(&self) -> &[Attr] {
+        match &self.kind {
+            ValKind::Map(a) => a,
+            _ => &[],
+        }
+    }
+
+    /// The first attribute named `key` of a map value.
+    pub fn attr(&self, key: &str) -> Option<&Attr> {
+        self.attrs().iter().find(|a| a.key == key)
+    }
+
+    /// The value of the first attribute named `key` of a map value.
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        self.attr(key).map(|a| &a.value)
+    }
+
+    /// The string content, if this is a known string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Every reference to another resource found anywhere inside this value.
+    pub fn references(&self) -> Vec<&Reference> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match &v.kind {
+                ValKind::Ref(r) => out.push(r),
+                ValKind::List(items) => stack.extend(items.iter()),
+                ValKind::Map(attrs) => stack.extend(attrs.iter().map(|a| &a.value)),
+                ValKind::Choice { options, .. } => stack.extend(options.iter()),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// An AWS resource found in the scanned code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Terraform address (`aws_s3_bucket.logs`, `module.a.aws_s3_bucket.this`) or CloudFormation
+    /// logical id.
+    pub address: String,
+    /// The native resource type (`aws_s3_bucket`, `AWS::S3::Bucket`).
+    pub rtype: String,
+    /// The language it was declared in.
+    pub lang: Lang,
+    /// Where references resolve: the root module directory (Terraform) or the template path
+    /// (CloudFormation). Two resources relate only inside one scope.
+    pub scope: String,
+    /// The file that declares it.
+    pub file: FileId,
+    /// The span of the resource header (`resource "aws_s3_bucket" "logs"`, or the logical id key).
+    pub header: Span,
+    /// The resource's arguments / `Properties`.
+    pub body: Val,
+    /// CloudFormation `Condition` the resource depends on, if any.
+    pub condition: Option<String>,
+    /// CDK construct path (`Metadata: aws:cdk:path`), if any.
+    pub construct_path: Option<String>,
+    /// Extra facts for messages (e.g. the module call that instantiated the resource).
+    pub notes: Vec<String>,
+    /// In-code suppressions attached to this resource.
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Resource {
+    /// Every resource address this resource's arguments refer to.
+    pub fn references(&self) -> Vec<&Reference> {
+        self.body.references()
+    }
+}
+
+/// An in-code suppression (`# srm-lint:ignore[ID] reason` or CloudFormation `Metadata`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// The duty id (or slug) it silences.
+    pub duty: String,
+    /// The reason given.
+    pub reason: String,
+    /// Where the suppression is written.
+    pub span: Span,
+}
+
+/// A problem with the input that stops srm-lint from reading some of it (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ToolError {
+    /// The file (and place in it) the error is about.
+    pub span: Span,
+    /// A stable code (`parse-error`, `io-error`, `too-large`, …).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A note that is not an error (e.g. a remote module that was not followed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Notice {
+    /// Where it applies.
+    pub span: Span,
+    /// The text.
+    pub message: String,
+}
+
+/// What an adapter produces for a set of files.
+#[derive(Debug, Default, Clone)]
+pub struct Model {
+    /// The resources found.
+    pub resources: Vec<Resource>,
+    /// Errors in the input.
+    pub errors: Vec<ToolError>,
+    /// Informational notices.
+    pub notices: Vec<Notice>,
+}
+
+impl Model {
+    /// Appends another model's content.
+    pub fn extend(&mut self, other: Model) {
+        self.resources.extend(other.resources);
+        self.errors.extend(other.errors);
+        self.notices.extend(other.notices);
+    }
+}

@@ -1,0 +1,216 @@
+//! Source files, byte spans and the one place where byte offsets become 1-based line:column.
+//!
+//! Every stage works with [`Span`]s (a file id plus a byte range). Reporters turn them into
+//! line and column through [`SourceFile::line_col`]; nothing else in the crate does.
+
+use std::path::PathBuf;
+
+/// Index of a file in a [`SourceMap`].
+pub type FileId = u32;
+
+/// A byte range inside one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// The file the range belongs to.
+    pub file: FileId,
+    /// First byte (inclusive).
+    pub start: u32,
+    /// Last byte (exclusive).
+    pub end: u32,
+}
+
+impl Span {
+    /// A span over `start..end` in `file`, saturating offsets that do not fit in 32 bits.
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let end = u32::try_from(end).unwrap_or(u32::MAX).max(start);
+        Span { file, start, end }
+    }
+
+    /// An empty span at the start of `file` (used when nothing better is known).
+    pub fn file_start(file: FileId) -> Self {
+        Span { file, start: 0, end: 0 }
+    }
+
+    /// Byte length of the span.
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// Whether the span covers no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// A 1-based line and column (column counted in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values.
+    pub column: usize,
+}
+
+/// What kind of source a file holds, as decided by discovery and parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileFormat {
+    /// Terraform native syntax (`.tf`).
+    Terraform,
+    /// Terraform JSON syntax (`.tf.json`).
+    TerraformJson,
+    /// Terraform variable values (`.tfvars`, `.tfvars.json`).
+    Tfvars,
+    /// A CloudFormation (or SAM) template in YAML.
+    CloudformationYaml,
+    /// A CloudFormation (or SAM / CDK) template in JSON.
+    CloudformationJson,
+    /// A file that was named or found but is not a template we understand.
+    Unknown,
+}
+
+/// One loaded source file with its line index.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Id of this file in the [`SourceMap`].
+    pub id: FileId,
+    /// Path as the user would type it (relative to the working directory when possible, `/`
+    /// separators).
+    pub display: String,
+    /// Path used to read the file.
+    pub path: PathBuf,
+    /// The file's text (empty when it could not be read or decoded).
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Builds a file and its line index.
+    pub fn new(id: FileId, display: String, path: PathBuf, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            id,
+            display,
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - line_start)
+            + 1;
+        LineCol {
+            line: line_idx + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of the start of a 1-based line (clamped).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Byte offset of a 1-based line and 1-based character column (clamped to the text).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let start = self.line_start(line);
+        let rest = self.text.get(start..).unwrap_or("");
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+
+    /// The text of a span, if it lies inside this file on character boundaries.
+    pub fn slice(&self, span: Span) -> Option<&str> {
+        self.text.get(span.start as usize..span.end as usize)
+    }
+
+    /// Number of lines in the file.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// All files of one scan, indexed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, display: String, path: PathBuf, text: String) -> FileId {
+        let id = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.push(SourceFile::new(id, display, path, text));
+        id
+    }
+
+    /// Replaces the text of a file (after it was read), rebuilding its line index.
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        if let Some(f) = self.files.get_mut(id as usize) {
+            *f = SourceFile::new(id, f.display.clone(), f.path.clone(), text);
+        }
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id as usize)
+    }
+
+    /// All files.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// Display path of a file, or `?` for an unknown id.
+    pub fn display(&self, id: FileId) -> &str {
+        self.get(id).map(|f| f.display.as_str()).unwrap_or("?")
+    }
+
+    /// 1-based line:column of the start of a span.
+    pub fn start(&self, span: Span) -> LineCol {
+        self.get(span.file)
+            .map(|f| f.line_col(span.start as usize))
+            .unwrap_or(LineCol { line: 1, column: 1 })
+    }
+
+    /// 1-based line:column of the end of a span.
+    pub fn end(&self, span: Span) -> LineCol {
+        self.get(span.file)
+            .map(|f| f.line_col(span.end as usize))
+            .unwrap_or(LineCol { line: 1, column: 1 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let f = SourceFile::new(0, "a".into(), "a".into(), "ab\néx = 1\n".into());
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // 'é' is two bytes; 'x' is the second character of line 2.
+        assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
+        assert_eq!(f.offset_of(2, 2), 5);
+        assert_eq!(f.line_col(999), LineCol { line: 3, column: 1 });
+    }
+}
