@@ -27,8 +27,16 @@ fn main() {
     let mut code = String::from("/// Policy files embedded at build time: (path under policies/, content).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f.strip_prefix(&policies).unwrap_or(f).to_string_lossy().replace('\\', "/");
-        let _ = writeln!(code, "    ({rel:?}, include_str!({:?})),", f.display().to_string());
+        let rel = f
+            .strip_prefix(&policies)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_str!({:?})),",
+            f.display().to_string()
+        );
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("policies.rs");

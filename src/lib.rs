@@ -5,10 +5,27 @@
 //! [`discover`] → parse ([`parse`], inside the adapters) → [`model`] (built by [`adapt`]) →
 //! [`catalog`] → [`evaluate`] → [`report`]. The library never prints; the binary renders.
 #![deny(missing_docs)]
+// Input-derived data must never panic the scanner (tests may unwrap freely).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod adapt;
 pub mod catalog;
+pub mod discover;
+pub mod evaluate;
 pub mod model;
 pub mod parse;
+pub mod scan;
 pub mod source;
 pub mod tree;
+pub use scan::{scan, Scan, ScanOptions};
+pub mod docs;
+pub mod params;
+pub mod report;

@@ -29,7 +29,11 @@ impl Span {
 
     /// An empty span at the start of `file` (used when nothing better is known).
     pub fn file_start(file: FileId) -> Self {
-        Span { file, start: 0, end: 0 }
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
     }
 
     /// Byte length of the span.

@@ -8,7 +8,7 @@
 
 mod predicate;
 
-pub use predicate::{Absent, Pred, Test};
+pub use predicate::{Absent, Lit, Pred, Quant, Shape, Test};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -385,7 +385,11 @@ impl Catalog {
     /// Adds the policy files of a directory (for `extra policy directories`).
     pub fn load_dir(dir: &std::path::Path) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for entry in ignore::WalkBuilder::new(dir).hidden(false).build().flatten() {
+        for entry in ignore::WalkBuilder::new(dir)
+            .hidden(false)
+            .build()
+            .flatten()
+        {
             let p = entry.path();
             if p.extension().is_some_and(|e| e == "toml") {
                 if let Ok(c) = std::fs::read_to_string(p) {
@@ -440,6 +444,51 @@ impl Catalog {
                     path: d.source.clone(),
                     message: format!("duty slug `{}` is used twice", d.slug),
                 });
+            }
+            let rel_ok = |name: &str| {
+                d.resources.iter().any(|k| {
+                    self.services
+                        .values()
+                        .flat_map(|s| s.relations.iter())
+                        .any(|r| r.subject == *k && r.name == name)
+                })
+            };
+            for (lang, ev) in [
+                ("terraform", &d.terraform),
+                ("cloudformation", &d.cloudformation),
+            ] {
+                let Some(ev) = ev else { continue };
+                for (part, p) in [
+                    ("when", &ev.when),
+                    ("require", &ev.require),
+                    ("support", &ev.support),
+                ] {
+                    if let Some(p) = p {
+                        for problem in p.validate(&rel_ok) {
+                            errors.push(CatalogError {
+                                path: d.source.clone(),
+                                message: format!("[{lang}.{part}]: {problem}"),
+                            });
+                        }
+                    }
+                }
+            }
+            for ex in &d.examples {
+                if !matches!(ex.format.as_str(), "terraform" | "cloudformation") {
+                    errors.push(CatalogError {
+                        path: d.source.clone(),
+                        message: format!(
+                            "example format `{}` is not terraform or cloudformation",
+                            ex.format
+                        ),
+                    });
+                }
+                if !matches!(
+                    ex.verdict.as_str(),
+                    "addressed" | "unaddressed" | "unverified" | "attestation"
+                ) {
+                    errors.push(CatalogError { path: d.source.clone(), message: format!("example verdict `{}` is not addressed, unaddressed, unverified or attestation", ex.verdict) });
+                }
             }
             for k in &d.resources {
                 if !kinds.contains_key(k) {

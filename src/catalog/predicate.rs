@@ -229,7 +229,11 @@ impl Pred {
                     absent: self.absent.unwrap_or_default(),
                     note: self.note.as_deref(),
                 }),
-                [] => return Err(format!("`attr = {path:?}` needs a test (equals, one_of, present, …)")),
+                [] => {
+                    return Err(format!(
+                        "`attr = {path:?}` needs a test (equals, one_of, present, …)"
+                    ))
+                }
                 _ => return Err(format!("`attr = {path:?}` has more than one test")),
             }
         } else if !tests.is_empty() {
@@ -274,7 +278,9 @@ impl Pred {
         match shapes.as_slice() {
             [s] => Ok(*s),
             [] => Err("empty predicate".to_string()),
-            _ => Err("a predicate table must have exactly one shape (split it with `all`)".to_string()),
+            _ => Err(
+                "a predicate table must have exactly one shape (split it with `all`)".to_string(),
+            ),
         }
     }
 
@@ -285,7 +291,10 @@ impl Pred {
         while let Some(p) = stack.pop() {
             match p.shape() {
                 Err(e) => out.push(e),
-                Ok(Shape::Test { test: Test::Json(inner), .. }) => stack.push(inner),
+                Ok(Shape::Test {
+                    test: Test::Json(inner),
+                    ..
+                }) => stack.push(inner),
                 Ok(Shape::Test { .. }) | Ok(Shape::Range { .. }) => {}
                 Ok(Shape::Any(v)) | Ok(Shape::All(v)) => stack.extend(v.iter()),
                 Ok(Shape::Not(inner)) | Ok(Shape::Each(_, _, inner)) => stack.push(inner),

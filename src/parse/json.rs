@@ -74,16 +74,24 @@ fn convert(value: Value<'_>, file: FileId) -> Node {
                     kind,
                 };
                 match v {
-                    Value::StringLit(s) => {
-                        push(&mut frames, &mut result, key, leaf(NodeKind::String(s.value.into_owned())))
-                    }
-                    Value::NumberLit(n) => {
-                        push(&mut frames, &mut result, key, leaf(NodeKind::Number(n.value.to_string())))
-                    }
+                    Value::StringLit(s) => push(
+                        &mut frames,
+                        &mut result,
+                        key,
+                        leaf(NodeKind::String(s.value.into_owned())),
+                    ),
+                    Value::NumberLit(n) => push(
+                        &mut frames,
+                        &mut result,
+                        key,
+                        leaf(NodeKind::Number(n.value.to_string())),
+                    ),
                     Value::BooleanLit(b) => {
                         push(&mut frames, &mut result, key, leaf(NodeKind::Bool(b.value)))
                     }
-                    Value::NullKeyword(_) => push(&mut frames, &mut result, key, leaf(NodeKind::Null)),
+                    Value::NullKeyword(_) => {
+                        push(&mut frames, &mut result, key, leaf(NodeKind::Null))
+                    }
                     Value::Array(a) => {
                         frames.push(Frame::Seq(span, Vec::with_capacity(a.elements.len())));
                         work.push(Work::Close(key));
@@ -100,7 +108,10 @@ fn convert(value: Value<'_>, file: FileId) -> Node {
                                 ObjectPropName::String(s) => s.value.into_owned(),
                                 ObjectPropName::Word(w) => w.value.to_string(),
                             };
-                            work.push(Work::Visit(p.value, Some((name, Span::new(file, nr.start, nr.end)))));
+                            work.push(Work::Visit(
+                                p.value,
+                                Some((name, Span::new(file, nr.start, nr.end))),
+                            ));
                         }
                     }
                 }
@@ -141,7 +152,10 @@ mod tests {
         let a = n.get("a").unwrap();
         assert_eq!(a.entries().len(), 2);
         let b = &a.entries()[0];
-        assert_eq!(&text[b.key_span.start as usize..b.key_span.end as usize], "\"b\"");
+        assert_eq!(
+            &text[b.key_span.start as usize..b.key_span.end as usize],
+            "\"b\""
+        );
         assert_eq!(b.value.kind, NodeKind::Bool(true));
         assert_eq!(crate::tree::duplicate_keys(&n).len(), 1);
     }

@@ -1,0 +1,260 @@
+//! Discovery: which files to read.
+//!
+//! Directories are walked with the `ignore` crate: `.gitignore` (also outside a git repository),
+//! `.srmignore`, hidden directories (`.git`, `.terraform`) and vendored folders (`node_modules`,
+//! `vendor`) are skipped, and symlinks are not followed. Terraform is chosen by extension;
+//! YAML and JSON files are only candidates, decided later by content. A file named on the
+//! command line is always tried.
+
+use std::path::{Path, PathBuf};
+
+/// What a candidate file looks like from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// `.tf`
+    Terraform,
+    /// `.tf.json`
+    TerraformJson,
+    /// `.tfvars`
+    Tfvars,
+    /// `.tfvars.json`
+    TfvarsJson,
+    /// `.yaml` / `.yml`
+    Yaml,
+    /// `.json` (or `.template` starting with `{`)
+    Json,
+    /// Anything else (only when named explicitly).
+    Other,
+}
+
+impl Kind {
+    /// Kind of a file by its name.
+    pub fn of(path: &Path) -> Kind {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if name.ends_with(".tf.json") {
+            Kind::TerraformJson
+        } else if name.ends_with(".tfvars.json") {
+            Kind::TfvarsJson
+        } else if name.ends_with(".tf") {
+            Kind::Terraform
+        } else if name.ends_with(".tfvars") {
+            Kind::Tfvars
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            Kind::Yaml
+        } else if name.ends_with(".json") {
+            Kind::Json
+        } else if name.ends_with(".template") {
+            Kind::Yaml
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// Whether the file belongs to a Terraform module.
+    pub fn is_terraform(self) -> bool {
+        matches!(
+            self,
+            Kind::Terraform | Kind::TerraformJson | Kind::Tfvars | Kind::TfvarsJson
+        )
+    }
+}
+
+/// A file to read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// Path as the user would type it (relative to the working directory when possible).
+    pub display: String,
+    /// Path to read.
+    pub path: PathBuf,
+    /// Kind by name.
+    pub kind: Kind,
+    /// Named on the command line (always tried, and reported if not understood).
+    pub explicit: bool,
+}
+
+/// A problem found while walking (unreadable directory, symlink loop, missing path).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkError {
+    /// The path concerned.
+    pub display: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Discovery options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Glob patterns (gitignore syntax) of paths to skip.
+    pub exclude: Vec<String>,
+}
+
+/// The result of discovery, sorted by display path.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// Files to read.
+    pub files: Vec<Candidate>,
+    /// Problems.
+    pub errors: Vec<WalkError>,
+}
+
+const VENDORED: &[&str] = &["node_modules", "vendor", ".terraform", "cdk.out.bak"];
+
+/// Display form of a path: relative to the working directory when below it, `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = match (&cwd, path.is_absolute()) {
+        (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let s = shown.to_string_lossy().replace('\\', "/");
+    let s = s.strip_prefix("./").map(str::to_string).unwrap_or(s);
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s
+    }
+}
+
+/// Finds the files to scan under `paths` (no path = the working directory).
+pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
+    let mut out = Discovery::default();
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut overrides = ignore::overrides::OverrideBuilder::new(".");
+    for pat in &opts.exclude {
+        if let Err(e) = overrides.add(&format!("!{pat}")) {
+            out.errors.push(WalkError {
+                display: pat.clone(),
+                message: format!("invalid exclude pattern: {e}"),
+            });
+        }
+    }
+    let overrides = overrides.build().ok();
+    for root in paths {
+        let display = display_path(root);
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                out.errors.push(WalkError {
+                    display,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            out.files.push(Candidate {
+                display,
+                path: root.clone(),
+                kind: Kind::of(root),
+                explicit: true,
+            });
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .follow_links(false)
+            .add_custom_ignore_filename(".srmignore")
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                !(e.file_type().is_some_and(|t| t.is_dir()) && VENDORED.contains(&name.as_ref()))
+            });
+        if let Some(o) = &overrides {
+            if !opts.exclude.is_empty() {
+                builder.overrides(o.clone());
+            }
+        }
+        for entry in builder.build() {
+            match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_some_and(|t| t.is_file());
+                    let path = e.path();
+                    let kind = Kind::of(path);
+                    if kind == Kind::Other {
+                        continue;
+                    }
+                    if !is_file {
+                        // A directory named like a template (`x.tf/`) is reported, not read.
+                        if e.file_type().is_some_and(|t| t.is_dir()) && kind.is_terraform() {
+                            out.errors.push(WalkError {
+                                display: display_path(path),
+                                message: "is a directory with a Terraform file name; skipped"
+                                    .to_string(),
+                            });
+                        }
+                        continue;
+                    }
+                    out.files.push(Candidate {
+                        display: display_path(path),
+                        path: path.to_path_buf(),
+                        kind,
+                        explicit: false,
+                    });
+                }
+                Err(e) => out.errors.push(WalkError {
+                    display: display.clone(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    // Terraform files named explicitly bring their module: the other files of their directory.
+    let explicit_dirs: Vec<PathBuf> = out
+        .files
+        .iter()
+        .filter(|c| c.explicit && c.kind.is_terraform())
+        .filter_map(|c| c.path.parent().map(Path::to_path_buf))
+        .collect();
+    for dir in explicit_dirs {
+        let read_dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir.clone()
+        };
+        if let Ok(entries) = std::fs::read_dir(&read_dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                let k = Kind::of(&p);
+                let auto = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .is_some_and(|n| {
+                        n.starts_with("terraform.tfvars") || n.contains(".auto.tfvars")
+                    });
+                let sibling = matches!(k, Kind::Terraform | Kind::TerraformJson)
+                    || (k.is_terraform() && auto);
+                if sibling && p.is_file() {
+                    let p = if dir.as_os_str().is_empty() {
+                        PathBuf::from(e.file_name())
+                    } else {
+                        p
+                    };
+                    out.files.push(Candidate {
+                        display: display_path(&p),
+                        path: p,
+                        kind: k,
+                        explicit: false,
+                    });
+                }
+            }
+        }
+    }
+    out.files
+        .sort_by(|a, b| (&a.display, !a.explicit).cmp(&(&b.display, !b.explicit)));
+    out.files.dedup_by(|a, b| a.display == b.display);
+    out.errors.sort();
+    out.errors.dedup();
+    out
+}

@@ -1,0 +1,403 @@
+//! Evaluation: for each resource, the checklist of duties the catalog assigns to its kind, each
+//! with a verdict, a location and a message.
+//!
+//! Companion relations are indexed once per scan (linear in resources × relations), so
+//! evaluation never searches the whole model per duty.
+
+mod pred;
+
+use crate::catalog::{Catalog, Category, Duty, Proof, Relation};
+use crate::model::{Resource, Val, ValKind};
+use crate::source::Span;
+use pred::{Ctx, Tri};
+use std::collections::{BTreeMap, HashMap};
+
+/// The verdict of one duty on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The code does not address the duty.
+    Unaddressed,
+    /// srm-lint cannot tell: a value it needs is unknown.
+    Unverified,
+    /// IaC cannot prove the duty; someone must attest it.
+    Attestation,
+    /// An attestation record covers the duty.
+    Attested,
+    /// An in-code suppression with a reason silences the finding.
+    Suppressed,
+    /// The code addresses the duty.
+    Addressed,
+}
+
+impl Verdict {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Addressed => "addressed",
+            Verdict::Unaddressed => "unaddressed",
+            Verdict::Unverified => "unverified",
+            Verdict::Attestation => "attestation",
+            Verdict::Attested => "attested",
+            Verdict::Suppressed => "suppressed",
+        }
+    }
+
+    /// Every verdict, in report order.
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Unaddressed,
+        Verdict::Unverified,
+        Verdict::Attestation,
+        Verdict::Attested,
+        Verdict::Suppressed,
+        Verdict::Addressed,
+    ];
+}
+
+/// One checklist entry.
+#[derive(Debug, Clone)]
+pub struct DutyResult {
+    /// Index of the duty in [`Catalog::duties`].
+    pub duty: usize,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Where: the wrong attribute, the resource header when something is missing, or the
+    /// evidence when addressed.
+    pub span: Span,
+    /// What srm-lint found.
+    pub message: String,
+    /// Where the evidence is (for `addressed`).
+    pub evidence: Vec<Span>,
+}
+
+/// A resource with its checklist.
+#[derive(Debug, Clone)]
+pub struct ResourceResult {
+    /// Index into the model's resources.
+    pub resource: usize,
+    /// Service id (`s3`), or `None` for a type the catalog does not know.
+    pub service: Option<String>,
+    /// Resource kind id.
+    pub kind: Option<String>,
+    /// SRM category.
+    pub category: Option<Category>,
+    /// The checklist, in duty id order.
+    pub checklist: Vec<DutyResult>,
+}
+
+/// A suppression that silenced nothing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnusedSuppression {
+    /// Where it is written.
+    pub span: Span,
+    /// The duty it names.
+    pub duty: String,
+}
+
+/// The scan-wide index of resources, kinds and companion relations.
+pub struct Index<'a> {
+    resources: &'a [Resource],
+    kinds: Vec<Option<&'a str>>,
+    /// (subject, relation id) → companions.
+    companions: HashMap<(usize, usize), Vec<usize>>,
+    /// subject kind → relation name → relation id.
+    relation_ids: HashMap<String, HashMap<String, usize>>,
+    relations: Vec<&'a Relation>,
+}
+
+impl<'a> Index<'a> {
+    /// Builds the index: resource kinds and, for every relation, which companions belong to
+    /// which subject.
+    pub fn new(catalog: &'a Catalog, resources: &'a [Resource]) -> Self {
+        let kinds: Vec<Option<&str>> = resources
+            .iter()
+            .map(|r| catalog.type_info(&r.rtype).map(|t| t.kind.kind.as_str()))
+            .collect();
+        let mut by_addr: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            by_addr.insert((r.scope.as_str(), r.address.as_str()), i);
+            by_type.entry(r.rtype.as_str()).or_default().push(i);
+        }
+        let mut companions: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut relation_ids: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        let relations: Vec<&Relation> = catalog.relations().collect();
+        for (rid, rel) in relations.iter().enumerate() {
+            relation_ids
+                .entry(rel.subject.clone())
+                .or_default()
+                .insert(rel.name.clone(), rid);
+            let comp_idx: Vec<usize> = rel
+                .companion
+                .iter()
+                .flat_map(|t| by_type.get(t.as_str()).cloned().unwrap_or_default())
+                .collect();
+            if let Some(via) = &rel.via {
+                // Subjects by literal name, for joins such as `bucket = "my-bucket"`.
+                let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
+                if let Some(name_attr) = &rel.by_name {
+                    for (i, r) in resources.iter().enumerate() {
+                        if kinds.get(i).copied().flatten() == Some(rel.subject.as_str()) {
+                            if let Some(n) = path_value(&r.body, name_attr).and_then(Val::as_str) {
+                                by_name.insert((r.scope.as_str(), n), i);
+                            }
+                        }
+                    }
+                }
+                for &c in &comp_idx {
+                    let Some(comp) = resources.get(c) else {
+                        continue;
+                    };
+                    let Some(v) = path_value(&comp.body, via) else {
+                        continue;
+                    };
+                    let mut subjects: Vec<usize> = v
+                        .references()
+                        .iter()
+                        .filter_map(|r| {
+                            by_addr
+                                .get(&(comp.scope.as_str(), r.target.as_str()))
+                                .copied()
+                        })
+                        .collect();
+                    if let Some(name) = v.as_str() {
+                        subjects.extend(by_name.get(&(comp.scope.as_str(), name)).copied());
+                    }
+                    for s in subjects {
+                        if kinds.get(s).copied().flatten() == Some(rel.subject.as_str())
+                            && companion_matches(rel, resources, &kinds, c)
+                        {
+                            companions.entry((s, rid)).or_default().push(c);
+                        }
+                    }
+                }
+            }
+            if let Some(from) = &rel.from_subject {
+                for (s, r) in resources.iter().enumerate() {
+                    if kinds.get(s).copied().flatten() != Some(rel.subject.as_str()) {
+                        continue;
+                    }
+                    let Some(v) = path_value(&r.body, from) else {
+                        continue;
+                    };
+                    for t in v.references() {
+                        if let Some(&c) = by_addr.get(&(r.scope.as_str(), t.target.as_str())) {
+                            let ok = resources
+                                .get(c)
+                                .is_some_and(|cr| rel.companion.contains(&cr.rtype));
+                            if ok && companion_matches(rel, resources, &kinds, c) {
+                                companions.entry((s, rid)).or_default().push(c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for v in companions.values_mut() {
+            v.sort_by_key(|&i| resources.get(i).map(|r| (r.file, r.header.start)));
+            v.dedup();
+        }
+        Index {
+            resources,
+            kinds,
+            companions,
+            relation_ids,
+            relations,
+        }
+    }
+
+    fn relation_id(&self, subject: usize, rel: &str) -> Option<usize> {
+        let kind = self.kinds.get(subject).copied().flatten()?;
+        self.relation_ids.get(kind)?.get(rel).copied()
+    }
+
+    fn companions(&self, subject: usize, rel: &str) -> &[usize] {
+        self.relation_id(subject, rel)
+            .and_then(|rid| self.companions.get(&(subject, rid)))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn relation_types(&self, subject: usize, rel: &str) -> String {
+        match self
+            .relation_id(subject, rel)
+            .and_then(|rid| self.relations.get(rid))
+        {
+            Some(r) => r.companion.join(" or "),
+            None => format!("`{rel}` companion"),
+        }
+    }
+}
+
+fn companion_matches(
+    rel: &Relation,
+    resources: &[Resource],
+    kinds: &[Option<&str>],
+    c: usize,
+) -> bool {
+    let Some(filter) = &rel.filter else {
+        return true;
+    };
+    let Some(comp) = resources.get(c) else {
+        return false;
+    };
+    // Filters are evaluated without relations of their own.
+    let empty = Index {
+        resources,
+        kinds: kinds.to_vec(),
+        companions: HashMap::new(),
+        relation_ids: HashMap::new(),
+        relations: Vec::new(),
+    };
+    let ctx = Ctx {
+        index: &empty,
+        resource: c,
+        budget: std::cell::Cell::new(10_000),
+    };
+    pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
+}
+
+/// The value at a `.`-separated path of plain map keys.
+fn path_value<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
+    let mut cur = v;
+    for seg in path.split('.').filter(|s| !s.is_empty()) {
+        cur = match &cur.kind {
+            ValKind::Map(_) => cur.get(seg)?,
+            ValKind::List(items) => items.first()?.get(seg)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Per-run evaluation budget for one duty on one resource.
+const STEP_BUDGET: u32 = 100_000;
+
+/// Evaluates every resource's checklist. Results are in resource order; the caller sorts.
+pub fn evaluate(
+    catalog: &Catalog,
+    resources: &[Resource],
+) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
+    let index = Index::new(catalog, resources);
+    let mut used: BTreeMap<(usize, usize), bool> = BTreeMap::new();
+    let mut out = Vec::with_capacity(resources.len());
+    for (ri, res) in resources.iter().enumerate() {
+        let info = catalog.type_info(&res.rtype);
+        let mut checklist = Vec::new();
+        if let Some(info) = info {
+            for (di, duty) in catalog.duties.iter().enumerate() {
+                if duty.status == "deprecated" || !duty.resources.contains(&info.kind.kind) {
+                    continue;
+                }
+                let Some(mut result) = evaluate_duty(&index, ri, res, duty, di) else {
+                    continue;
+                };
+                if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
+                    if let Some((si, s)) = res
+                        .suppressions
+                        .iter()
+                        .enumerate()
+                        .find(|(_, s)| s.duty == duty.id || s.duty == duty.slug)
+                    {
+                        used.insert((ri, si), true);
+                        result.message = format!("suppressed ({}): {}", s.reason, result.message);
+                        result.verdict = Verdict::Suppressed;
+                    }
+                }
+                checklist.push(result);
+            }
+        }
+        out.push(ResourceResult {
+            resource: ri,
+            service: info.map(|i| i.service.id.clone()),
+            kind: info.map(|i| i.kind.kind.clone()),
+            category: info.map(|i| i.category()),
+            checklist,
+        });
+    }
+    let mut unused = Vec::new();
+    for (ri, res) in resources.iter().enumerate() {
+        for (si, s) in res.suppressions.iter().enumerate() {
+            if !used.contains_key(&(ri, si)) {
+                unused.push(UnusedSuppression {
+                    span: s.span,
+                    duty: s.duty.clone(),
+                });
+            }
+        }
+    }
+    unused.sort();
+    (out, unused)
+}
+
+fn evaluate_duty(
+    index: &Index<'_>,
+    ri: usize,
+    res: &Resource,
+    duty: &Duty,
+    di: usize,
+) -> Option<DutyResult> {
+    let ev = duty.evidence(res.lang)?;
+    let ctx = Ctx {
+        index,
+        resource: ri,
+        budget: std::cell::Cell::new(STEP_BUDGET),
+    };
+    if let Some(when) = &ev.when {
+        if pred::eval(&ctx, when, &res.body, res.header, false).tri == Tri::False {
+            return None;
+        }
+    }
+    let mk = |verdict, span, message: String, evidence| DutyResult {
+        duty: di,
+        verdict,
+        span,
+        message,
+        evidence,
+    };
+    if duty.proof == Proof::Attestation || ev.require.is_none() {
+        let support = ev
+            .support
+            .as_ref()
+            .map(|s| pred::eval(&ctx, s, &res.body, res.header, false));
+        return Some(match support {
+            Some(o) if o.tri == Tri::True => mk(
+                Verdict::Attestation,
+                res.header,
+                format!(
+                    "code supports this duty ({}) but cannot prove it; attest it",
+                    o.message
+                ),
+                o.evidence,
+            ),
+            _ => mk(
+                Verdict::Attestation,
+                res.header,
+                "infrastructure code cannot prove this duty; attest it".to_string(),
+                Vec::new(),
+            ),
+        });
+    }
+    let require = ev.require.as_ref()?;
+    let o = pred::eval(&ctx, require, &res.body, res.header, false);
+    Some(match o.tri {
+        Tri::True => {
+            let span = if o.evidence.is_empty() {
+                res.header
+            } else {
+                o.span
+            };
+            let message = if o.by_default {
+                format!("addressed by AWS's default: {}", o.message)
+            } else {
+                o.message
+            };
+            mk(Verdict::Addressed, span, message, o.evidence)
+        }
+        Tri::False => mk(Verdict::Unaddressed, o.span, o.message, Vec::new()),
+        Tri::Unknown => mk(Verdict::Unverified, o.span, o.message, Vec::new()),
+    })
+}
+
+#[cfg(test)]
+mod tests;

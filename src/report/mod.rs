@@ -1,0 +1,358 @@
+//! Reporting: the scan turned into one serialisable [`Report`] (the JSON contract), and one
+//! renderer per output format built on it. Spans become 1-based line:column here and nowhere
+//! else.
+
+pub mod compact;
+pub mod json;
+pub mod pretty;
+
+use crate::catalog::Catalog;
+use crate::evaluate::Verdict;
+use crate::scan::Scan;
+use crate::source::{FileFormat, SourceMap, Span};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The tool's name and version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `srm-lint`.
+    pub name: &'static str,
+    /// Crate version.
+    pub version: &'static str,
+}
+
+/// A scanned file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    /// Path as the user would type it.
+    pub path: String,
+    /// Detected format.
+    pub format: FileFormat,
+}
+
+/// A located place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// File path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// A tool error (exit code 2).
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorEntry {
+    /// File path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Stable error code.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// Byte span (for renderers that show a snippet).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A checklist entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistEntry {
+    /// Duty id.
+    pub duty: String,
+    /// Duty slug.
+    pub slug: String,
+    /// Duty title.
+    pub title: String,
+    /// Customer layer.
+    pub layer: crate::catalog::Layer,
+    /// Control kind.
+    pub control: crate::catalog::Control,
+    /// Severity.
+    pub severity: crate::catalog::Severity,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// File path of the location.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What srm-lint found.
+    pub message: String,
+    /// Evidence locations.
+    pub evidence: Vec<Location>,
+    /// Byte span (for renderers).
+    #[serde(skip)]
+    pub span: Span,
+    /// End of the span, 1-based (for SARIF regions).
+    #[serde(skip)]
+    pub end: (usize, usize),
+}
+
+/// A resource and its checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceEntry {
+    /// Terraform address or CloudFormation logical id.
+    pub address: String,
+    /// Native type.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// File path.
+    pub path: String,
+    /// 1-based line of the header.
+    pub line: usize,
+    /// 1-based column of the header.
+    pub column: usize,
+    /// Service id, `null` for types the catalog does not know.
+    pub service: Option<String>,
+    /// SRM category.
+    pub category: Option<crate::catalog::Category>,
+    /// Whether the catalog knows this type.
+    pub known: bool,
+    /// CloudFormation condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// CDK construct path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construct_path: Option<String>,
+    /// Notes (e.g. the module call).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// What AWS keeps for this service.
+    pub aws_responsibilities: Vec<String>,
+    /// The customer's checklist.
+    pub checklist: Vec<ChecklistEntry>,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Files scanned.
+    pub files: usize,
+    /// Resources found.
+    pub resources: usize,
+    /// Duties evaluated.
+    pub duties: usize,
+    /// Tool errors.
+    pub errors: usize,
+    /// Count per verdict.
+    pub verdicts: BTreeMap<&'static str, usize>,
+}
+
+/// A notice (not an error).
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeEntry {
+    /// File path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Text.
+    pub message: String,
+}
+
+/// The whole report: the documented JSON contract (`--format json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Tool name and version.
+    pub tool: Tool,
+    /// Files recognised.
+    pub files: Vec<FileEntry>,
+    /// Tool errors.
+    pub errors: Vec<ErrorEntry>,
+    /// Informational notices.
+    pub notices: Vec<NoticeEntry>,
+    /// Suppressions that silenced nothing.
+    pub unused_suppressions: Vec<NoticeEntry>,
+    /// Resources with their checklists.
+    pub resources: Vec<ResourceEntry>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+fn loc(sources: &SourceMap, span: Span) -> Location {
+    let lc = sources.start(span);
+    Location {
+        path: sources.display(span.file).to_string(),
+        line: lc.line,
+        column: lc.column,
+    }
+}
+
+impl Report {
+    /// Builds the report of a scan.
+    pub fn build(scan: &Scan, catalog: &Catalog) -> Report {
+        let s = &scan.sources;
+        let files = scan
+            .files
+            .iter()
+            .map(|(id, f)| FileEntry {
+                path: s.display(*id).to_string(),
+                format: *f,
+            })
+            .collect();
+        let errors: Vec<ErrorEntry> = scan
+            .model
+            .errors
+            .iter()
+            .map(|e| {
+                let l = loc(s, e.span);
+                ErrorEntry {
+                    path: l.path,
+                    line: l.line,
+                    column: l.column,
+                    code: e.code,
+                    message: e.message.clone(),
+                    span: e.span,
+                }
+            })
+            .collect();
+        let notices = scan
+            .model
+            .notices
+            .iter()
+            .map(|n| {
+                let l = loc(s, n.span);
+                NoticeEntry {
+                    path: l.path,
+                    line: l.line,
+                    column: l.column,
+                    message: n.message.clone(),
+                }
+            })
+            .collect();
+        let unused_suppressions = scan
+            .unused_suppressions
+            .iter()
+            .map(|u| {
+                let l = loc(s, u.span);
+                NoticeEntry {
+                    path: l.path,
+                    line: l.line,
+                    column: l.column,
+                    message: format!("suppression of {} silences nothing; remove it", u.duty),
+                }
+            })
+            .collect();
+        let mut summary = Summary {
+            files: scan.files.len(),
+            errors: scan.model.errors.len(),
+            ..Summary::default()
+        };
+        for v in Verdict::ALL {
+            summary.verdicts.insert(v.as_str(), 0);
+        }
+        let mut resources = Vec::new();
+        for rr in &scan.results {
+            let Some(res) = scan.model.resources.get(rr.resource) else {
+                continue;
+            };
+            let header = loc(s, res.header);
+            let service = rr.service.as_ref().and_then(|id| catalog.services.get(id));
+            let checklist: Vec<ChecklistEntry> = rr
+                .checklist
+                .iter()
+                .filter_map(|d| {
+                    let duty = catalog.duties.get(d.duty)?;
+                    let l = loc(s, d.span);
+                    let end = s.end(d.span);
+                    *summary.verdicts.entry(d.verdict.as_str()).or_default() += 1;
+                    Some(ChecklistEntry {
+                        duty: duty.id.clone(),
+                        slug: duty.slug.clone(),
+                        title: duty.title.clone(),
+                        layer: duty.layer,
+                        control: duty.control,
+                        severity: duty.severity,
+                        verdict: d.verdict,
+                        path: l.path,
+                        line: l.line,
+                        column: l.column,
+                        message: d.message.clone(),
+                        evidence: d.evidence.iter().map(|e| loc(s, *e)).collect(),
+                        span: d.span,
+                        end: (end.line, end.column),
+                    })
+                })
+                .collect();
+            summary.duties += checklist.len();
+            resources.push(ResourceEntry {
+                address: res.address.clone(),
+                rtype: res.rtype.clone(),
+                path: header.path,
+                line: header.line,
+                column: header.column,
+                service: rr.service.clone(),
+                category: rr.category,
+                known: rr.kind.is_some(),
+                condition: res.condition.clone(),
+                construct_path: res.construct_path.clone(),
+                notes: res.notes.clone(),
+                aws_responsibilities: service
+                    .map(|s| s.aws_responsibilities.clone())
+                    .unwrap_or_default(),
+                checklist,
+            });
+        }
+        summary.resources = resources.len();
+        Report {
+            tool: Tool {
+                name: "srm-lint",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            files,
+            errors,
+            notices,
+            unused_suppressions,
+            resources,
+            summary,
+        }
+    }
+
+    /// Findings (unaddressed and unverified entries) with their resource, sorted by file,
+    /// position and duty id.
+    pub fn findings(&self) -> Vec<(&ResourceEntry, &ChecklistEntry)> {
+        let mut out: Vec<(&ResourceEntry, &ChecklistEntry)> = self
+            .resources
+            .iter()
+            .flat_map(|r| r.checklist.iter().map(move |c| (r, c)))
+            .filter(|(_, c)| matches!(c.verdict, Verdict::Unaddressed | Verdict::Unverified))
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.1.path, a.1.line, a.1.column, &a.1.duty, &a.0.address).cmp(&(
+                &b.1.path,
+                b.1.line,
+                b.1.column,
+                &b.1.duty,
+                &b.0.address,
+            ))
+        });
+        out
+    }
+
+    /// Count of a verdict.
+    pub fn count(&self, v: Verdict) -> usize {
+        self.summary.verdicts.get(v.as_str()).copied().unwrap_or(0)
+    }
+}
+
+/// Replaces terminal control characters from the input with visible escapes, so a resource name
+/// or comment cannot inject escape sequences into a terminal or a CI log.
+pub fn escape_control(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

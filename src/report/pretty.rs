@@ -1,0 +1,263 @@
+//! The default terminal output: one miette diagnostic per finding and per error, with the source
+//! snippet, the duty's help text and a summary line. Colour is off with `NO_COLOR` or when the
+//! output is not a terminal (decided by the caller through [`Style`]).
+
+use super::{escape_control, Report};
+use crate::catalog::{Catalog, Severity};
+use crate::evaluate::Verdict;
+use crate::source::{SourceFile, SourceMap, Span};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt::Write as _;
+
+/// How to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// ANSI colours.
+    pub color: bool,
+    /// Unicode box drawing (otherwise ASCII).
+    pub unicode: bool,
+}
+
+/// A file prepared for snippets: control characters replaced byte-for-byte, plus a line index.
+struct Snippet {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Snippet {
+    fn new(f: &SourceFile) -> Snippet {
+        let text: String = f
+            .text
+            .chars()
+            .flat_map(|c| {
+                let n = if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
+                    c.len_utf8()
+                } else {
+                    0
+                };
+                let keep = if n == 0 { Some(c) } else { None };
+                keep.into_iter().chain(std::iter::repeat_n('?', n))
+            })
+            .collect();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Snippet {
+            name: escape_control(&f.display),
+            text,
+            line_starts,
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset().min(self.text.len());
+        let end = (start + span.len()).min(self.text.len());
+        let first = self.line_of(start).saturating_sub(before);
+        let last = (self.line_of(end) + after).min(self.line_starts.len().saturating_sub(1));
+        let from = self.line_starts.get(first).copied().unwrap_or(0);
+        let to = match self.line_starts.get(last + 1) {
+            Some(next) => next.saturating_sub(1),
+            None => self.text.len(),
+        }
+        .max(from);
+        let data = self.text.as_bytes().get(from..to).unwrap_or(&[]);
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(from.into(), to - from),
+            first,
+            0,
+            last - first + 1,
+        )))
+    }
+}
+
+struct Diag<'a> {
+    code: String,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    url: Option<String>,
+    label: Option<(Span, String)>,
+    source: Option<&'a Snippet>,
+}
+
+impl std::fmt::Debug for Diag<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.url
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (span, text) = self.label.as_ref()?;
+        self.source?;
+        let l = LabeledSpan::new_primary_with_span(
+            Some(text.clone()),
+            SourceSpan::new((span.start as usize).into(), span.len()),
+        );
+        Some(Box::new(std::iter::once(l)))
+    }
+}
+
+/// Renders findings and errors as diagnostics, then a summary.
+pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: Style) -> String {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100);
+    let mut snippets: std::collections::HashMap<u32, Snippet> = Default::default();
+    let mut out = String::new();
+    let draw = |out: &mut String, d: &Diag<'_>| {
+        let mut s = String::new();
+        if handler.render_report(&mut s, d).is_err() {
+            s = format!("{}: {}\n", d.code, d.message);
+        }
+        out.push_str(&s);
+        out.push('\n');
+    };
+    for e in &report.errors {
+        if let Some(f) = sources.get(e.span.file) {
+            snippets.entry(f.id).or_insert_with(|| Snippet::new(f));
+        }
+    }
+    for (_, c) in report.findings() {
+        if let Some(f) = sources.get(c.span.file) {
+            snippets.entry(f.id).or_insert_with(|| Snippet::new(f));
+        }
+    }
+    for e in &report.errors {
+        let has_text = sources.get(e.span.file).is_some_and(|f| !f.text.is_empty());
+        let d = Diag {
+            code: e.code.to_string(),
+            message: escape_control(&format!(
+                "{}:{}:{}: {}",
+                e.path, e.line, e.column, e.message
+            )),
+            severity: miette::Severity::Error,
+            help: None,
+            url: None,
+            label: has_text.then(|| (e.span, "here".to_string())),
+            source: if has_text {
+                snippets.get(&e.span.file)
+            } else {
+                None
+            },
+        };
+        draw(&mut out, &d);
+    }
+    for (r, c) in report.findings() {
+        let duty = catalog.duty(&c.duty);
+        let severity = match (c.verdict, c.severity) {
+            (Verdict::Unverified, _) => miette::Severity::Warning,
+            (_, Severity::Critical | Severity::High) => miette::Severity::Error,
+            (_, Severity::Medium) => miette::Severity::Warning,
+            _ => miette::Severity::Advice,
+        };
+        let d = Diag {
+            code: format!("{} {}", c.duty, c.slug),
+            message: escape_control(&format!("{} {}: {} [{}]", c.verdict.as_str(), r.address, c.title, c.severity.as_str())),
+            severity,
+            help: duty.map(|d| {
+                let mut h = escape_control(&d.fix);
+                if c.verdict == Verdict::Unverified {
+                    h = format!("srm-lint could not resolve a value, so this is not counted as addressed. {h}");
+                }
+                h
+            }),
+            url: duty.map(|d| d.help_uri()),
+            label: Some((c.span, escape_control(&c.message))),
+            source: snippets.get(&c.span.file),
+        };
+        draw(&mut out, &d);
+    }
+    for u in &report.unused_suppressions {
+        let _ = writeln!(
+            out,
+            "warning: {}:{}:{}: {}\n",
+            u.path,
+            u.line,
+            u.column,
+            escape_control(&u.message)
+        );
+    }
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "note: {}:{}:{}: {}",
+            n.path,
+            n.line,
+            n.column,
+            escape_control(&n.message)
+        );
+    }
+    let _ = writeln!(out, "{}", summary_line(report));
+    out
+}
+
+/// `N files, N resources, N duties: N unaddressed, …`.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let parts: Vec<String> = Verdict::ALL
+        .iter()
+        .map(|v| format!("{} {}", report.count(*v), v.as_str()))
+        .collect();
+    let mut line = format!(
+        "srm-lint: {} files, {} resources, {} duties: {}",
+        s.files,
+        s.resources,
+        s.duties,
+        parts.join(", ")
+    );
+    if s.errors > 0 {
+        let _ = write!(line, "; {} errors", s.errors);
+    }
+    line
+}
