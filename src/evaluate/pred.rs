@@ -239,7 +239,16 @@ fn eval_path(
 fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outcome {
     match &val.kind {
         ValKind::Null | ValKind::Unknown(_) | ValKind::Ref(_) | ValKind::Choice { .. } => {
-            eval_path(ctx, t, val, &[], key_span, true)
+            // Findings point at the attribute, whatever its value turned out to be.
+            let mut o = eval_path(ctx, t, val, &[], key_span, true);
+            if o.tri != Tri::True || o.evidence.is_empty() {
+                o.span = key_span;
+                o.specific = true;
+            } else {
+                o.evidence = vec![key_span];
+                o.span = key_span;
+            }
+            o
         }
         _ => {
             let mut o = leaf(ctx, t, val, key_span);
