@@ -105,7 +105,15 @@ impl<'a> Ctx<'a> {
             NodeKind::String(s) => string_val(span, s.clone()),
             NodeKind::Seq(items) => Val::new(
                 span,
-                ValKind::List(items.iter().map(|i| self.conv(i, depth + 1)).collect()),
+                ValKind::List(
+                    items
+                        .iter()
+                        .map(|i| (is_intrinsic(i), self.conv(i, depth + 1)))
+                        // `!Ref AWS::NoValue` (directly or through `Fn::If`) removes a list item.
+                        .filter(|(intrinsic, v)| !(*intrinsic && v.is_null()))
+                        .map(|(_, v)| v)
+                        .collect(),
+                ),
             ),
             NodeKind::Map(entries) => {
                 if let [e] = entries.as_slice() {
@@ -353,7 +361,7 @@ impl<'a> Ctx<'a> {
         }
         out.push_str(rest);
         if let Some(r) = only_ref {
-            if pieces == 1 && text.trim().starts_with("${") && text.trim().ends_with('}') {
+            if pieces == 1 && out.trim().is_empty() {
                 return Val::new(span, ValKind::Ref(r));
             }
         }
@@ -624,6 +632,11 @@ impl<'n> Arg<'n> {
             _ => None,
         }
     }
+}
+
+/// Whether a node is an intrinsic function call (short or long form).
+fn is_intrinsic(n: &Node) -> bool {
+    n.tag.is_some() || matches!(n.entries(), [e] if e.key == "Ref" || e.key.starts_with("Fn::"))
 }
 
 fn unknown(span: Span, reason: String) -> Val {

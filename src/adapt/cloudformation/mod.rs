@@ -145,7 +145,7 @@ fn resource(
     }
     let body = match decl.get("Properties") {
         None => Val::empty_map(e.key_span),
-        Some(p) if p.is_map() => ctx.val(p),
+        Some(p) if p.is_map() || p.tag.is_some() => ctx.val(p),
         Some(p) => {
             model.errors.push(invalid(
                 p.span,

@@ -390,3 +390,52 @@ fn hostile_templates_are_bounded() {
     let (_, m) = load_text("chain.yaml", &text, &CfnOptions::default());
     assert_eq!(m.resources.len(), 1);
 }
+
+#[test]
+fn long_form_conditions_in_json() {
+    let text = r#"{
+  "Parameters": { "Env": { "Type": "String", "Default": "prod" }, "Az": { "Type": "String" } },
+  "Conditions": {
+    "IsProd": { "Fn::Equals": [{ "Ref": "Env" }, "prod"] },
+    "NotProd": { "Fn::Not": [{ "Condition": "IsProd" }] },
+    "ProdAndAz": { "Fn::And": [{ "Condition": "IsProd" }, { "Fn::Equals": [{ "Ref": "Az" }, "a"] }] }
+  },
+  "Resources": {
+    "Db": {
+      "Type": "AWS::RDS::DBInstance",
+      "Properties": {
+        "StorageEncrypted": { "Fn::If": ["IsProd", true, false] },
+        "MultiAZ": { "Fn::If": ["ProdAndAz", true, { "Ref": "AWS::NoValue" }] },
+        "VPCSecurityGroups": ["sg-1", { "Fn::If": ["NotProd", "sg-2", { "Ref": "AWS::NoValue" }] }]
+      }
+    },
+    "DevOnly": { "Type": "AWS::SQS::Queue", "Condition": "NotProd" }
+  }
+}"#;
+    let (f, m) = load_text("c.json", text, &CfnOptions::default());
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    let enc = prop(&m, "Db", "StorageEncrypted");
+    assert_eq!(enc.kind, ValKind::Bool(true));
+    assert_eq!(lc(&f, enc.span), (12, 52));
+    assert_eq!(f.slice(enc.span), Some("true"));
+    let multi = prop(&m, "Db", "MultiAZ");
+    assert!(matches!(&multi.kind, ValKind::Choice { condition, options }
+        if condition == "ProdAndAz" && options[1].is_null()));
+    assert_eq!(lc(&f, multi.span), (13, 20));
+    let ValKind::List(groups) = &prop(&m, "Db", "VPCSecurityGroups").kind else {
+        panic!()
+    };
+    assert_eq!(groups.len(), 1);
+    assert!(m.resources.iter().all(|r| r.address != "DevOnly"));
+    assert_eq!(m.notices.len(), 1);
+}
+
+#[test]
+fn sub_forms() {
+    let text = "Parameters:\n  P: {Type: String, Default: v}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: !Sub \"${B}\"\n      C: !Sub \"${B}x}\"\n      D: !Sub \"${P}-${AWS::Region}\"\n      E: !Sub \"${P}{{resolve:ssm:/x}}\"\n";
+    let (_, m) = load_text("s.yaml", text, &CfnOptions::default());
+    assert_eq!(prop(&m, "B", "A").kind, reference("B", None));
+    assert!(matches!(prop(&m, "B", "C").kind, ValKind::Unknown(_)));
+    assert!(unknown_reason(prop(&m, "B", "D")).contains("${AWS::Region}"));
+    assert!(unknown_reason(prop(&m, "B", "E")).contains("{{resolve:ssm:/x}}"));
+}
