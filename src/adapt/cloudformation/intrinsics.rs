@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Deepest value nesting converted; deeper content becomes `Unknown`.
 const MAX_VAL_DEPTH: usize = 100;
 /// Conversion steps allowed per template.
-const STEP_BUDGET: usize = 2_000_000;
+const STEP_BUDGET: usize = 5_000_000;
 
 /// A parameter's value as far as it is known.
 #[derive(Debug, Clone)]
@@ -61,6 +61,11 @@ impl<'a> Ctx<'a> {
             resources,
             steps: Cell::new(0),
         }
+    }
+
+    /// Whether the step budget ran out (some values became `Unknown` for that reason).
+    pub(crate) fn exhausted(&self) -> bool {
+        self.steps.get() > STEP_BUDGET
     }
 
     fn step(&self) -> bool {

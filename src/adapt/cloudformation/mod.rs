@@ -82,6 +82,13 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
     }
     globals.apply(&mut model.resources);
     sam::implicit_apis(file, root, &globals, &mut model.resources);
+    if ctx.exhausted() {
+        model.errors.push(ToolError {
+            span: root.span,
+            code: "too-complex",
+            message: "template too complex to evaluate fully; some values were left unknown".into(),
+        });
+    }
     model
 }
 
