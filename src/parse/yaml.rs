@@ -139,7 +139,19 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, TreeError> {
             Event::Scalar(value, style, anchor, tag) => {
                 b.count_node(start)?;
                 let tag = tag.as_deref();
-                let kind = resolve_scalar(&value, style, tag);
+                let as_key = matches!(
+                    b.frames.last(),
+                    Some(Frame {
+                        kind: Kind::Map(_, None),
+                        ..
+                    })
+                );
+                // A plain key needs only its text; other scalars need only their value.
+                let (kind, key_text) = match (as_key, anchor) {
+                    (true, 0) => (NodeKind::Null, Some(value.into_owned())),
+                    (true, _) => (resolve_scalar(&value, style, tag), Some(value.into_owned())),
+                    (false, _) => (resolve_scalar(&value, style, tag), None),
+                };
                 let node = Node {
                     span: Span::new(file, node_start, end),
                     tag: tag.and_then(custom_tag),
@@ -150,7 +162,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, TreeError> {
                     node,
                     count: 1,
                     height: 0,
-                    key_text: Some(value.into_owned()),
+                    key_text,
                 })?;
             }
             Event::SequenceStart(style, anchor, tag) => {
