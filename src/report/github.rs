@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 /// Escapes a workflow-command message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow-command property value.
@@ -43,7 +45,13 @@ pub fn render(report: &Report) -> String {
             c.line,
             c.column,
             prop(&format!("{} {}", c.duty, c.slug)),
-            data(&format!("{} {}: {} — {}", c.verdict.as_str(), r.address, c.title, c.message))
+            data(&format!(
+                "{} {}: {} — {}",
+                c.verdict.as_str(),
+                r.address,
+                c.title,
+                c.message
+            ))
         );
     }
     super::escape_control(&out)

@@ -21,7 +21,12 @@ fn icon(v: Verdict) -> &'static str {
 }
 
 fn rank(r: &ResourceEntry) -> (usize, usize) {
-    let worst = r.checklist.iter().map(|c| c.verdict).min().unwrap_or(Verdict::Addressed);
+    let worst = r
+        .checklist
+        .iter()
+        .map(|c| c.verdict)
+        .min()
+        .unwrap_or(Verdict::Addressed);
     (worst as usize, 0)
 }
 
@@ -29,7 +34,11 @@ fn rank(r: &ResourceEntry) -> (usize, usize) {
 pub fn render(report: &Report) -> String {
     let mut s = String::from("## srm-lint: AWS shared-responsibility checklist\n\n");
     let sm = &report.summary;
-    let _ = writeln!(s, "{} files, {} resources, {} duties checked.\n", sm.files, sm.resources, sm.duties);
+    let _ = writeln!(
+        s,
+        "{} files, {} resources, {} duties checked.\n",
+        sm.files, sm.resources, sm.duties
+    );
     let _ = writeln!(s, "| verdict | count |\n|---|---:|");
     for v in Verdict::ALL {
         let _ = writeln!(s, "| {} {} | {} |", icon(v), v.as_str(), report.count(v));
@@ -37,18 +46,43 @@ pub fn render(report: &Report) -> String {
     if !report.errors.is_empty() {
         let _ = writeln!(s, "\n### Errors ({})\n", report.errors.len());
         for e in &report.errors {
-            let _ = writeln!(s, "- `{}:{}:{}` {}: {}", cell(&e.path), e.line, e.column, e.code, cell(&e.message));
+            let _ = writeln!(
+                s,
+                "- `{}:{}:{}` {}: {}",
+                cell(&e.path),
+                e.line,
+                e.column,
+                e.code,
+                cell(&e.message)
+            );
         }
     }
-    let mut resources: Vec<&ResourceEntry> = report.resources.iter().filter(|r| !r.checklist.is_empty()).collect();
+    let mut resources: Vec<&ResourceEntry> = report
+        .resources
+        .iter()
+        .filter(|r| !r.checklist.is_empty())
+        .collect();
     resources.sort_by_key(|r| rank(r));
     for r in resources {
-        let _ = writeln!(s, "\n### `{}` ({}) — `{}:{}`\n", cell(&r.address), cell(&r.rtype), cell(&r.path), r.line);
-        let _ = writeln!(s, "| | duty | severity | layer | where | finding |\n|---|---|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "\n### `{}` ({}) — `{}:{}`\n",
+            cell(&r.address),
+            cell(&r.rtype),
+            cell(&r.path),
+            r.line
+        );
+        let _ = writeln!(
+            s,
+            "| | duty | severity | layer | where | finding |\n|---|---|---|---|---|---|"
+        );
         let mut items: Vec<_> = r.checklist.iter().collect();
         items.sort_by_key(|c| (c.verdict, std::cmp::Reverse(c.severity), c.duty.clone()));
         for c in items {
-            let layer = serde_json::to_value(c.layer).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let layer = serde_json::to_value(c.layer)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             let _ = writeln!(
                 s,
                 "| {} {} | `{}` {} | {} | {} | `{}:{}` | {} |",
@@ -66,9 +100,20 @@ pub fn render(report: &Report) -> String {
     }
     let unknown: Vec<&ResourceEntry> = report.resources.iter().filter(|r| !r.known).collect();
     if !unknown.is_empty() {
-        let _ = writeln!(s, "\n### Resources the catalog does not cover ({})\n", unknown.len());
+        let _ = writeln!(
+            s,
+            "\n### Resources the catalog does not cover ({})\n",
+            unknown.len()
+        );
         for r in unknown {
-            let _ = writeln!(s, "- `{}` ({}) at `{}:{}`", cell(&r.address), cell(&r.rtype), cell(&r.path), r.line);
+            let _ = writeln!(
+                s,
+                "- `{}` ({}) at `{}:{}`",
+                cell(&r.address),
+                cell(&r.rtype),
+                cell(&r.path),
+                r.line
+            );
         }
     }
     s
