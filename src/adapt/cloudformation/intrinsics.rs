@@ -8,27 +8,24 @@ use crate::tree::{Node, NodeKind};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::values::{
+    base64, is_intrinsic, number, param_value, respan, string_val, text_of, unknown, Param,
+};
+
 /// Deepest value nesting converted; deeper content becomes `Unknown`.
-const MAX_VAL_DEPTH: usize = 100;
+pub(super) const MAX_VAL_DEPTH: usize = 100;
 /// Conversion steps allowed per template.
 const STEP_BUDGET: usize = 5_000_000;
 
-/// A parameter's value as far as it is known.
-#[derive(Debug, Clone)]
-enum Param {
-    Known(ValKind),
-    Unknown(String),
-}
-
 /// Template-wide context for converting values.
 pub(crate) struct Ctx<'a> {
-    params: HashMap<String, Param>,
-    overrides: &'a BTreeMap<String, String>,
-    mappings: Option<&'a Node>,
-    conditions: HashMap<&'a str, &'a Node>,
-    cond_cache: RefCell<HashMap<String, Option<bool>>>,
-    resources: HashSet<&'a str>,
-    steps: Cell<usize>,
+    pub(super) params: HashMap<String, Param>,
+    pub(super) overrides: &'a BTreeMap<String, String>,
+    pub(super) mappings: Option<&'a Node>,
+    pub(super) conditions: HashMap<&'a str, &'a Node>,
+    pub(super) cond_cache: RefCell<HashMap<String, Option<bool>>>,
+    pub(super) resources: HashSet<&'a str>,
+    pub(super) steps: Cell<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -68,7 +65,7 @@ impl<'a> Ctx<'a> {
         self.steps.get() > STEP_BUDGET
     }
 
-    fn step(&self) -> bool {
+    pub(super) fn step(&self) -> bool {
         let s = self.steps.get().saturating_add(1);
         self.steps.set(s);
         s <= STEP_BUDGET
@@ -79,7 +76,7 @@ impl<'a> Ctx<'a> {
         self.conv(n, 0)
     }
 
-    fn conv(&self, n: &Node, depth: usize) -> Val {
+    pub(super) fn conv(&self, n: &Node, depth: usize) -> Val {
         if depth > MAX_VAL_DEPTH {
             return unknown(n.span, "value nested too deeply to evaluate".into());
         }
@@ -520,115 +517,20 @@ impl<'a> Ctx<'a> {
             ),
         }
     }
-
-    /// Evaluates a named condition: `Some(b)` when decided, `None` when it depends on unknown
-    /// values, is missing, or is cyclic.
-    pub(crate) fn condition(&self, name: &str) -> Option<bool> {
-        let mut visiting = Vec::new();
-        self.condition_in(name, &mut visiting, 0)
-    }
-
-    fn condition_in(&self, name: &str, visiting: &mut Vec<String>, d: usize) -> Option<bool> {
-        if let Some(v) = self.cond_cache.borrow().get(name) {
-            return *v;
-        }
-        if visiting.iter().any(|v| v == name) || d > MAX_VAL_DEPTH {
-            return None;
-        }
-        let node = *self.conditions.get(name)?;
-        visiting.push(name.to_string());
-        let r = self.cond_expr(node, visiting, d + 1);
-        visiting.pop();
-        self.cond_cache.borrow_mut().insert(name.to_string(), r);
-        r
-    }
-
-    fn cond_expr(&self, n: &Node, visiting: &mut Vec<String>, d: usize) -> Option<bool> {
-        match (&n.tag, &n.kind) {
-            (Some(t), _) => {
-                let arg = Arg {
-                    node: n,
-                    bare: true,
-                };
-                self.cond_op(t, arg.items(), &n.kind, visiting, d)
-            }
-            (None, NodeKind::Map(entries)) => match entries.as_slice() {
-                [e] => {
-                    let arg = Arg {
-                        node: &e.value,
-                        bare: false,
-                    };
-                    let name = e.key.trim_start_matches("Fn::");
-                    self.cond_op(name, arg.items(), &e.value.kind, visiting, d)
-                }
-                _ => None,
-            },
-            (None, NodeKind::Bool(b)) => Some(*b),
-            _ => None,
-        }
-    }
-
-    fn cond_op(
-        &self,
-        name: &str,
-        items: Option<&[Node]>,
-        kind: &NodeKind,
-        visiting: &mut Vec<String>,
-        d: usize,
-    ) -> Option<bool> {
-        if d > MAX_VAL_DEPTH || !self.step() {
-            return None;
-        }
-        let items = items.unwrap_or(&[]);
-        match name {
-            "Condition" => match kind {
-                NodeKind::String(s) => self.condition_in(s, visiting, d + 1),
-                _ => None,
-            },
-            "Equals" => {
-                let [a, b] = items else {
-                    return None;
-                };
-                let (a, b) = (self.conv(a, d + 1), self.conv(b, d + 1));
-                match (text_of(&a), text_of(&b)) {
-                    (Ok(a), Ok(b)) => Some(a == b),
-                    _ => None,
-                }
-            }
-            "Not" => {
-                let [a] = items else {
-                    return None;
-                };
-                self.cond_expr(a, visiting, d + 1).map(|b| !b)
-            }
-            "And" | "Or" => {
-                let want = name == "Or";
-                let mut all_known = true;
-                for i in items {
-                    match self.cond_expr(i, visiting, d + 1) {
-                        Some(b) if b == want => return Some(want),
-                        Some(_) => {}
-                        None => all_known = false,
-                    }
-                }
-                all_known.then_some(!want)
-            }
-            _ => None,
-        }
-    }
 }
 
 /// An intrinsic function's argument: a node, or a tagged node read without its tag.
 #[derive(Clone, Copy)]
-struct Arg<'n> {
-    node: &'n Node,
+pub(super) struct Arg<'n> {
+    /// The argument node.
+    pub(super) node: &'n Node,
     /// The node carries the function's own tag (`!Sub x`), so the tag is not read again.
-    bare: bool,
+    pub(super) bare: bool,
 }
 
 impl<'n> Arg<'n> {
     /// The items when the argument is a literal list.
-    fn items(self) -> Option<&'n [Node]> {
+    pub(super) fn items(self) -> Option<&'n [Node]> {
         if !self.bare && self.node.tag.is_some() {
             return None;
         }
@@ -637,171 +539,4 @@ impl<'n> Arg<'n> {
             _ => None,
         }
     }
-}
-
-/// Whether a node is an intrinsic function call (short or long form).
-fn is_intrinsic(n: &Node) -> bool {
-    n.tag.is_some() || matches!(n.entries(), [e] if e.key == "Ref" || e.key.starts_with("Fn::"))
-}
-
-fn unknown(span: Span, reason: String) -> Val {
-    Val::new(span, ValKind::Unknown(reason))
-}
-
-/// A string value, or `Unknown` when it holds a dynamic reference.
-fn string_val(span: Span, s: String) -> Val {
-    if let Some(i) = s.find("{{resolve:") {
-        let tail = s.get(i..).unwrap_or("");
-        let end = tail
-            .find("}}")
-            .map(|e| e + 2)
-            .unwrap_or(tail.len())
-            .min(120);
-        let shown = tail.get(..end).unwrap_or("{{resolve:…}}");
-        return unknown(
-            span,
-            format!("dynamic reference {shown} is resolved at deploy time"),
-        );
-    }
-    Val::new(span, ValKind::String(s))
-}
-
-/// A number node's value; text that does not parse stays a string.
-pub(crate) fn number(text: &str) -> ValKind {
-    let t = text.trim();
-    let body = t.strip_prefix('+').unwrap_or(t);
-    let parsed = if let Some(h) = body.strip_prefix("0x") {
-        u64::from_str_radix(h, 16).ok().map(|n| n as f64)
-    } else if let Some(o) = body.strip_prefix("0o") {
-        u64::from_str_radix(o, 8).ok().map(|n| n as f64)
-    } else {
-        match body.to_ascii_lowercase().as_str() {
-            ".inf" => Some(f64::INFINITY),
-            "-.inf" => Some(f64::NEG_INFINITY),
-            ".nan" => Some(f64::NAN),
-            b => b.parse::<f64>().ok(),
-        }
-    };
-    match parsed {
-        Some(n) => ValKind::Number(n),
-        None => ValKind::String(text.to_string()),
-    }
-}
-
-/// The text of a known scalar value, or the reason it is not known.
-pub(crate) fn text_of(v: &Val) -> Result<String, String> {
-    match &v.kind {
-        ValKind::String(s) => Ok(s.clone()),
-        ValKind::Number(n) => Ok(number_text(*n)),
-        ValKind::Bool(b) => Ok(b.to_string()),
-        ValKind::Null => Ok(String::new()),
-        ValKind::Unknown(r) => Err(r.clone()),
-        ValKind::Ref(r) => Err(match &r.attribute {
-            Some(a) => format!("`{}.{a}` is known only after deployment", r.target),
-            None => format!("`{}` is known only after deployment", r.target),
-        }),
-        ValKind::Choice { condition, .. } => {
-            Err(format!("the value depends on condition `{condition}`"))
-        }
-        ValKind::List(_) | ValKind::Map(_) => Err("a list or map where text is needed".into()),
-    }
-}
-
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
-}
-
-/// The value of a parameter: the given override, else its `Default`, typed from its `Type`.
-fn param_value(name: &str, decl: &Node, overrides: &BTreeMap<String, String>) -> Param {
-    let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
-    let raw: Option<String> = match overrides.get(name) {
-        Some(v) => Some(v.clone()),
-        None => match decl.get("Default").map(|d| &d.kind) {
-            Some(NodeKind::String(s)) | Some(NodeKind::Number(s)) => Some(s.clone()),
-            Some(NodeKind::Bool(b)) => Some(b.to_string()),
-            Some(NodeKind::Seq(items)) => Some(
-                items
-                    .iter()
-                    .filter_map(|i| match &i.kind {
-                        NodeKind::String(s) | NodeKind::Number(s) => Some(s.as_str()),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            _ => None,
-        },
-    };
-    let Some(raw) = raw else {
-        return Param::Unknown(format!(
-            "parameter `{name}` has no default and no value was given"
-        ));
-    };
-    if ty.starts_with("AWS::SSM::Parameter::Value<") && !overrides.contains_key(name) {
-        return Param::Unknown(format!(
-            "parameter `{name}` is read from SSM parameter `{raw}` at deploy time"
-        ));
-    }
-    let span = Span::default();
-    let list = |number_items: bool| {
-        ValKind::List(
-            raw.split(',')
-                .map(|p| {
-                    let p = p.trim();
-                    let kind = if number_items {
-                        number(p)
-                    } else {
-                        ValKind::String(p.to_string())
-                    };
-                    Val::new(span, kind)
-                })
-                .collect(),
-        )
-    };
-    let kind = if ty == "Number" {
-        number(&raw)
-    } else if ty == "List<Number>" {
-        list(true)
-    } else if ty == "CommaDelimitedList" || ty.starts_with("List<") {
-        list(false)
-    } else {
-        ValKind::String(raw)
-    };
-    Param::Known(kind)
-}
-
-/// Gives every value inside `v` (list items of a resolved parameter) the span `span`.
-fn respan(v: &mut Val, span: Span) {
-    v.span = span;
-    if let ValKind::List(items) = &mut v.kind {
-        for i in items {
-            i.span = span;
-        }
-    }
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
-            if i <= chunk.len() {
-                let idx = ((n >> shift) & 63) as usize;
-                out.push(char::from(ALPHABET.get(idx).copied().unwrap_or(b'A')));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

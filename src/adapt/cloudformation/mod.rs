@@ -5,8 +5,10 @@
 //! (see [`intrinsics`]). SAM `Globals` are merged into serverless resources ([`sam`]); CDK
 //! construct paths and in-template suppressions are read from `Metadata`.
 
+mod conditions;
 mod intrinsics;
 mod sam;
+mod values;
 
 use crate::model::{Lang, Model, Notice, Resource, Suppression, ToolError, Val};
 use crate::source::{SourceFile, Span};
