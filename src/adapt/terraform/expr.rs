@@ -1,11 +1,9 @@
 //! The HCL native-syntax expression walk: literals, templates, references, operators,
 //! conditionals, `for` expressions and function calls.
 
-use super::eval::{
-    as_bool, binop, not_known, respan, static_key, step, to_text, unknown, unop, Evaluator, Scope,
-    ERR,
-};
+use super::eval::{as_bool, not_known, respan, to_text, unknown, Evaluator, Scope, ERR};
 use super::hcl::Loc;
+use super::ops::{binop, static_key, step, unop};
 use crate::model::{Attr, Val, ValKind};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, ForExpr, ObjectKey, Traversal, TraversalOperator};

@@ -14,6 +14,7 @@ mod funcs;
 mod hcl;
 mod load;
 mod module;
+mod ops;
 mod suppress;
 mod vars;
 
