@@ -72,14 +72,14 @@ impl<'a> Instance<'a> {
 /// Names bound by `for` expressions, `dynamic` iterators, `each` and `count`.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scope {
-    names: Vec<(String, Val)>,
+    names: Vec<(std::rc::Rc<str>, std::rc::Rc<Val>)>,
 }
 
 impl Scope {
     /// The scope with `name` bound to `v` (shadowing).
     pub fn with(&self, name: &str, v: Val) -> Scope {
         let mut s = self.clone();
-        s.names.push((name.to_string(), v));
+        s.names.push((name.into(), std::rc::Rc::new(v)));
         s
     }
 
@@ -88,8 +88,8 @@ impl Scope {
         self.names
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| Val::clone(v))
     }
 }
 
@@ -232,6 +232,38 @@ impl<'a> Evaluator<'a> {
         s <= STEP_BUDGET
     }
 
+    /// Charges the size of a value that is about to be copied; false once the budget is spent
+    /// (so values that grow exponentially through references stop early).
+    pub fn charge(&self, v: &Val) -> bool {
+        let mut n: u32 = 0;
+        let left = STEP_BUDGET.saturating_sub(self.steps.get());
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            n += 1;
+            if n > left {
+                self.steps.set(STEP_BUDGET.saturating_add(1));
+                return false;
+            }
+            match &x.kind {
+                ValKind::List(items) => stack.extend(items.iter()),
+                ValKind::Map(attrs) => stack.extend(attrs.iter().map(|a| &a.value)),
+                ValKind::Choice { options, .. } => stack.extend(options.iter()),
+                _ => {}
+            }
+        }
+        self.steps.set(self.steps.get().saturating_add(n));
+        true
+    }
+
+    /// A copy of a cached value at `span`, charged to the budget.
+    fn copy(&self, v: &Val, span: Span) -> Val {
+        if self.charge(v) {
+            respan(v.clone(), span)
+        } else {
+            unknown(span, "evaluation budget exhausted (value too large)")
+        }
+    }
+
     /// `display:line` of a span.
     pub fn at(&self, span: Span) -> String {
         format!(
@@ -358,7 +390,7 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         if let Some(v) = me.vars.borrow().get(name) {
-            return respan(v.clone(), span);
+            return self.copy(v, span);
         }
         let Some(decl) = me.def.vars.get(name) else {
             return unknown(span, format!("{ERR}var.{name} is not declared"));
@@ -399,7 +431,7 @@ impl<'a> Evaluator<'a> {
         };
         v = super::vars::convert(v, decl.ty.as_deref());
         me.vars.borrow_mut().insert(name.to_string(), v.clone());
-        respan(v, span)
+        self.copy(&v, span)
     }
 
     /// `local.NAME` of instance `inst`.
@@ -408,7 +440,7 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         match me.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return respan(v.clone(), span),
+            Some(Slot::Done(v)) => return self.copy(v, span),
             Some(Slot::Busy) => {
                 return unknown(span, format!("{ERR}local.{name} refers to itself"));
             }

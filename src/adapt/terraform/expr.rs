@@ -66,7 +66,8 @@ pub(crate) fn eval_expr(
             return respan(eval_expr(ev, inst, scope, p.inner(), loc), span)
         }
         Expression::Variable(v) => match scope_get(scope, v.as_str()) {
-            Some(x) => return respan(x, span),
+            Some(x) if ev.charge(&x) => return respan(x, span),
+            Some(_) => return unknown(span, "evaluation budget exhausted (value too large)"),
             None => return unknown(span, format!("{ERR}`{}` is not a value", v.as_str())),
         },
         Expression::Conditional(c) => {
@@ -262,6 +263,10 @@ fn traversal(
                 }
             }
         }
+        Expression::Variable(root) => match scope_get(scope, root.as_str()) {
+            Some(x) if ev.charge(&x) => (x, 0),
+            _ => return unknown(span, "evaluation budget exhausted (value too large)"),
+        },
         other => (eval_expr(ev, inst, scope, other, loc), 0),
     };
     apply_ops(

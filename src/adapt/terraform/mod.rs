@@ -20,6 +20,8 @@ mod vars;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_edge;
 
 use crate::model::{Lang, Model, Notice, Resource, ToolError, ValKind};
 use crate::source::{FileId, SourceMap};
