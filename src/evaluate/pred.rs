@@ -251,13 +251,12 @@ fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outco
             o
         }
         _ => {
+            // Findings and evidence point at the attribute's key, whatever the test found.
             let mut o = leaf(ctx, t, val, key_span);
-            if o.tri != Tri::Unknown {
-                o.span = key_span;
-                o.specific = true;
-                if o.tri == Tri::True && o.evidence.is_empty() {
-                    o.evidence = vec![key_span];
-                }
+            o.span = key_span;
+            o.specific = true;
+            if o.tri == Tri::True {
+                o.evidence = vec![key_span];
             }
             o
         }
@@ -698,7 +697,8 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         .collect();
     evidence.sort();
     evidence.dedup();
-    let by_default = outs.iter().any(|o| o.by_default);
+    // "By default" only when nothing explicit contributed.
+    let by_default = !outs.is_empty() && outs.iter().all(|o| o.by_default);
     let msg = outs
         .iter()
         .map(|o| o.message.as_str())
