@@ -56,6 +56,12 @@ enum Format {
     Compact,
     /// The JSON contract.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// Markdown (pull-request comment, job summary).
+    Markdown,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -199,6 +205,9 @@ fn run_scan(args: ScanArgs, catalog: &Catalog) -> ExitCode {
         ),
         Format::Compact => report::compact::render(&report),
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, catalog),
+        Format::Markdown => report::markdown::render(&report),
+        Format::Github => report::github::render(&report),
     };
     let failing = match args.fail_on {
         FailOn::Unaddressed => report.count(Verdict::Unaddressed),

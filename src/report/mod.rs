@@ -3,8 +3,11 @@
 //! else.
 
 pub mod compact;
+pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod pretty;
+pub mod sarif;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
