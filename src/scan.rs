@@ -154,6 +154,15 @@ fn load(c: &Candidate, max: u64) -> Loaded {
     Loaded::from_bytes(bytes)
 }
 
+/// The directory of a file; `.` for a bare file name (an empty path would contain every path,
+/// which would let module sources leave the scanned directory).
+fn parent_dir(path: &std::path::Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// A cheap content sniff, so JSON and YAML files that are obviously not templates are not parsed.
 fn may_be_template(text: &str) -> bool {
     text.contains("Resources") || text.contains("AWSTemplateFormatVersion")
@@ -211,9 +220,20 @@ pub(crate) fn scan_loaded(
                 if !c.kind.is_terraform() && !c.explicit && !may_be_template(&text) {
                     continue;
                 }
+                // An empty `.tf` is a valid (empty) module; an empty file named as a template
+                // is reported, so a truncated template never passes silently.
+                if !c.kind.is_terraform() && text.trim_start_matches('\u{feff}').trim().is_empty() {
+                    let id = scan.sources.add(c.display.clone(), c.path.clone(), text);
+                    scan.model.errors.push(ToolError {
+                        span: Span::file_start(id),
+                        code: "empty-file",
+                        message: "file is empty; there is no template to check".into(),
+                    });
+                    continue;
+                }
                 let id = scan.sources.add(c.display.clone(), c.path.clone(), text);
                 if c.kind.is_terraform() {
-                    let dir = c.path.parent().map(PathBuf::from).unwrap_or_default();
+                    let dir = parent_dir(&c.path);
                     let is_auto_vars = matches!(c.kind, Kind::Tfvars | Kind::TfvarsJson)
                         && !c.path.file_name().is_some_and(|n| {
                             let n = n.to_string_lossy();
@@ -344,7 +364,9 @@ pub(crate) fn scan_loaded(
                 .iter()
                 .map(|p| {
                     if p.is_file() {
-                        p.parent().map(PathBuf::from).unwrap_or_default()
+                        parent_dir(p)
+                    } else if p.as_os_str().is_empty() {
+                        PathBuf::from(".")
                     } else {
                         p.clone()
                     }
