@@ -706,6 +706,25 @@ fn module_sources_and_template_urls_outside_the_scanned_root_are_not_followed() 
         let a = addresses(&r);
         assert!(!a.iter().any(|x| x.contains("secret")), "{a:?}");
         assert_finding(&r, "aws_s3_bucket.good", "main.tf:1:1");
+
+        // A module file that is a link to a secret outside is not read, so no parse error
+        // snippet can print the secret.
+        std::fs::write(tmp.path().join("credentials"), "TOPSECRET = = 42\n").expect("write");
+        std::fs::create_dir_all(repo.join(".hidden/m")).expect("mkdir");
+        std::os::unix::fs::symlink(
+            tmp.path().join("credentials"),
+            repo.join(".hidden/m/creds.tf"),
+        )
+        .expect("symlink");
+        std::fs::write(
+            repo.join("main.tf"),
+            format!("{GOOD_TF}module \"m\" {{\n  source = \"./.hidden/m\"\n}}\n"),
+        )
+        .expect("write");
+        for format in ["pretty", "json", "compact", "github", "sarif", "markdown"] {
+            let (_, stdout) = run_in(&repo, &[".", "--format", format]);
+            assert!(!stdout.contains("TOPSECRET"), "{format}: {stdout}");
+        }
     }
 }
 
