@@ -20,6 +20,7 @@ pub mod adapt;
 pub mod catalog;
 pub mod discover;
 pub mod evaluate;
+pub mod memscan;
 pub mod model;
 pub mod parse;
 pub mod scan;
