@@ -1,12 +1,591 @@
-//! YAML into the span tree (stub; see the CloudFormation front end).
+//! YAML into the span tree ([`crate::tree::Node`]), built from granit-parser events.
+//!
+//! The builder is iterative (an explicit stack of open collections), caps nesting at
+//! [`MAX_DEPTH`] levels, expands aliases under a total node budget ([`NODE_BUDGET`]) so a
+//! "billion laughs" document fails fast, keeps duplicate keys, and records byte-offset spans.
+//! A tagged node's span starts at its tag; `Node::tag` holds the local tag without `!`
+//! (`Ref`, `GetAtt`, `Sub`, …). Standard `!!` tags are not kept (`!!str` forces a string).
 
-use crate::source::FileId;
-use crate::tree::{Node, TreeError};
+use crate::source::{FileId, Span};
+use crate::tree::{Entry, Node, NodeKind, TreeError};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, StructureStyle, Tag};
+use std::collections::HashMap;
 
-/// Parses a YAML stream into its documents.
-pub fn parse(_text: &str, file: FileId) -> Result<Vec<Node>, TreeError> {
-    Err(TreeError {
-        span: crate::source::Span::file_start(file),
-        message: "YAML support is not built yet".to_string(),
-    })
+/// Deepest nesting of collections accepted (including nesting added by aliases).
+pub const MAX_DEPTH: usize = 128;
+
+/// Most nodes a stream may produce, counting every node copied by alias expansion.
+pub const NODE_BUDGET: usize = 1_000_000;
+
+/// Work budget for copying anchored nodes (each anchor keeps a copy of its subtree).
+const ANCHOR_COPY_BUDGET: usize = 4_000_000;
+
+/// What a finished node carries up to its parent.
+struct Built {
+    node: Node,
+    /// Number of nodes in the subtree.
+    count: usize,
+    /// Collection levels inside the subtree (0 for a scalar).
+    height: usize,
+    /// The raw scalar text, for use as a mapping key.
+    key_text: Option<String>,
+}
+
+enum Kind {
+    Seq(Vec<Node>),
+    Map(Vec<Entry>, Option<(String, Span)>),
+}
+
+struct Frame {
+    start: usize,
+    tag: Option<String>,
+    anchor: usize,
+    block: bool,
+    last_end: usize,
+    count: usize,
+    height: usize,
+    kind: Kind,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    file: FileId,
+    frames: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize, usize)>,
+    total: usize,
+    anchor_work: usize,
+    doc_root: Option<Node>,
+    docs: Vec<Node>,
+}
+
+/// Parses a YAML stream into its documents (an empty stream gives no documents).
+pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, TreeError> {
+    let options = granit_parser::options! {
+        emit_comments: false,
+        block_nesting_limit: MAX_DEPTH + 2,
+        flow_nesting_limit: MAX_DEPTH + 2,
+    };
+    let mut b = Builder {
+        text,
+        file,
+        frames: Vec::new(),
+        anchors: HashMap::new(),
+        total: 0,
+        anchor_work: 0,
+        doc_root: None,
+        docs: Vec::new(),
+    };
+    for item in Parser::new_from_str_with_options(text, options) {
+        let (event, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                let at = b.offset(e.marker());
+                let message = match e.kind() {
+                    granit_parser::ErrorKind::RecursionLimitExceeded => depth_message(),
+                    _ => e.info(),
+                };
+                return Err(b.error(at, message));
+            }
+        };
+        let start = b.offset(&span.start);
+        let end = b.offset(&span.end);
+        let node_start = span
+            .tag_span()
+            .map(|t| b.offset(&t.start))
+            .unwrap_or(start)
+            .min(start);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
+            Event::DocumentStart(..) => {
+                b.doc_root = None;
+                b.anchors.clear();
+            }
+            Event::DocumentEnd => {
+                let root = b.doc_root.take().unwrap_or(Node {
+                    span: Span::new(file, start, start),
+                    tag: None,
+                    kind: NodeKind::Null,
+                });
+                b.docs.push(root);
+            }
+            Event::Alias(id) => {
+                let Some((node, count, height)) = b.anchors.get(&id) else {
+                    return Err(b.error(start, "alias to an anchor that is not complete".into()));
+                };
+                let (count, height) = (*count, *height);
+                if b.frames.len() + height > MAX_DEPTH {
+                    return Err(b.error(start, depth_message()));
+                }
+                b.total = b.total.saturating_add(count);
+                if b.total > NODE_BUDGET {
+                    return Err(b.error(
+                        start,
+                        format!("alias expansion exceeds the budget of {NODE_BUDGET} nodes"),
+                    ));
+                }
+                let mut node = node.clone();
+                node.span = Span::new(file, start, end);
+                let key_text = scalar_key_text(&node);
+                b.deliver(Built {
+                    node,
+                    count,
+                    height,
+                    key_text,
+                })?;
+            }
+            Event::UnresolvedAlias(name) => {
+                return Err(b.error(start, format!("unknown alias `*{name}`")));
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                b.count_node(start)?;
+                let tag = tag.as_deref();
+                let as_key = matches!(
+                    b.frames.last(),
+                    Some(Frame {
+                        kind: Kind::Map(_, None),
+                        ..
+                    })
+                );
+                // A plain key needs only its text; other scalars need only their value.
+                let (kind, key_text) = match (as_key, anchor) {
+                    (true, 0) => (NodeKind::Null, Some(value.into_owned())),
+                    (true, _) => (resolve_scalar(&value, style, tag), Some(value.into_owned())),
+                    (false, _) => (resolve_scalar(&value, style, tag), None),
+                };
+                let node = Node {
+                    span: Span::new(file, node_start, end),
+                    tag: tag.and_then(custom_tag),
+                    kind,
+                };
+                b.remember(anchor, &node, 1, 0, start)?;
+                b.deliver(Built {
+                    node,
+                    count: 1,
+                    height: 0,
+                    key_text,
+                })?;
+            }
+            Event::SequenceStart(style, anchor, tag) => {
+                b.open(
+                    start,
+                    node_start,
+                    style,
+                    anchor,
+                    tag.as_deref(),
+                    Kind::Seq(Vec::new()),
+                )?;
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                b.open(
+                    start,
+                    node_start,
+                    style,
+                    anchor,
+                    tag.as_deref(),
+                    Kind::Map(Vec::new(), None),
+                )?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = b.frames.pop() else {
+                    return Err(b.error(start, "unbalanced collection end".into()));
+                };
+                let end = if frame.block { frame.last_end } else { end }.max(frame.start);
+                let kind = match frame.kind {
+                    Kind::Seq(items) => NodeKind::Seq(items),
+                    Kind::Map(entries, pending) => {
+                        if let Some((_, key_span)) = pending {
+                            return Err(b.error(
+                                key_span.start as usize,
+                                "mapping key without value".into(),
+                            ));
+                        }
+                        NodeKind::Map(entries)
+                    }
+                };
+                let node = Node {
+                    span: Span::new(file, frame.start, end),
+                    tag: frame.tag,
+                    kind,
+                };
+                let height = frame.height + 1;
+                b.remember(frame.anchor, &node, frame.count, height, frame.start)?;
+                b.deliver(Built {
+                    node,
+                    count: frame.count,
+                    height,
+                    key_text: None,
+                })?;
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
+    Ok(b.docs)
+}
+
+fn depth_message() -> String {
+    format!("nesting deeper than {MAX_DEPTH} levels")
+}
+
+impl Builder<'_> {
+    fn offset(&self, m: &Marker) -> usize {
+        match m.byte_offset() {
+            Some(o) => o,
+            None => self
+                .text
+                .char_indices()
+                .nth(m.index())
+                .map(|(i, _)| i)
+                .unwrap_or(self.text.len()),
+        }
+    }
+
+    fn error(&self, at: usize, message: String) -> TreeError {
+        TreeError {
+            span: Span::new(self.file, at, at),
+            message,
+        }
+    }
+
+    fn count_node(&mut self, at: usize) -> Result<(), TreeError> {
+        self.total = self.total.saturating_add(1);
+        if self.total > NODE_BUDGET {
+            return Err(self.error(at, format!("document has more than {NODE_BUDGET} nodes")));
+        }
+        Ok(())
+    }
+
+    fn open(
+        &mut self,
+        start: usize,
+        node_start: usize,
+        style: StructureStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        kind: Kind,
+    ) -> Result<(), TreeError> {
+        if matches!(
+            self.frames.last(),
+            Some(Frame {
+                kind: Kind::Map(_, None),
+                ..
+            })
+        ) {
+            return Err(self.error(
+                start,
+                "complex (non-scalar) mapping keys are not supported".into(),
+            ));
+        }
+        if self.frames.len() >= MAX_DEPTH {
+            return Err(self.error(start, depth_message()));
+        }
+        self.count_node(start)?;
+        self.frames.push(Frame {
+            start: node_start,
+            tag: tag.and_then(custom_tag),
+            anchor,
+            block: style == StructureStyle::Block,
+            last_end: start,
+            count: 1,
+            height: 0,
+            kind,
+        });
+        Ok(())
+    }
+
+    fn remember(
+        &mut self,
+        anchor: usize,
+        node: &Node,
+        count: usize,
+        height: usize,
+        at: usize,
+    ) -> Result<(), TreeError> {
+        if anchor == 0 {
+            return Ok(());
+        }
+        self.anchor_work = self.anchor_work.saturating_add(count);
+        if self.anchor_work > ANCHOR_COPY_BUDGET {
+            return Err(self.error(at, "too much anchored content".into()));
+        }
+        self.anchors.insert(anchor, (node.clone(), count, height));
+        Ok(())
+    }
+
+    fn deliver(&mut self, built: Built) -> Result<(), TreeError> {
+        let Some(frame) = self.frames.last_mut() else {
+            self.doc_root = Some(built.node);
+            return Ok(());
+        };
+        frame.count = frame.count.saturating_add(built.count);
+        frame.height = frame.height.max(built.height);
+        frame.last_end = frame.last_end.max(built.node.span.end as usize);
+        match &mut frame.kind {
+            Kind::Seq(items) => items.push(built.node),
+            Kind::Map(entries, pending) => match pending.take() {
+                Some((key, key_span)) => entries.push(Entry {
+                    key,
+                    key_span,
+                    value: built.node,
+                }),
+                None => match built.key_text {
+                    Some(k) => *pending = Some((k, built.node.span)),
+                    None => {
+                        let at = built.node.span.start as usize;
+                        return Err(self.error(
+                            at,
+                            "complex (non-scalar) mapping keys are not supported".into(),
+                        ));
+                    }
+                },
+            },
+        }
+        Ok(())
+    }
+}
+
+/// The key text of an aliased scalar node.
+fn scalar_key_text(node: &Node) -> Option<String> {
+    match &node.kind {
+        NodeKind::String(s) | NodeKind::Number(s) => Some(s.clone()),
+        NodeKind::Bool(b) => Some(b.to_string()),
+        NodeKind::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// The tag kept on a node: a local `!Name` tag without its `!`; standard tags are dropped.
+fn custom_tag(tag: &Tag) -> Option<String> {
+    if tag.is_yaml_core_schema() || tag.suffix_in_namespace("tag:yaml.org,2002:").is_some() {
+        return None;
+    }
+    if tag.handle() == "!" {
+        return Some(tag.suffix().to_string());
+    }
+    Some(tag.original().trim_start_matches('!').to_string())
+}
+
+fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> NodeKind {
+    if let Some(core) = tag.and_then(|t| t.core_suffix()) {
+        match core {
+            "str" => return NodeKind::String(value.to_string()),
+            "null" => return NodeKind::Null,
+            _ => {}
+        }
+    }
+    if style != ScalarStyle::Plain {
+        return NodeKind::String(value.to_string());
+    }
+    match value {
+        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
+        "true" | "True" | "TRUE" => NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => NodeKind::Bool(false),
+        _ if is_number(value) => NodeKind::Number(value.to_string()),
+        _ => NodeKind::String(value.to_string()),
+    }
+}
+
+/// YAML 1.2 core-schema int or float.
+fn is_number(s: &str) -> bool {
+    if let Some(h) = s.strip_prefix("0x") {
+        return !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(o) = s.strip_prefix("0o") {
+        return !o.is_empty() && o.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(s, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (body.get(..i).unwrap_or(""), body.get(i + 1..)),
+        None => (body, None),
+    };
+    if let Some(exp) = exp {
+        let digits = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let all_digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    match frac {
+        None => !int.is_empty() && all_digits(int),
+        Some(f) => (!int.is_empty() || !f.is_empty()) && all_digits(int) && all_digits(f),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let mut docs = parse(text, 0).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start as usize..span.end as usize]
+    }
+
+    #[test]
+    fn spans_of_keys_values_and_tagged_values() {
+        let text = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub \"${AWS::StackName}-logs\"\n      Arn: !GetAtt [Key, Arn]\n";
+        let root = one(text);
+        let res = root.entry("Resources").unwrap();
+        assert_eq!(slice(text, res.key_span), "Resources");
+        let bucket = res.value.entry("Bucket").unwrap();
+        assert_eq!(slice(text, bucket.key_span), "Bucket");
+        let ty = bucket.value.get("Type").unwrap();
+        assert_eq!(slice(text, ty.span), "AWS::S3::Bucket");
+        let props = bucket.value.get("Properties").unwrap();
+        let name = props.get("BucketName").unwrap();
+        assert_eq!(name.tag.as_deref(), Some("Sub"));
+        assert_eq!(slice(text, name.span), "!Sub \"${AWS::StackName}-logs\"");
+        assert_eq!(name.as_str(), Some("${AWS::StackName}-logs"));
+        let arn = props.get("Arn").unwrap();
+        assert_eq!(arn.tag.as_deref(), Some("GetAtt"));
+        assert_eq!(slice(text, arn.span), "!GetAtt [Key, Arn]");
+        // A block mapping ends at its last value, not at the next line.
+        assert!(slice(text, props.span).ends_with("[Key, Arn]"));
+    }
+
+    #[test]
+    fn all_short_form_tags_are_kept() {
+        let tags = [
+            "Ref",
+            "GetAtt",
+            "Sub",
+            "If",
+            "Equals",
+            "Join",
+            "Select",
+            "FindInMap",
+            "Base64",
+            "GetAZs",
+            "ImportValue",
+            "Condition",
+            "Not",
+            "And",
+            "Or",
+            "Split",
+            "Cidr",
+            "Transform",
+        ];
+        let text: String = tags.iter().map(|t| format!("k{t}: !{t} x\n")).collect();
+        let root = one(&text);
+        for (t, e) in tags.iter().zip(root.entries()) {
+            assert_eq!(e.value.tag.as_deref(), Some(*t));
+            assert_eq!(slice(&text, e.value.span), format!("!{t} x"));
+        }
+        let root = one("a: !!str 12\nb: !If [c, {x: 1}, !Ref AWS::NoValue]\n");
+        assert_eq!(root.get("a").unwrap().tag, None);
+        assert_eq!(root.get("a").unwrap().kind, NodeKind::String("12".into()));
+        let b = root.get("b").unwrap();
+        assert_eq!(b.tag.as_deref(), Some("If"));
+        let NodeKind::Seq(items) = &b.kind else {
+            panic!()
+        };
+        assert_eq!(items[2].tag.as_deref(), Some("Ref"));
+    }
+
+    #[test]
+    fn scalar_resolution() {
+        let root = one("a: true\nb: FALSE\nc: ~\nd:\ne: 12\nf: -1.5e3\ng: \"true\"\nh: 'x'\ni: 0x1F\nj: 1.2.3\nk: yes\nl: .inf\n");
+        let kind = |k: &str| root.get(k).unwrap().kind.clone();
+        assert_eq!(kind("a"), NodeKind::Bool(true));
+        assert_eq!(kind("b"), NodeKind::Bool(false));
+        assert_eq!(kind("c"), NodeKind::Null);
+        assert_eq!(kind("d"), NodeKind::Null);
+        assert_eq!(kind("e"), NodeKind::Number("12".into()));
+        assert_eq!(kind("f"), NodeKind::Number("-1.5e3".into()));
+        assert_eq!(kind("g"), NodeKind::String("true".into()));
+        assert_eq!(kind("h"), NodeKind::String("x".into()));
+        assert_eq!(kind("i"), NodeKind::Number("0x1F".into()));
+        assert_eq!(kind("j"), NodeKind::String("1.2.3".into()));
+        assert_eq!(kind("k"), NodeKind::String("yes".into()));
+        assert_eq!(kind("l"), NodeKind::Number(".inf".into()));
+    }
+
+    #[test]
+    fn anchors_aliases_and_duplicates() {
+        let text = "base: &b {Enabled: true}\nuse: *b\nuse: 2\n";
+        let root = one(text);
+        let used = root.entries()[1].value.clone();
+        assert_eq!(slice(text, used.span), "*b");
+        assert_eq!(used.get("Enabled").unwrap().kind, NodeKind::Bool(true));
+        assert_eq!(crate::tree::duplicate_keys(&root).len(), 1);
+        let err = parse("a: *nope\n", 0).unwrap_err();
+        assert_eq!(err.span.start, 3);
+        assert!(parse("a: &x [*x]\n", 0).is_err());
+    }
+
+    #[test]
+    fn deep_input_is_an_error_not_a_crash() {
+        let flow = "[".repeat(100_000);
+        let err = parse(&flow, 0).unwrap_err();
+        assert!(err.message.contains("128"), "{}", err.message);
+        assert!((128..=131).contains(&err.span.start), "{}", err.span.start);
+        let mut block = String::new();
+        for i in 0..3000 {
+            block.push_str(&" ".repeat(i));
+            block.push_str("a:\n");
+        }
+        assert!(parse(&block, 0).is_err());
+        let mut seq = String::new();
+        for _ in 0..100_000 {
+            seq.push_str("- ");
+        }
+        seq.push_str("x\n");
+        assert!(parse(&seq, 0).is_err());
+        // Exactly at the limit is fine.
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok, 0).is_ok());
+        // Aliases cannot nest deeper than the limit either.
+        let deep = "[".repeat(100);
+        let close = "]".repeat(100);
+        let text = format!("a: &a {deep}{close}\nb: {deep}*a{close}\n");
+        assert!(parse(&text, 0).is_err());
+    }
+
+    #[test]
+    fn billion_laughs_is_rejected_quickly() {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let t = std::time::Instant::now();
+        let err = parse(&text, 0).unwrap_err();
+        assert!(err.message.contains("budget"), "{}", err.message);
+        assert!(err.span.start > 0);
+        assert!(t.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn bom_crlf_empty_and_multi_document() {
+        let text = "\u{feff}a: b\r\nc: d\r\n";
+        let root = one(text);
+        let c = root.entry("c").unwrap();
+        assert_eq!(slice(text, c.key_span), "c");
+        assert_eq!(slice(text, c.value.span), "d");
+        assert!(parse("", 0).unwrap().is_empty());
+        assert!(parse("# only a comment\n", 0).unwrap().is_empty());
+        let docs = parse("a: 1\n---\nb: 2\n", 0).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs[1].get("b").is_some());
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let err = parse("a: [1, 2\nb: 3\n", 0).unwrap_err();
+        assert!(err.span.start > 0);
+        let err = parse("a: \"open\n", 0).unwrap_err();
+        assert!(!err.message.is_empty());
+    }
 }

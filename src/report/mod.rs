@@ -3,8 +3,11 @@
 //! else.
 
 pub mod compact;
+pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod pretty;
+pub mod sarif;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
@@ -335,6 +338,18 @@ impl Report {
             ))
         });
         out
+    }
+
+    /// Recomputes the summary's verdict counts after verdicts changed (attestations, baseline).
+    pub fn recount(&mut self) {
+        for v in self.summary.verdicts.values_mut() {
+            *v = 0;
+        }
+        for r in &self.resources {
+            for c in &r.checklist {
+                *self.summary.verdicts.entry(c.verdict.as_str()).or_default() += 1;
+            }
+        }
     }
 
     /// Count of a verdict.

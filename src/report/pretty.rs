@@ -77,13 +77,32 @@ impl SourceCode for Snippet {
             None => self.text.len(),
         }
         .max(from);
+        // Without leading context the window starts at the span itself (as miette's own sources
+        // do), which is what the header's line:column is read from.
+        let (from, column) = if before == 0 {
+            let line_start = self
+                .line_starts
+                .get(self.line_of(start))
+                .copied()
+                .unwrap_or(0);
+            (
+                start,
+                self.text
+                    .get(line_start..start)
+                    .map(|t| t.chars().count())
+                    .unwrap_or(0),
+            )
+        } else {
+            (from, 0)
+        };
+        let to = to.max(from);
         let data = self.text.as_bytes().get(from..to).unwrap_or(&[]);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             data,
             SourceSpan::new(from.into(), to - from),
             first,
-            0,
+            column,
             last - first + 1,
         )))
     }
@@ -206,7 +225,7 @@ pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: St
             message: escape_control(&format!("{} {}: {} [{}]", c.verdict.as_str(), r.address, c.title, c.severity.as_str())),
             severity,
             help: duty.map(|d| {
-                let mut h = escape_control(&d.fix);
+                let mut h = escape_control(&reflow(&d.fix));
                 if c.verdict == Verdict::Unverified {
                     h = format!("srm-lint could not resolve a value, so this is not counted as addressed. {h}");
                 }
@@ -260,4 +279,13 @@ pub fn summary_line(report: &Report) -> String {
         let _ = write!(line, "; {} errors", s.errors);
     }
     line
+}
+
+/// Joins the hard-wrapped lines of a TOML paragraph so the terminal can wrap it.
+fn reflow(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

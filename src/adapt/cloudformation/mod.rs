@@ -1,8 +1,19 @@
 //! CloudFormation (YAML, JSON, SAM, CDK output) into the model.
+//!
+//! Each entry of `Resources` becomes a [`Resource`] whose body is its `Properties`, converted to
+//! [`Val`]s with intrinsic functions evaluated as far as parameters, mappings and conditions allow
+//! (see [`intrinsics`]). SAM `Globals` are merged into serverless resources ([`sam`]); CDK
+//! construct paths and in-template suppressions are read from `Metadata`.
 
-use crate::model::Model;
-use crate::source::SourceFile;
-use crate::tree::Node;
+mod conditions;
+mod intrinsics;
+mod sam;
+mod values;
+
+use crate::model::{Lang, Model, Notice, Resource, Suppression, ToolError, Val};
+use crate::source::{SourceFile, Span};
+use crate::tree::{Node, NodeKind};
+use intrinsics::Ctx;
 use std::collections::BTreeMap;
 
 /// Options of the CloudFormation adapter.
@@ -13,7 +24,7 @@ pub struct CfnOptions {
 }
 
 /// Whether a parsed document is a CloudFormation template: it has `AWSTemplateFormatVersion`,
-/// or a `Resources` mapping whose entries are typed `AWS::…` (or another `Type` with `::`).
+/// or a `Resources` mapping whose entries are typed `AWS::…` (or `Custom::…`).
 pub fn is_template(root: &Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() {
         return true;
@@ -30,7 +41,193 @@ pub fn is_template(root: &Node) -> bool {
 }
 
 /// Builds the model of one template.
+///
+/// Resources whose `Condition` is known to be false are left out (with a notice). Problems with
+/// the template's shape (a `Resources` section that is not a mapping, a resource without `Type`,
+/// duplicate keys, a suppression without reason, …) are reported as located [`ToolError`]s; the
+/// rest of the template is still read.
 pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
-    let _ = (file, root, opts);
-    Model::default()
+    let mut model = Model::default();
+    for (key, first, dup) in crate::tree::duplicate_keys(root) {
+        let line = file.line_col(first.start as usize).line;
+        model.errors.push(ToolError {
+            span: dup,
+            code: "duplicate-key",
+            message: format!("duplicate key `{key}` (first written on line {line})"),
+        });
+    }
+    let resources = match root.entry("Resources") {
+        Some(e) if e.value.is_map() => e.value.entries(),
+        Some(e) => {
+            model
+                .errors
+                .push(invalid(e.key_span, "`Resources` is not a mapping".into()));
+            return model;
+        }
+        None => {
+            if root.get("AWSTemplateFormatVersion").is_some() {
+                model.errors.push(invalid(
+                    root.span,
+                    "template has no `Resources` section".into(),
+                ));
+            }
+            return model;
+        }
+    };
+    let ctx = Ctx::new(root, &opts.parameters);
+    let globals = sam::Globals::read(root, &ctx);
+    for e in resources {
+        let Some(r) = resource(file, &ctx, e, &mut model) else {
+            continue;
+        };
+        model.resources.push(r);
+    }
+    globals.apply(&mut model.resources);
+    sam::implicit_apis(file, root, &globals, &mut model.resources);
+    if ctx.exhausted() {
+        model.errors.push(ToolError {
+            span: root.span,
+            code: "too-complex",
+            message: "template too complex to evaluate fully; some values were left unknown".into(),
+        });
+    }
+    model
 }
+
+fn invalid(span: Span, message: String) -> ToolError {
+    ToolError {
+        span,
+        code: "invalid-template",
+        message,
+    }
+}
+
+/// One entry of `Resources`, or `None` when it is malformed or conditionally absent.
+fn resource(
+    file: &SourceFile,
+    ctx: &Ctx<'_>,
+    e: &crate::tree::Entry,
+    model: &mut Model,
+) -> Option<Resource> {
+    let id = &e.key;
+    let decl = &e.value;
+    if !decl.is_map() {
+        model.errors.push(invalid(
+            e.key_span,
+            format!("resource `{id}` is not a mapping"),
+        ));
+        return None;
+    }
+    let rtype = match decl.get("Type") {
+        None => {
+            model.errors.push(invalid(
+                e.key_span,
+                format!("resource `{id}` has no `Type`"),
+            ));
+            return None;
+        }
+        Some(t) => match (&t.kind, &t.tag) {
+            (NodeKind::String(s), None) => s.clone(),
+            _ => {
+                model.errors.push(invalid(
+                    t.span,
+                    format!("`Type` of resource `{id}` is not a string"),
+                ));
+                return None;
+            }
+        },
+    };
+    let condition = decl
+        .get("Condition")
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    if let Some(c) = &condition {
+        if ctx.condition(c) == Some(false) {
+            model.notices.push(Notice {
+                span: e.key_span,
+                message: format!(
+                    "resource `{id}` is not created: its condition `{c}` is false with the given parameters"
+                ),
+            });
+            return None;
+        }
+    }
+    let body = match decl.get("Properties") {
+        None => Val::empty_map(e.key_span),
+        Some(p) if p.is_map() || p.tag.is_some() => ctx.val(p),
+        Some(p) => {
+            model.errors.push(invalid(
+                p.span,
+                format!("`Properties` of resource `{id}` is not a mapping"),
+            ));
+            Val::empty_map(e.key_span)
+        }
+    };
+    let metadata = decl.get("Metadata");
+    let construct_path = metadata
+        .and_then(|m| m.get("aws:cdk:path"))
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    let suppressions = metadata
+        .map(|m| suppressions(m, &mut model.errors))
+        .unwrap_or_default();
+    Some(Resource {
+        address: id.clone(),
+        rtype,
+        lang: Lang::Cloudformation,
+        scope: file.display.clone(),
+        file: file.id,
+        header: e.key_span,
+        body,
+        condition,
+        construct_path,
+        notes: Vec::new(),
+        suppressions,
+    })
+}
+
+/// `Metadata: { srm-lint: { ignore: [ { id: …, reason: … } ] } }`.
+fn suppressions(metadata: &Node, errors: &mut Vec<ToolError>) -> Vec<Suppression> {
+    let Some(list) = metadata.get("srm-lint").and_then(|s| s.get("ignore")) else {
+        return Vec::new();
+    };
+    let items: &[Node] = match &list.kind {
+        NodeKind::Seq(items) => items,
+        _ => std::slice::from_ref(list),
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let id = item.get("id").and_then(scalar_text);
+        let reason = item.get("reason").and_then(scalar_text);
+        match (id, reason) {
+            (Some(duty), Some(reason)) if !reason.trim().is_empty() && !duty.is_empty() => out
+                .push(Suppression {
+                    duty,
+                    reason: reason.trim().to_string(),
+                    span: item.span,
+                }),
+            (None, _) => errors.push(ToolError {
+                span: item.span,
+                code: "invalid-suppression",
+                message: "suppression in `Metadata.srm-lint.ignore` has no `id`".into(),
+            }),
+            (Some(duty), _) => errors.push(ToolError {
+                span: item.span,
+                code: "suppression-without-reason",
+                message: format!("suppression of `{duty}` has no reason; add `reason: …`"),
+            }),
+        }
+    }
+    out
+}
+
+fn scalar_text(n: &Node) -> Option<String> {
+    match &n.kind {
+        NodeKind::String(s) | NodeKind::Number(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+mod tests;

@@ -1,7 +1,34 @@
 //! Terraform (HCL native syntax and JSON syntax) into the model.
+//!
+//! A module is a directory: all of its files form one module. Files are parsed once (in
+//! parallel), local module sources are followed (and loaded into the [`SourceMap`] when they
+//! were not scanned), and every root module is instantiated with its variable values
+//! (defaults < `terraform.tfvars` < `terraform.tfvars.json` < `*.auto.tfvars(.json)` <
+//! `--var-file` < `--var`). Resources come out with evaluated bodies, spans into the files
+//! that declare them, notes and suppressions.
 
-use crate::model::Model;
+mod body;
+mod eval;
+mod expr;
+mod funcs;
+mod hcl;
+mod load;
+mod module;
+mod ops;
+mod suppress;
+mod vars;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_edge;
+
+use crate::model::{Lang, Model, Notice, Resource, ToolError, ValKind};
 use crate::source::{FileId, SourceMap};
+use eval::{as_num, not_known, Evaluator, Instance, Scope};
+use load::{Loaded, Resolution};
+use module::{is_local_source, CallDecl, ModuleDef};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Options of the Terraform adapter.
@@ -26,8 +53,266 @@ pub struct TfModuleDir {
     pub report: bool,
 }
 
+/// Deepest chain of module calls that is instantiated.
+const MAX_MODULE_DEPTH: usize = 16;
+/// Stack size of the evaluation thread (evaluation recursion is bounded, this is headroom).
+const EVAL_STACK: usize = 64 << 20;
+
 /// Builds the model of a set of Terraform directories.
 pub fn adapt(dirs: &[TfModuleDir], sources: &mut SourceMap, opts: &TfOptions) -> Model {
-    let _ = (dirs, sources, opts);
-    Model::default()
+    let mut model = Model::default();
+    let loaded = load::load(dirs, sources, opts, &mut model.errors);
+    let sources: &SourceMap = sources;
+    let defs: Vec<ModuleDef<'_>> = loaded
+        .dirs
+        .iter()
+        .map(|d| {
+            let files: Vec<&hcl::ParsedFile> = d
+                .module_files
+                .iter()
+                .filter_map(|id| loaded.parsed.get(id))
+                .collect();
+            module::index(d.display.clone(), &files, &mut model.errors)
+        })
+        .collect();
+    let run = || evaluate_roots(&loaded, &defs, sources, opts);
+    let out = std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .stack_size(EVAL_STACK)
+            .spawn_scoped(s, run)
+        {
+            Ok(h) => h.join().ok(),
+            Err(_) => None,
+        }
+    });
+    let out = out.unwrap_or_else(|| evaluate_roots(&loaded, &defs, sources, opts));
+    model.extend(out);
+    model.errors.sort();
+    model.errors.dedup();
+    model.notices.sort();
+    model.notices.dedup();
+    model
+}
+
+/// Instantiates and evaluates every root module.
+fn evaluate_roots(
+    loaded: &Loaded,
+    defs: &[ModuleDef<'_>],
+    sources: &SourceMap,
+    opts: &TfOptions,
+) -> Model {
+    let mut model = Model::default();
+    let mut comments: HashMap<FileId, Vec<suppress::Comment>> = HashMap::new();
+    for d in &loaded.dirs {
+        if d.scanned && !d.report {
+            continue;
+        }
+        for id in &d.module_files {
+            if let Some(f) = sources.get(*id) {
+                if !hcl::is_json_name(&f.display) {
+                    comments.insert(*id, suppress::scan(f, &mut model.errors));
+                }
+            }
+        }
+    }
+    for &root in &loaded.roots {
+        let Some(dir) = loaded.dirs.get(root) else {
+            continue;
+        };
+        let mut tfvars: Vec<&hcl::ParsedFile> = Vec::new();
+        let mut ranked: Vec<(Option<(u8, String)>, FileId)> = dir
+            .tfvars_files
+            .iter()
+            .map(|id| (module::tfvars_rank(sources.display(*id)), *id))
+            .filter(|(r, _)| r.is_some())
+            .collect();
+        ranked.sort();
+        tfvars.extend(ranked.iter().filter_map(|(_, id)| loaded.parsed.get(id)));
+        tfvars.extend(opts.var_files.iter().filter_map(|id| loaded.parsed.get(id)));
+        let mut insts = Vec::new();
+        let mut chain = vec![root];
+        let ctx = BuildCtx {
+            loaded,
+            defs,
+            root_display: dir.display.clone(),
+        };
+        ctx.build(
+            &mut insts,
+            root,
+            String::new(),
+            None,
+            &mut chain,
+            &mut model,
+        );
+        if let Some(r) = insts.first_mut() {
+            r.root_values = vars::given(&tfvars, &opts.vars, sources);
+        }
+        let ev = Evaluator::new(insts, sources);
+        emit(&ev, &dir.display, &comments, &mut model);
+    }
+    model
+}
+
+struct BuildCtx<'a, 'l> {
+    loaded: &'l Loaded,
+    defs: &'a [ModuleDef<'a>],
+    root_display: String,
+}
+
+impl<'a> BuildCtx<'a, '_> {
+    /// Creates the instance of directory `dir` and, recursively, of its module calls.
+    fn build(
+        &self,
+        insts: &mut Vec<Instance<'a>>,
+        dir: usize,
+        prefix: String,
+        parent: Option<(usize, &'a CallDecl<'a>)>,
+        chain: &mut Vec<usize>,
+        model: &mut Model,
+    ) -> Option<usize> {
+        let def = self.defs.get(dir)?;
+        let id = insts.len();
+        insts.push(Instance::new(
+            def,
+            prefix.clone(),
+            parent,
+            self.root_display.clone(),
+        ));
+        for call in &def.calls {
+            let name = call.name;
+            let notice = |msg: String| Notice {
+                span: call.header,
+                message: msg,
+            };
+            let Some(source) = &call.source else {
+                model.notices.push(notice(format!(
+                    "module.{name} source is not a literal string; its resources are not checked"
+                )));
+                continue;
+            };
+            if !is_local_source(source) {
+                model.notices.push(notice(format!(
+                    "module.{name} source \"{source}\" is not fetched; its resources are not checked"
+                )));
+                continue;
+            }
+            match self.loaded.resolved.get(&(dir, source.clone())) {
+                Some(Resolution::Dir(child)) => {
+                    if chain.contains(child) || chain.len() > MAX_MODULE_DEPTH {
+                        let what = if chain.contains(child) { "calls itself (directly or through other modules)" } else { "is nested too deeply" };
+                        model.errors.push(ToolError {
+                            span: call.header,
+                            code: "module-cycle",
+                            message: format!("module.{name} (source \"{source}\") {what}; it is not instantiated"),
+                        });
+                        continue;
+                    }
+                    chain.push(*child);
+                    let child_prefix = format!("{prefix}module.{name}.");
+                    let cid = self.build(insts, *child, child_prefix, Some((id, call)), chain, model);
+                    chain.pop();
+                    if let (Some(cid), Some(me)) = (cid, insts.get_mut(id)) {
+                        me.children.insert(name, cid);
+                    }
+                }
+                Some(Resolution::Refused(why)) => model.notices.push(notice(format!(
+                    "module.{name} source \"{source}\" {why}; its resources are not checked"
+                ))),
+                None => model.notices.push(notice(format!(
+                    "module.{name} source \"{source}\" was not loaded; its resources are not checked"
+                ))),
+            }
+        }
+        Some(id)
+    }
+}
+
+/// Evaluates and emits the resources of every instance of one root.
+fn emit(
+    ev: &Evaluator<'_>,
+    scope: &str,
+    comments: &HashMap<FileId, Vec<suppress::Comment>>,
+    model: &mut Model,
+) {
+    for (i, inst) in ev.insts.iter().enumerate() {
+        let mut inst_notes = Vec::new();
+        if let Some((_, call)) = inst.parent {
+            let at = ev.sources.start(call.header);
+            inst_notes.push(format!(
+                "instantiated by {} at {}:{}:{}",
+                inst.prefix.trim_end_matches('.'),
+                ev.sources.display(call.header.file),
+                at.line,
+                at.column
+            ));
+        }
+        for decl in &inst.def.resources {
+            ev.reset_budget();
+            let mut notes = inst_notes.clone();
+            let none = Scope::default();
+            if let Some(c) = decl.body.attr("count") {
+                let v = ev.eval(i, &none, c);
+                match count_of(&v) {
+                    Some(0) => continue,
+                    Some(_) => {}
+                    None => notes.push(format!(
+                        "count is not known ({}); the resource is checked as if it exists",
+                        not_known(&v).unwrap_or_else(|| "not a number".into())
+                    )),
+                }
+            }
+            if let Some(fe) = decl.body.attr("for_each") {
+                let v = ev.eval(i, &none, fe);
+                match &v.kind {
+                    ValKind::List(l) if l.is_empty() => continue,
+                    ValKind::Map(m) if m.is_empty() => continue,
+                    ValKind::List(_) | ValKind::Map(_) => notes.push(
+                        "for_each instances are not expanded; each.key and each.value are unknown"
+                            .into(),
+                    ),
+                    _ => notes.push(format!(
+                        "for_each is not known ({}); the resource is checked once",
+                        not_known(&v).unwrap_or_default()
+                    )),
+                }
+            }
+            let body = ev.body_val(i, &none, decl.body, decl.whole, true);
+            let first = ev.sources.start(decl.header).line;
+            let last = ev.sources.end(decl.whole).line;
+            let suppressions = comments
+                .get(&decl.header.file)
+                .map(|c| suppress::for_lines(c, first, last))
+                .unwrap_or_default();
+            model.resources.push(Resource {
+                address: format!("{}{}.{}", inst.prefix, decl.rtype, decl.name),
+                rtype: decl.rtype.to_string(),
+                lang: Lang::Terraform,
+                scope: scope.to_string(),
+                file: decl.header.file,
+                header: decl.header,
+                body,
+                condition: None,
+                construct_path: None,
+                notes,
+                suppressions,
+            });
+        }
+    }
+}
+
+/// The instance count of a `count` value: `Some(0)` when known to be zero (or every branch of
+/// a choice is zero), `Some(1)` when known non-zero, `None` when unknown.
+fn count_of(v: &crate::model::Val) -> Option<u64> {
+    match &v.kind {
+        ValKind::Choice { options, .. } => {
+            let all: Option<Vec<u64>> = options.iter().map(count_of).collect();
+            match all {
+                Some(a) if a.iter().all(|n| *n == 0) => Some(0),
+                Some(_) => Some(1),
+                None => None,
+            }
+        }
+        ValKind::Bool(false) => Some(0),
+        _ => as_num(v).map(|n| if n <= 0.0 { 0 } else { 1 }),
+    }
 }

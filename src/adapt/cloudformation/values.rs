@@ -1,0 +1,183 @@
+//! Helpers for CloudFormation values: scalar conversion, text of known values, parameter
+//! typing, dynamic references and base64.
+
+use crate::model::{Val, ValKind};
+use crate::source::Span;
+use crate::tree::{Node, NodeKind};
+use std::collections::BTreeMap;
+
+/// A parameter's value as far as it is known.
+#[derive(Debug, Clone)]
+pub(super) enum Param {
+    /// The value.
+    Known(ValKind),
+    /// Why it is not known.
+    Unknown(String),
+}
+
+/// Whether a node is an intrinsic function call (short or long form).
+pub(super) fn is_intrinsic(n: &Node) -> bool {
+    n.tag.is_some() || matches!(n.entries(), [e] if e.key == "Ref" || e.key.starts_with("Fn::"))
+}
+
+pub(super) fn unknown(span: Span, reason: String) -> Val {
+    Val::new(span, ValKind::Unknown(reason))
+}
+
+/// A string value, or `Unknown` when it holds a dynamic reference.
+pub(super) fn string_val(span: Span, s: String) -> Val {
+    if let Some(i) = s.find("{{resolve:") {
+        let tail = s.get(i..).unwrap_or("");
+        let end = tail
+            .find("}}")
+            .map(|e| e + 2)
+            .unwrap_or(tail.len())
+            .min(120);
+        let shown = tail.get(..end).unwrap_or("{{resolve:…}}");
+        return unknown(
+            span,
+            format!("dynamic reference {shown} is resolved at deploy time"),
+        );
+    }
+    Val::new(span, ValKind::String(s))
+}
+
+/// A number node's value; text that does not parse stays a string.
+pub(super) fn number(text: &str) -> ValKind {
+    let t = text.trim();
+    let body = t.strip_prefix('+').unwrap_or(t);
+    let parsed = if let Some(h) = body.strip_prefix("0x") {
+        u64::from_str_radix(h, 16).ok().map(|n| n as f64)
+    } else if let Some(o) = body.strip_prefix("0o") {
+        u64::from_str_radix(o, 8).ok().map(|n| n as f64)
+    } else {
+        match body.to_ascii_lowercase().as_str() {
+            ".inf" => Some(f64::INFINITY),
+            "-.inf" => Some(f64::NEG_INFINITY),
+            ".nan" => Some(f64::NAN),
+            b => b.parse::<f64>().ok(),
+        }
+    };
+    match parsed {
+        Some(n) => ValKind::Number(n),
+        None => ValKind::String(text.to_string()),
+    }
+}
+
+/// The text of a known scalar value, or the reason it is not known.
+pub(super) fn text_of(v: &Val) -> Result<String, String> {
+    match &v.kind {
+        ValKind::String(s) => Ok(s.clone()),
+        ValKind::Number(n) => Ok(number_text(*n)),
+        ValKind::Bool(b) => Ok(b.to_string()),
+        ValKind::Null => Ok(String::new()),
+        ValKind::Unknown(r) => Err(r.clone()),
+        ValKind::Ref(r) => Err(match &r.attribute {
+            Some(a) => format!("`{}.{a}` is known only after deployment", r.target),
+            None => format!("`{}` is known only after deployment", r.target),
+        }),
+        ValKind::Choice { condition, .. } => {
+            Err(format!("the value depends on condition `{condition}`"))
+        }
+        ValKind::List(_) | ValKind::Map(_) => Err("a list or map where text is needed".into()),
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// The value of a parameter: the given override, else its `Default`, typed from its `Type`.
+pub(super) fn param_value(name: &str, decl: &Node, overrides: &BTreeMap<String, String>) -> Param {
+    let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
+    let raw: Option<String> = match overrides.get(name) {
+        Some(v) => Some(v.clone()),
+        None => match decl.get("Default").map(|d| &d.kind) {
+            Some(NodeKind::String(s)) | Some(NodeKind::Number(s)) => Some(s.clone()),
+            Some(NodeKind::Bool(b)) => Some(b.to_string()),
+            Some(NodeKind::Seq(items)) => Some(
+                items
+                    .iter()
+                    .filter_map(|i| match &i.kind {
+                        NodeKind::String(s) | NodeKind::Number(s) => Some(s.as_str()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            _ => None,
+        },
+    };
+    let Some(raw) = raw else {
+        return Param::Unknown(format!(
+            "parameter `{name}` has no default and no value was given"
+        ));
+    };
+    if ty.starts_with("AWS::SSM::Parameter::Value<") && !overrides.contains_key(name) {
+        return Param::Unknown(format!(
+            "parameter `{name}` is read from SSM parameter `{raw}` at deploy time"
+        ));
+    }
+    let span = Span::default();
+    let list = |number_items: bool| {
+        ValKind::List(
+            raw.split(',')
+                .map(|p| {
+                    let p = p.trim();
+                    let kind = if number_items {
+                        number(p)
+                    } else {
+                        ValKind::String(p.to_string())
+                    };
+                    Val::new(span, kind)
+                })
+                .collect(),
+        )
+    };
+    let kind = if ty == "Number" {
+        number(&raw)
+    } else if ty == "List<Number>" {
+        list(true)
+    } else if ty == "CommaDelimitedList" || ty.starts_with("List<") {
+        list(false)
+    } else {
+        ValKind::String(raw)
+    };
+    Param::Known(kind)
+}
+
+/// Gives every value inside `v` (list items of a resolved parameter) the span `span`.
+pub(super) fn respan(v: &mut Val, span: Span) {
+    v.span = span;
+    if let ValKind::List(items) = &mut v.kind {
+        for i in items {
+            i.span = span;
+        }
+    }
+}
+
+pub(super) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
+            if i <= chunk.len() {
+                let idx = ((n >> shift) & 63) as usize;
+                out.push(char::from(ALPHABET.get(idx).copied().unwrap_or(b'A')));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

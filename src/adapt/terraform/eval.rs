@@ -1,0 +1,565 @@
+//! Expression evaluation: HCL (and JSON-syntax) expressions into [`Val`]s, with a step budget
+//! and a bound on how deeply references (locals, module variables and outputs) are followed.
+
+use super::hcl::{Ex, Loc};
+use super::module::{CallDecl, ModuleDef};
+use super::ops::respan_deep;
+use crate::model::{Reference, Val, ValKind};
+use crate::source::{SourceMap, Span};
+use crate::tree::NodeKind;
+use hcl_edit::expr::Expression;
+use hcl_edit::template::{Element, Template};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// Evaluation steps allowed for one resource (or one local / output).
+pub(crate) const STEP_BUDGET: u32 = 200_000;
+/// How many references (local → local → module variable → …) may be followed in a chain.
+const MAX_JUMPS: u32 = 24;
+/// Prefix of the reason of an evaluation error (as opposed to a value unknown until apply);
+/// `try` and `can` look for it.
+pub(crate) const ERR: &str = "invalid expression: ";
+
+/// A lazily computed value.
+#[derive(Debug, Clone)]
+enum Slot {
+    Busy,
+    Done(Val),
+}
+
+/// One instance of a module (the root, or a module call inside another instance).
+#[derive(Debug)]
+pub(crate) struct Instance<'a> {
+    /// The module's declarations.
+    pub def: &'a ModuleDef<'a>,
+    /// Address prefix (`""`, `module.a.`, `module.a.module.b.`).
+    pub prefix: String,
+    /// The calling instance and the call, for a child module.
+    pub parent: Option<(usize, &'a CallDecl<'a>)>,
+    /// Child instances by call name.
+    pub children: HashMap<&'a str, usize>,
+    /// Values of the root module's variables from tfvars files and the command line.
+    pub root_values: HashMap<String, super::vars::Given<'a>>,
+    /// Display string of the root module directory.
+    pub root_display: String,
+    vars: RefCell<HashMap<String, Val>>,
+    locals: RefCell<HashMap<String, Slot>>,
+    outputs: RefCell<HashMap<String, Slot>>,
+}
+
+impl<'a> Instance<'a> {
+    /// A new instance without cached values.
+    pub fn new(
+        def: &'a ModuleDef<'a>,
+        prefix: String,
+        parent: Option<(usize, &'a CallDecl<'a>)>,
+        root_display: String,
+    ) -> Self {
+        Instance {
+            def,
+            prefix,
+            parent,
+            children: HashMap::new(),
+            root_values: HashMap::new(),
+            root_display,
+            vars: RefCell::default(),
+            locals: RefCell::default(),
+            outputs: RefCell::default(),
+        }
+    }
+}
+
+/// Names bound by `for` expressions, `dynamic` iterators, `each` and `count`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scope {
+    names: Vec<(std::rc::Rc<str>, std::rc::Rc<Val>)>,
+}
+
+impl Scope {
+    /// The scope with `name` bound to `v` (shadowing).
+    pub fn with(&self, name: &str, v: Val) -> Scope {
+        let mut s = self.clone();
+        s.names.push((name.into(), std::rc::Rc::new(v)));
+        s
+    }
+
+    /// The value bound to `name`, if any.
+    pub fn lookup(&self, name: &str) -> Option<Val> {
+        self.names
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| Val::clone(v))
+    }
+}
+
+/// The evaluator of one root module and its module instances.
+pub(crate) struct Evaluator<'a> {
+    /// All instances; index 0 is the root.
+    pub insts: Vec<Instance<'a>>,
+    /// Source files (for locations in messages and condition texts).
+    pub sources: &'a SourceMap,
+    steps: Cell<u32>,
+    jumps: Cell<u32>,
+}
+
+/// A value with another top-level span.
+pub(crate) fn respan(mut v: Val, span: Span) -> Val {
+    v.span = span;
+    v
+}
+
+/// An unknown value.
+pub(crate) fn unknown(span: Span, reason: impl Into<String>) -> Val {
+    Val::new(span, ValKind::Unknown(reason.into()))
+}
+
+/// Why a value is not a known plain value, or `None` when it is known.
+pub(crate) fn not_known(v: &Val) -> Option<String> {
+    match &v.kind {
+        ValKind::Unknown(r) => Some(r.clone()),
+        ValKind::Ref(r) => Some(format!("`{}` is known only after apply", ref_text(r))),
+        ValKind::Choice { condition, .. } => {
+            Some(format!("depends on the condition `{condition}`"))
+        }
+        _ => None,
+    }
+}
+
+/// `target.attribute` of a reference.
+pub(crate) fn ref_text(r: &Reference) -> String {
+    match &r.attribute {
+        Some(a) => format!("{}.{a}", r.target),
+        None => r.target.clone(),
+    }
+}
+
+/// A known boolean (Terraform converts `"true"`/`"false"`).
+pub(crate) fn as_bool(v: &Val) -> Option<bool> {
+    match &v.kind {
+        ValKind::Bool(b) => Some(*b),
+        ValKind::String(s) if s == "true" => Some(true),
+        ValKind::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// A known number (Terraform converts numeric strings).
+pub(crate) fn as_num(v: &Val) -> Option<f64> {
+    match &v.kind {
+        ValKind::Number(n) => Some(*n),
+        ValKind::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Formats a number the way Terraform prints it.
+pub(crate) fn num_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// The string form of a primitive value (`Err` with the reason otherwise).
+pub(crate) fn to_text(v: &Val) -> Result<String, String> {
+    match &v.kind {
+        ValKind::String(s) => Ok(s.clone()),
+        ValKind::Number(n) => Ok(num_text(*n)),
+        ValKind::Bool(b) => Ok(b.to_string()),
+        ValKind::Null => Err(format!("{ERR}null value in a string")),
+        ValKind::List(_) | ValKind::Map(_) => Err(format!("{ERR}a collection is not a string")),
+        _ => Err(not_known(v).unwrap_or_default()),
+    }
+}
+
+/// Structural equality of known values, ignoring spans (`None` when either is not known).
+pub(crate) fn known_eq(a: &Val, b: &Val) -> Option<bool> {
+    match (&a.kind, &b.kind) {
+        (ValKind::List(x), ValKind::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = true;
+            for (p, q) in x.iter().zip(y) {
+                all &= known_eq(p, q)?;
+            }
+            Some(all)
+        }
+        (ValKind::Map(x), ValKind::Map(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = true;
+            for p in x {
+                match y.iter().find(|q| q.key == p.key) {
+                    Some(q) => all &= known_eq(&p.value, &q.value)?,
+                    None => return Some(false),
+                }
+            }
+            Some(all)
+        }
+        _ if not_known(a).is_some() || not_known(b).is_some() => None,
+        (ValKind::Number(x), ValKind::Number(y)) => Some(x == y),
+        (ValKind::Number(_), ValKind::String(_)) | (ValKind::String(_), ValKind::Number(_)) => {
+            Some(to_text(a).ok() == to_text(b).ok())
+        }
+        (x, y) => Some(x == y),
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator over a set of instances.
+    pub fn new(insts: Vec<Instance<'a>>, sources: &'a SourceMap) -> Self {
+        Evaluator {
+            insts,
+            sources,
+            steps: Cell::new(0),
+            jumps: Cell::new(0),
+        }
+    }
+
+    /// Resets the step budget (per resource).
+    pub fn reset_budget(&self) {
+        self.steps.set(0);
+    }
+
+    /// Counts a step; false once the budget is spent.
+    pub fn tick(&self) -> bool {
+        let s = self.steps.get().saturating_add(1);
+        self.steps.set(s);
+        s <= STEP_BUDGET
+    }
+
+    /// Charges the size of a value that is about to be copied; false once the budget is spent
+    /// (so values that grow exponentially through references stop early).
+    pub fn charge(&self, v: &Val) -> bool {
+        let mut n: u32 = 0;
+        let left = STEP_BUDGET.saturating_sub(self.steps.get());
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            n += 1;
+            if n > left {
+                self.steps.set(STEP_BUDGET.saturating_add(1));
+                return false;
+            }
+            match &x.kind {
+                ValKind::List(items) => stack.extend(items.iter()),
+                ValKind::Map(attrs) => stack.extend(attrs.iter().map(|a| &a.value)),
+                ValKind::Choice { options, .. } => stack.extend(options.iter()),
+                _ => {}
+            }
+        }
+        self.steps.set(self.steps.get().saturating_add(n));
+        true
+    }
+
+    /// A copy of a cached value at `span`, charged to the budget.
+    fn copy(&self, v: &Val, span: Span) -> Val {
+        if self.charge(v) {
+            respan(v.clone(), span)
+        } else {
+            unknown(span, "evaluation budget exhausted (value too large)")
+        }
+    }
+
+    /// `display:line` of a span.
+    pub fn at(&self, span: Span) -> String {
+        format!(
+            "{}:{}",
+            self.sources.display(span.file),
+            self.sources.start(span).line
+        )
+    }
+
+    /// The source text of a span (for conditions in messages).
+    pub fn text(&self, span: Span) -> String {
+        self.sources
+            .get(span.file)
+            .and_then(|f| f.slice(span))
+            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    }
+
+    /// Runs `f` one reference deeper, with a fresh step budget; unknown when the chain is too
+    /// long.
+    fn jump(&self, span: Span, what: &str, f: impl FnOnce() -> Val) -> Val {
+        let j = self.jumps.get();
+        if j >= MAX_JUMPS {
+            return unknown(span, format!("{what} is nested too deeply to evaluate"));
+        }
+        let saved = self.steps.get();
+        self.jumps.set(j + 1);
+        self.steps.set(0);
+        let v = f();
+        self.jumps.set(j);
+        self.steps.set(saved);
+        v
+    }
+
+    /// Evaluates an expression of instance `inst`.
+    pub fn eval(&self, inst: usize, scope: &Scope, ex: Ex<'a>) -> Val {
+        match ex {
+            Ex::Hcl(e, loc) => self.eval_hcl(inst, scope, e, loc),
+            Ex::Json(n) => self.eval_json(inst, scope, n),
+        }
+    }
+
+    fn eval_json(&self, inst: usize, scope: &Scope, n: &'a crate::tree::Node) -> Val {
+        if !self.tick() {
+            return unknown(n.span, "evaluation budget exhausted");
+        }
+        let kind = match &n.kind {
+            NodeKind::Null => ValKind::Null,
+            NodeKind::Bool(b) => ValKind::Bool(*b),
+            NodeKind::Number(s) => match s.parse() {
+                Ok(f) => ValKind::Number(f),
+                Err(_) => ValKind::String(s.clone()),
+            },
+            NodeKind::String(s) if s.contains("${") || s.contains("%{") => {
+                return match hcl_edit::parser::parse_template(s) {
+                    // Spans inside a JSON string cannot be mapped exactly: use the string's.
+                    Ok(t) => {
+                        let v = self.template_owned(inst, scope, &t, n.span);
+                        respan_deep(v, n.span)
+                    }
+                    Err(e) => unknown(n.span, format!("{ERR}{}", e.message())),
+                };
+            }
+            NodeKind::String(s) => ValKind::String(s.clone()),
+            NodeKind::Seq(items) => ValKind::List(
+                items
+                    .iter()
+                    .map(|i| self.eval_json(inst, scope, i))
+                    .collect(),
+            ),
+            NodeKind::Map(entries) => ValKind::Map(
+                entries
+                    .iter()
+                    .map(|e| crate::model::Attr {
+                        key: e.key.clone(),
+                        key_span: e.key_span,
+                        value: self.eval_json(inst, scope, &e.value),
+                    })
+                    .collect(),
+            ),
+        };
+        Val::new(n.span, kind)
+    }
+
+    /// Evaluates a template that does not live in the parsed files (JSON syntax strings).
+    fn template_owned(&self, inst: usize, scope: &Scope, t: &Template, span: Span) -> Val {
+        // The template is parsed from a JSON string; its expressions are evaluated with a
+        // location whose spans are replaced by the string's span afterwards.
+        let loc = Loc {
+            file: span.file,
+            base: 0,
+        };
+        let mut parts = String::new();
+        let elems: Vec<&Element> = t.iter().collect();
+        if let [Element::Interpolation(i)] = elems.as_slice() {
+            return self.eval_hcl(inst, scope, &i.expr, loc);
+        }
+        for el in elems {
+            match el {
+                Element::Literal(s) => parts.push_str(s.value()),
+                Element::Interpolation(i) => {
+                    match to_text(&self.eval_hcl(inst, scope, &i.expr, loc)) {
+                        Ok(s) => parts.push_str(&s),
+                        Err(r) => return unknown(span, r),
+                    }
+                }
+                Element::Directive(_) => {
+                    return unknown(span, "template directives are not evaluated")
+                }
+            }
+        }
+        Val::new(span, ValKind::String(parts))
+    }
+
+    /// Evaluates an HCL expression (it need not live as long as the parsed files: JSON-syntax
+    /// templates are parsed on the fly).
+    pub fn eval_hcl(&self, inst: usize, scope: &Scope, e: &Expression, loc: Loc) -> Val {
+        super::expr::eval_expr(self, inst, scope, e, loc)
+    }
+
+    /// `var.NAME` of instance `inst`, spanned at `span`.
+    pub fn var(&self, inst: usize, name: &str, span: Span) -> Val {
+        let Some(me) = self.insts.get(inst) else {
+            return unknown(span, "no module instance");
+        };
+        if let Some(v) = me.vars.borrow().get(name) {
+            return self.copy(v, span);
+        }
+        let Some(decl) = me.def.vars.get(name) else {
+            return unknown(span, format!("{ERR}var.{name} is not declared"));
+        };
+        let mut v = if let Some((parent, call)) = me.parent {
+            match call.body.attr(name) {
+                Some(arg) => self.jump(span, &format!("var.{name}"), || {
+                    self.eval(parent, &Scope::default(), arg)
+                }),
+                None => match decl.default {
+                    Some(d) => self.eval(inst, &Scope::default(), d),
+                    None => unknown(
+                        span,
+                        format!(
+                            "var.{name} has no default and is not set by module.{} (called at {})",
+                            call.name,
+                            self.at(call.header)
+                        ),
+                    ),
+                },
+            }
+        } else if let Some(g) = me.root_values.get(name) {
+            match g {
+                super::vars::Given::Expr(ex) => self.eval(inst, &Scope::default(), *ex),
+                super::vars::Given::Val(v) => v.clone(),
+            }
+        } else {
+            match decl.default {
+                Some(d) => self.eval(inst, &Scope::default(), d),
+                None => unknown(
+                    span,
+                    format!(
+                        "var.{name} has no default and no value in tfvars (variable declared at {})",
+                        self.at(decl.header)
+                    ),
+                ),
+            }
+        };
+        v = super::vars::convert(v, decl.ty.as_deref());
+        me.vars.borrow_mut().insert(name.to_string(), v.clone());
+        self.copy(&v, span)
+    }
+
+    /// `local.NAME` of instance `inst`.
+    pub fn local(&self, inst: usize, name: &str, span: Span) -> Val {
+        let Some(me) = self.insts.get(inst) else {
+            return unknown(span, "no module instance");
+        };
+        match me.locals.borrow().get(name) {
+            Some(Slot::Done(v)) => return self.copy(v, span),
+            Some(Slot::Busy) => {
+                return unknown(span, format!("{ERR}local.{name} refers to itself"));
+            }
+            None => {}
+        }
+        let Some(ex) = me.def.locals.get(name).copied() else {
+            return unknown(span, format!("{ERR}local.{name} is not declared"));
+        };
+        me.locals.borrow_mut().insert(name.to_string(), Slot::Busy);
+        let v = self.jump(span, &format!("local.{name}"), || {
+            self.eval(inst, &Scope::default(), ex)
+        });
+        me.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
+        respan(v, span)
+    }
+
+    /// `module.CALL.OUTPUT` of instance `inst`.
+    pub fn module_output(&self, inst: usize, call: &str, output: Option<&str>, span: Span) -> Val {
+        let Some(me) = self.insts.get(inst) else {
+            return unknown(span, "no module instance");
+        };
+        let Some(out) = output else {
+            return unknown(span, format!("module.{call} as a whole is not evaluated"));
+        };
+        let Some(&child) = me.children.get(call) else {
+            let why = match me.def.calls.iter().find(|c| c.name == call) {
+                Some(c) => match &c.source {
+                    Some(s) => format!(
+                        "module.{call}.{out} is not evaluated (source \"{s}\" is not followed)"
+                    ),
+                    None => {
+                        format!("module.{call}.{out} is not evaluated (source is not a literal)")
+                    }
+                },
+                None => format!("{ERR}module.{call} is not declared"),
+            };
+            return unknown(span, why);
+        };
+        let Some(cm) = self.insts.get(child) else {
+            return unknown(span, "no module instance");
+        };
+        match cm.outputs.borrow().get(out) {
+            Some(Slot::Done(v)) => return respan(v.clone(), span),
+            Some(Slot::Busy) => {
+                return unknown(span, format!("module.{call}.{out} refers to itself"))
+            }
+            None => {}
+        }
+        let Some(ex) = cm.def.outputs.get(out).copied() else {
+            return unknown(span, format!("{ERR}module.{call} has no output `{out}`"));
+        };
+        cm.outputs.borrow_mut().insert(out.to_string(), Slot::Busy);
+        let v = self.jump(span, &format!("module.{call}.{out}"), || {
+            self.eval(child, &Scope::default(), ex)
+        });
+        cm.outputs
+            .borrow_mut()
+            .insert(out.to_string(), Slot::Done(v.clone()));
+        respan(v, span)
+    }
+
+    /// `data.TYPE.NAME.ATTR`.
+    pub fn data(
+        &self,
+        inst: usize,
+        dtype: &str,
+        name: &str,
+        attr: Option<&str>,
+        span: Span,
+    ) -> Val {
+        let key = format!("{dtype}.{name}");
+        let body = self
+            .insts
+            .get(inst)
+            .and_then(|me| me.def.data.get(&key).copied());
+        match (body, dtype, attr) {
+            (Some(b), "aws_iam_policy_document", Some("json" | "minified_json")) => {
+                self.jump(span, &format!("data.{key}"), || {
+                    self.policy_document(inst, b, span)
+                })
+            }
+            (None, _, _) => unknown(span, format!("{ERR}data.{key} is not declared")),
+            _ => unknown(span, format!("data.{key} is read at plan time")),
+        }
+    }
+
+    /// A reference to a resource of instance `inst`.
+    pub fn resource_ref(
+        &self,
+        inst: usize,
+        rtype: &str,
+        name: &str,
+        attr: Option<&str>,
+        span: Span,
+    ) -> Val {
+        let prefix = self
+            .insts
+            .get(inst)
+            .map(|i| i.prefix.as_str())
+            .unwrap_or("");
+        Val::new(
+            span,
+            ValKind::Ref(Reference {
+                target: format!("{prefix}{rtype}.{name}"),
+                attribute: attr.map(str::to_string),
+            }),
+        )
+    }
+
+    /// `path.module`, `path.root`, `path.cwd`.
+    pub fn path(&self, inst: usize, what: &str, span: Span) -> Val {
+        let me = self.insts.get(inst);
+        match (what, me) {
+            ("module", Some(m)) => Val::new(span, ValKind::String(m.def.display.clone())),
+            ("root", Some(m)) => Val::new(span, ValKind::String(m.root_display.clone())),
+            ("cwd", _) => Val::new(span, ValKind::String(".".to_string())),
+            _ => unknown(span, format!("{ERR}path.{what} is not a path value")),
+        }
+    }
+}

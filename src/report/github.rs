@@ -1,0 +1,58 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding and error.
+
+use super::Report;
+use crate::catalog::Severity;
+use crate::evaluate::Verdict;
+use std::fmt::Write as _;
+
+/// Escapes a workflow-command message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property value.
+fn prop(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Renders the report as workflow commands.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "::error file={},line={},col={},title={}::{}",
+            prop(&e.path),
+            e.line,
+            e.column,
+            prop(&format!("srm-lint {}", e.code)),
+            data(&e.message)
+        );
+    }
+    for (r, c) in report.findings() {
+        let cmd = match (c.verdict, c.severity) {
+            (Verdict::Unverified, _) => "warning",
+            (_, Severity::Critical | Severity::High) => "error",
+            (_, Severity::Medium) => "warning",
+            _ => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "::{cmd} file={},line={},col={},title={}::{}",
+            prop(&c.path),
+            c.line,
+            c.column,
+            prop(&format!("{} {}", c.duty, c.slug)),
+            data(&format!(
+                "{} {}: {} — {}",
+                c.verdict.as_str(),
+                r.address,
+                c.title,
+                c.message
+            ))
+        );
+    }
+    super::escape_control(&out)
+}

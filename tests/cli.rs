@@ -1,0 +1,161 @@
+//! End-to-end tests of the binary: what a user sees on the terminal and in the JSON contract,
+//! and the exit codes.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+/// Runs srm-lint from the repository root with colour off, returning (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run srm-lint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let (code, stdout, stderr) = run(&all);
+    let v = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}\n{stderr}"));
+    (code, v)
+}
+
+/// The checklist entry of `duty` on the resource `address`.
+fn entry<'a>(report: &'a serde_json::Value, address: &str, duty: &str) -> &'a serde_json::Value {
+    let res = report["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+        .unwrap_or_else(|| panic!("no resource {address}"));
+    res["checklist"]
+        .as_array()
+        .and_then(|c| c.iter().find(|e| e["duty"] == duty))
+        .unwrap_or_else(|| panic!("{address} has no {duty}"))
+}
+
+fn at(e: &serde_json::Value) -> String {
+    format!(
+        "{}:{}:{}",
+        e["path"].as_str().unwrap_or("?"),
+        e["line"],
+        e["column"]
+    )
+}
+
+#[test]
+fn exit_code_is_0_when_every_duty_is_addressed() {
+    let (code, stdout, _) = run(&["testdata/exit-codes/clean", "-f", "compact"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(stdout, "");
+}
+
+#[test]
+fn exit_code_is_1_on_findings_with_the_finding_located() {
+    let (code, stdout, _) = run(&["testdata/exit-codes/findings", "-f", "compact"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        "testdata/exit-codes/findings/template.yaml:3:3: medium SRM-S3-004 [unaddressed] Archive: `VersioningConfiguration.Status` is not set\n"
+    );
+}
+
+#[test]
+fn a_malformed_file_among_good_ones_gives_exit_2_a_located_error_and_the_other_findings() {
+    let (code, report) = json(&["testdata/exit-codes/mixed"]);
+    assert_eq!(code, 2);
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(at(&errors[0]), "testdata/exit-codes/mixed/broken.yaml:5:17");
+    assert_eq!(errors[0]["code"], "parse-error");
+    let e = entry(&report, "Archive", "SRM-S3-004");
+    assert_eq!(e["verdict"], "unaddressed");
+    assert_eq!(at(e), "testdata/exit-codes/mixed/good.yaml:3:3");
+}
+
+#[test]
+fn a_bad_flag_is_a_tool_error() {
+    let (code, _, stderr) = run(&["--no-such-flag"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--no-such-flag"), "{stderr}");
+}
+
+#[test]
+fn a_missing_path_is_a_tool_error() {
+    let (code, report) = json(&["testdata/does-not-exist"]);
+    assert_eq!(code, 2);
+    assert_eq!(report["errors"][0]["path"], "testdata/does-not-exist");
+}
+
+#[test]
+fn fail_on_unverified_turns_unknowns_into_failures() {
+    // The example template's versioning depends on a parameter without a value.
+    let (code, _, _) = run(&["testdata/exit-codes/clean", "--fail-on", "unverified"]);
+    assert_eq!(code, 0);
+    let (code, stdout, _) = run(&[
+        "testdata/examples/cloudformation",
+        "--fail-on",
+        "unverified",
+        "-f",
+        "compact",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let (_, a, _) = run(&["testdata/examples", "--format", "json"]);
+    let (_, b, _) = run(&["testdata/examples", "--format", "json"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn terminal_output_of_the_examples() {
+    let (_, stdout, _) = run(&["testdata/examples"]);
+    insta::assert_snapshot!("examples_terminal", stdout);
+}
+
+#[test]
+fn json_output_of_the_examples() {
+    let (_, stdout, _) = run(&["testdata/examples", "--format", "json"]);
+    insta::assert_snapshot!("examples_json", stdout);
+}
+
+#[test]
+fn explain_prints_the_duty_docs() {
+    let (code, stdout, _) = run(&["explain", "SRM-S3-004"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("# SRM-S3-004 s3-bucket-versioning-disabled"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("## How to fix"));
+    let (code, _, stderr) = run(&["explain", "SRM-NOPE-1"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no duty"));
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    let out_s = out.to_string_lossy().to_string();
+    let (code, stdout, _) = run(&[
+        "testdata/exit-codes/findings",
+        "--format",
+        "json",
+        "--output",
+        &out_s,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "");
+    let written = std::fs::read_to_string(Path::new(&out)).expect("report written");
+    assert!(written.contains("\"SRM-S3-004\""));
+}
