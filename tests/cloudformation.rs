@@ -351,3 +351,65 @@ fn cdk_output_shows_the_construct_path() {
         .expect("error");
     assert_eq!((&err["line"], &err["column"]), (&20.into(), &13.into()));
 }
+
+#[test]
+fn language_extensions_merge_keys_and_missing_conditions() {
+    #[rustfmt::skip]
+    let cases: &[Case] = &[
+        // `!ToJsonString` of a known policy is a JSON document the policy duty can read.
+        ("AdminPolicy", "SRM-IAM-001", "unaddressed", (14, 7), (15, 9), "`Action` contains \"*\""),
+        // `Fn::Length` of a known list parameter.
+        ("Worker", "SRM-LAMBDA-004", "addressed", (28, 7), (30, 9), "is 3"),
+        // YAML: `<<: *worker` brings the anchored properties, located where they are written.
+        ("SecondWorker", "SRM-LAMBDA-004", "addressed", (28, 7), (40, 9), "is 3"),
+        ("SecondWorker", "SRM-LAMBDA-001", "unaddressed", (36, 9), (39, 27), "\"PassThrough\""),
+        ("SecondWorker", "SRM-LAMBDA-007", "addressed", (23, 7), (36, 9), "\"python3.12\""),
+        ("Archive", "SRM-S3-004", "unverified", (42, 9), (48, 11), "`IsProdution`, which is not defined"),
+    ];
+    for (ext, json) in [("yaml", false), ("json", true)] {
+        let name = format!("language-ext.{ext}");
+        let r = report(&name, &[]);
+        for (id, duty, verdict, yaml_at, json_at, msg) in cases {
+            let c = entry(&r, id, duty);
+            let at = if json { json_at } else { yaml_at };
+            assert_eq!(
+                (c.verdict.as_str(), (c.line, c.column)),
+                (*verdict, *at),
+                "{name}: {id} {duty}: {}",
+                c.message
+            );
+            assert!(
+                c.message.contains(msg),
+                "{name}: {id} {duty}: {}",
+                c.message
+            );
+        }
+        // A `Condition:` or `Fn::If` naming a condition that does not exist is a located error.
+        let errors: Vec<_> = r
+            .errors
+            .iter()
+            .map(|e| (e.code, e.line, e.column, e.message.as_str()))
+            .collect();
+        let expected = if json {
+            [(45, 20, "IsProduction"), (48, 33, "IsProdution")]
+        } else {
+            [(39, 16, "IsProduction"), (42, 22, "IsProdution")]
+        };
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(l, c, n)| {
+                (
+                    "invalid-template",
+                    *l,
+                    *c,
+                    format!("condition `{n}` is not defined in `Conditions`"),
+                )
+            })
+            .collect();
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
+            .collect();
+        assert_eq!(errors, expected, "{name}");
+    }
+}

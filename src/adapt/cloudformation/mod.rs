@@ -7,6 +7,7 @@
 
 mod conditions;
 mod intrinsics;
+mod language_ext;
 mod sam;
 mod values;
 
@@ -82,6 +83,12 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
         };
         model.resources.push(r);
     }
+    // Every condition is checked once, so one naming a missing condition is reported even when
+    // no resource uses it.
+    for name in ctx.conditions.keys() {
+        ctx.condition(name);
+    }
+    model.errors.extend(ctx.take_errors());
     globals.apply(&mut model.resources);
     sam::implicit_apis(file, root, &globals, &mut model.resources);
     if ctx.exhausted() {
@@ -111,6 +118,15 @@ fn resource(
 ) -> Option<Resource> {
     let id = &e.key;
     let decl = &e.value;
+    if let Some(what) = id.strip_prefix("Fn::ForEach::") {
+        model.notices.push(Notice {
+            span: e.key_span,
+            message: format!(
+                "`Fn::ForEach::{what}` (AWS::LanguageExtensions) is not expanded; the resources it generates are not checked"
+            ),
+        });
+        return None;
+    }
     if !decl.is_map() {
         model.errors.push(invalid(
             e.key_span,
@@ -128,6 +144,16 @@ fn resource(
         }
         Some(t) => match (&t.kind, &t.tag) {
             (NodeKind::String(s), None) => s.clone(),
+            _ if preprocessor(t).is_some() => {
+                let what = preprocessor(t).unwrap_or_default();
+                model.notices.push(Notice {
+                    span: t.span,
+                    message: format!(
+                        "resource `{id}` is a `{what}` placeholder that a packaging tool replaces before deployment; not checked"
+                    ),
+                });
+                return None;
+            }
             _ => {
                 model.errors.push(invalid(
                     t.span,
@@ -142,6 +168,9 @@ fn resource(
         .and_then(Node::as_str)
         .map(str::to_string);
     if let Some(c) = &condition {
+        if let Some(cn) = decl.get("Condition") {
+            ctx.missing_condition(c, cn.span);
+        }
         if ctx.condition(c) == Some(false) {
             model.notices.push(Notice {
                 span: e.key_span,
@@ -219,6 +248,18 @@ fn suppressions(metadata: &Node, errors: &mut Vec<ToolError>) -> Vec<Suppression
         }
     }
     out
+}
+
+/// The name of a packaging-tool directive used as a resource `Type` (Rain's
+/// `!Rain::Module path` or `{"Rain::Module": path}`), which is not a CloudFormation type.
+fn preprocessor(t: &Node) -> Option<String> {
+    if let Some(tag) = t.tag.as_deref().filter(|t| t.starts_with("Rain::")) {
+        return Some(tag.to_string());
+    }
+    match t.entries() {
+        [e] if e.key.starts_with("Rain::") => Some(e.key.clone()),
+        _ => None,
+    }
 }
 
 fn scalar_text(n: &Node) -> Option<String> {

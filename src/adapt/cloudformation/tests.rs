@@ -439,3 +439,17 @@ fn sub_forms() {
     assert!(unknown_reason(prop(&m, "B", "D")).contains("${AWS::Region}"));
     assert!(unknown_reason(prop(&m, "B", "E")).contains("{{resolve:ssm:/x}}"));
 }
+
+#[test]
+fn for_each_and_rain_modules_are_notices_not_errors() {
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - ${Name}Bucket:\n        Type: AWS::S3::Bucket\n  Storage:\n    Type: !Rain::Module ../modules/bucket.yml\n  Json:\n    Type: {\"Rain::Module\": x.yml}\n  Topic:\n    Type: AWS::SNS::Topic\n";
+    let (f, m) = load_text("foreach.yaml", text, &CfnOptions::default());
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.resources.len(), 1);
+    assert_eq!(m.notices.len(), 3, "{:?}", m.notices);
+    assert_eq!(lc(&f, m.notices[0].span), (4, 3));
+    assert!(m.notices[0].message.contains("Fn::ForEach::Buckets"));
+    assert_eq!(lc(&f, m.notices[1].span), (10, 11));
+    assert!(m.notices[1].message.contains("`Rain::Module` placeholder"));
+    assert!(m.notices[2].message.contains("`Rain::Module` placeholder"));
+}
