@@ -22,6 +22,7 @@ pub mod discover;
 pub mod evaluate;
 #[cfg(feature = "guard")]
 pub mod guard;
+pub mod memscan;
 pub mod model;
 pub mod parse;
 pub mod scan;
