@@ -146,7 +146,10 @@ impl Mapping {
 
     /// Every Terraform type the mapping covers.
     pub fn terraform_types(&self) -> std::collections::BTreeSet<&str> {
-        self.resources.iter().map(|m| m.terraform.as_str()).collect()
+        self.resources
+            .iter()
+            .map(|m| m.terraform.as_str())
+            .collect()
     }
 }
 

@@ -129,7 +129,9 @@ pub fn load_rules(paths: &[PathBuf], scan: &mut Scan) -> Vec<RuleFile> {
                 continue;
             }
         };
-        let id = scan.sources.add(display.clone(), path.clone(), text.clone());
+        let id = scan
+            .sources
+            .add(display.clone(), path.clone(), text.clone());
         match run::check_syntax(&text, &display) {
             Ok(true) => {
                 let (severity, layer) = directives(&text);
@@ -343,14 +345,25 @@ pub fn evaluate(
                 (None, None) if !property.is_empty() => format!("`{property}` fails the check"),
                 _ => "the resource fails the check".to_string(),
             };
-            let detail = if f.clause.is_empty() {
+            let clause = f.clause.split_whitespace().collect::<Vec<_>>().join(" ");
+            let detail = if clause.is_empty() {
                 detail
             } else {
-                format!("{detail} (Guard: {})", f.clause)
+                format!("{detail} (Guard: {clause})")
             };
+            // The custom message without its `[FIX]` part (that is the duty's fix text).
             let head = f
                 .custom
-                .clone()
+                .as_deref()
+                .map(|c| {
+                    c.split("[FIX]")
+                        .next()
+                        .unwrap_or(c)
+                        .trim()
+                        .trim_end_matches(['.', ':'])
+                })
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
                 .unwrap_or_else(|| format!("Guard rule `{}` ({}) fails", f.rule, rf.display));
             let (verdict, message) = match unresolved {
                 Some(why) => (Verdict::Unverified, format!("{head}: {detail}; {why}")),
@@ -458,10 +471,19 @@ fn make_duty(id: &str, f: &run::Failure, rf: &RuleFile) -> Duty {
         since: env!("CARGO_PKG_VERSION").to_string(),
         status: "stable".to_string(),
         default: String::new(),
-        summary: format!("CloudFormation Guard rule `{}` from {}: {title}", f.rule, rf.display),
-        why: format!("Your organisation's Guard rule `{}` ({}) requires it.", f.rule, rf.display),
+        summary: format!(
+            "CloudFormation Guard rule `{}` from {}: {title}",
+            f.rule, rf.display
+        ),
+        why: format!(
+            "Your organisation's Guard rule `{}` ({}) requires it.",
+            f.rule, rf.display
+        ),
         fix: if fix.is_empty() {
-            format!("Change the resource so that Guard rule `{}` passes.", f.rule)
+            format!(
+                "Change the resource so that Guard rule `{}` passes.",
+                f.rule
+            )
         } else {
             fix
         },

@@ -120,13 +120,21 @@ impl CfnRender<'_> {
             (Some(t), _) => (t.as_str(), n),
             (None, NodeKind::Map(e)) if e.len() == 1 => {
                 let first = e.first()?;
-                (first.key.strip_prefix("Fn::").unwrap_or(&first.key), &first.value)
+                (
+                    first.key.strip_prefix("Fn::").unwrap_or(&first.key),
+                    &first.value,
+                )
             }
             _ => return None,
         };
         match name {
-            "If" => Some("depends on a condition (`Fn::If`) srm-lint does not resolve for Guard rules".into()),
-            "FindInMap" | "ImportValue" | "Select" => Some(format!("depends on `Fn::{name}`, which srm-lint does not resolve for Guard rules")),
+            "If" => Some(
+                "depends on a condition (`Fn::If`) srm-lint does not resolve for Guard rules"
+                    .into(),
+            ),
+            "FindInMap" | "ImportValue" | "Select" => Some(format!(
+                "depends on `Fn::{name}`, which srm-lint does not resolve for Guard rules"
+            )),
             "Ref" => {
                 let target = arg.as_str()?;
                 (self.params.contains(target) || target.starts_with("AWS::"))
@@ -612,7 +620,10 @@ impl TfRender {
                     m.insert("Key".into(), Value::from(a.key.as_str()));
                     let vp = format!("{p}/Value");
                     self.record(&vp, a.value.span, val_unresolved(&a.value));
-                    m.insert("Value".into(), self.value(&a.value, &vp, None, un.as_deref()));
+                    m.insert(
+                        "Value".into(),
+                        self.value(&a.value, &vp, None, un.as_deref()),
+                    );
                     out.push(Value::Object(m));
                 }
                 Value::Array(out)
@@ -640,7 +651,11 @@ impl TfRender {
                 let mut m = Map::new();
                 for a in attrs {
                     let p = format!("{ptr}/{}", a.key);
-                    self.record(&p, a.key_span, un.clone().or_else(|| val_unresolved(&a.value)));
+                    self.record(
+                        &p,
+                        a.key_span,
+                        un.clone().or_else(|| val_unresolved(&a.value)),
+                    );
                     let inner = self.value(&a.value, &p, None, un.as_deref());
                     m.insert(a.key.clone(), inner);
                 }
@@ -655,7 +670,10 @@ impl TfRender {
                     Some(a) => {
                         m.insert(
                             "Fn::GetAtt".into(),
-                            Value::Array(vec![Value::from(r.target.as_str()), Value::from(pascal(a))]),
+                            Value::Array(vec![
+                                Value::from(r.target.as_str()),
+                                Value::from(pascal(a)),
+                            ]),
                         );
                     }
                 }

@@ -81,8 +81,9 @@ pub fn evaluate(rules: &str, docs: &[String]) -> Result<Vec<Failure>, String> {
         let mut reader = Reader::new(ReadBuffer::Cursor(std::io::Cursor::new(
             payload.into_bytes(),
         )));
-        let mut writer = Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new()))
-            .map_err(|e| e.to_string())?;
+        let mut writer =
+            Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new()))
+                .map_err(|e| e.to_string())?;
         cmd.execute(&mut writer, &mut reader)
             .map_err(|e| e.to_string())?;
         writer.into_string().map_err(|e| e.to_string())
@@ -125,7 +126,13 @@ pub fn evaluate(rules: &str, docs: &[String]) -> Result<Vec<Failure>, String> {
     Ok(out)
 }
 
-type Found = (String, Option<String>, Option<String>, String, Option<String>);
+type Found = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 fn custom_of(v: &Value) -> Option<String> {
     let m = v.get("messages")?.get("custom_message")?.as_str()?;
@@ -191,10 +198,16 @@ fn unresolved(u: &Value) -> Option<(String, Option<String>, Option<String>)> {
 /// The failing location of a clause check (`Resolved`, `UnResolved`, `InResolved`, …).
 fn location(check: &Value) -> Option<(String, Option<String>, Option<String>)> {
     let (_, inner) = check.as_object()?.iter().next()?;
-    if let Some(u) = inner.get("value").filter(|v| v.get("traversed_to").is_some()) {
+    if let Some(u) = inner
+        .get("value")
+        .filter(|v| v.get("traversed_to").is_some())
+    {
         return unresolved(u);
     }
-    if let Some(u) = inner.get("from").filter(|v| v.get("traversed_to").is_some()) {
+    if let Some(u) = inner
+        .get("from")
+        .filter(|v| v.get("traversed_to").is_some())
+    {
         return unresolved(u);
     }
     for key in ["from", "value"] {
