@@ -312,6 +312,93 @@ mod rules {
         assert_eq!(guard_entries(&report).len(), 3, "{report}");
     }
 
+    /// The Terraform rendering: companions folded in, blocks nested, one ingress entry per CIDR,
+    /// references as `Ref`/`Fn::GetAtt`, unresolved values flagged.
+    #[test]
+    fn terraform_resources_render_in_cloudformation_shape() {
+        let opts = srm_lint::ScanOptions {
+            paths: vec![std::path::PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/testdata/examples/terraform"
+            ))],
+            ..Default::default()
+        };
+        let catalog = srm_lint::catalog::Catalog::builtin().unwrap();
+        let scan = srm_lint::scan(&opts, &catalog);
+        let (docs, skipped) = srm_lint::guard::documents(&scan);
+        assert_eq!(skipped.types.len(), 0, "{skipped:?}");
+        assert_eq!(skipped.attributes, 0, "{skipped:?}");
+        let tf = docs
+            .iter()
+            .find(|d| d.value["Resources"].get("aws_s3_bucket.uploads").is_some())
+            .unwrap();
+        let r = &tf.value["Resources"];
+        let uploads = &r["aws_s3_bucket.uploads"]["Properties"];
+        assert_eq!(uploads["VersioningConfiguration"]["Status"], "Enabled");
+        assert_eq!(
+            uploads["PublicAccessBlockConfiguration"]["BlockPublicPolicy"],
+            true
+        );
+        let sse = &uploads["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+            ["ServerSideEncryptionByDefault"];
+        assert_eq!(sse["SSEAlgorithm"], "aws:kms");
+        assert_eq!(
+            sse["KMSMasterKeyID"],
+            serde_json::json!({"Fn::GetAtt": ["aws_kms_key.data", "Arn"]})
+        );
+        assert_eq!(
+            uploads["Tags"],
+            serde_json::json!([{"Key": "classification", "Value": "confidential"}])
+        );
+        let web = &r["aws_instance.web"]["Properties"];
+        assert_eq!(web["MetadataOptions"]["HttpTokens"], "optional");
+        assert_eq!(web["BlockDeviceMappings"][0]["Ebs"]["Encrypted"], true);
+        assert_eq!(
+            web["SecurityGroupIds"],
+            serde_json::json!([{"Ref": "aws_security_group.web"}])
+        );
+        let sg = &r["aws_security_group.web"]["Properties"];
+        assert_eq!(sg["SecurityGroupIngress"][0]["CidrIp"], "0.0.0.0/0");
+        assert_eq!(sg["SecurityGroupIngress"][0]["FromPort"], 443);
+        assert_eq!(
+            r["aws_security_group_rule.ssh"]["Type"],
+            "AWS::EC2::SecurityGroupIngress"
+        );
+        let table = &r["aws_dynamodb_table.sessions"]["Properties"];
+        assert_eq!(
+            table["KeySchema"],
+            serde_json::json!([{"AttributeName": "id", "KeyType": "HASH"}])
+        );
+        assert_eq!(
+            table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+            true
+        );
+        assert_eq!(
+            r["aws_db_instance.main"]["Properties"]["AllocatedStorage"],
+            "20"
+        );
+        // Spans: the companion's `status` attribute (security.tf:4:5) backs the rendered Status.
+        let (res, span, unresolved) = tf
+            .locate("/Resources/aws_s3_bucket.uploads/Properties/VersioningConfiguration/Status")
+            .unwrap();
+        assert_eq!(scan.model.resources[res].address, "aws_s3_bucket.uploads");
+        let lc = scan.sources.start(span);
+        assert_eq!(
+            (
+                scan.sources.display(span.file).ends_with("security.tf"),
+                lc.line,
+                lc.column
+            ),
+            (true, 4, 5)
+        );
+        assert!(unresolved.is_none());
+        // The ami comes from a variable without a value: unresolved.
+        let (_, _, unresolved) = tf
+            .locate("/Resources/aws_instance.web/Properties/ImageId")
+            .unwrap();
+        assert!(unresolved.is_some());
+    }
+
     /// AWS Control Tower proactive controls (from `@cdklabs/cdk-validator-cfnguard`) over the bundled
     /// examples: no tool error, and the findings below.
     #[test]

@@ -269,7 +269,15 @@ pub fn terraform(resources: &[Resource], mapping: &Mapping, skipped: &mut Skippe
             let Some(cfn_type) = &tm.cloudformation else {
                 continue;
             };
-            for (n, attrs) in explode(r.body.attrs(), &tm.explode).iter().enumerate() {
+            // The attribute a `when` tests picks the CloudFormation type; it is not a property.
+            let own: Vec<Attr> = r
+                .body
+                .attrs()
+                .iter()
+                .filter(|a| tm.when.as_ref().is_none_or(|w| w.attribute != a.key))
+                .cloned()
+                .collect();
+            for (n, attrs) in explode(&own, &tm.explode).iter().enumerate() {
                 let key = if n == 0 {
                     r.address.clone()
                 } else {
