@@ -65,6 +65,28 @@ enum Format {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for srm_lint::catalog::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use srm_lint::catalog::Severity as S;
+        match s {
+            SeverityArg::Info => S::Info,
+            SeverityArg::Low => S::Low,
+            SeverityArg::Medium => S::Medium,
+            SeverityArg::High => S::High,
+            SeverityArg::Critical => S::Critical,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
     Auto,
     Always,
@@ -107,14 +129,35 @@ struct ScanArgs {
     #[arg(long)]
     exclude: Vec<String>,
     /// Skip files larger than this many bytes (reported as errors).
-    #[arg(long, default_value_t = 10 * 1024 * 1024)]
-    max_file_size: u64,
+    #[arg(long)]
+    max_file_size: Option<u64>,
     /// Which findings make the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Unaddressed)]
-    fail_on: FailOn,
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Colour: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Configuration file (default: the nearest .srm-lint.toml above the first path).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Report only findings that are not recorded in this baseline file.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file.
+    #[arg(long)]
+    write_baseline: Option<PathBuf>,
+    /// Attestation file (default: .srm-lint/attestations.toml beside the configuration).
+    #[arg(long)]
+    attestations: Option<PathBuf>,
+    /// Only evaluate these duties (ids, slugs or `SRM-S3-*` prefixes; repeatable).
+    #[arg(long)]
+    select: Vec<String>,
+    /// Do not evaluate these duties (ids, slugs or prefixes; repeatable).
+    #[arg(long)]
+    ignore: Vec<String>,
+    /// Only evaluate duties of at least this severity.
+    #[arg(long, value_enum)]
+    min_severity: Option<SeverityArg>,
     /// Only read and parse the files (benchmark floor).
     #[arg(long, hide = true)]
     parse_only: bool,
@@ -162,29 +205,117 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_scan(args: ScanArgs, catalog: &Catalog) -> ExitCode {
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("srm-lint: {message}");
+    ExitCode::from(2)
+}
+
+fn run_scan(args: ScanArgs, builtin: &Catalog) -> ExitCode {
+    let start = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let loaded = match srm_lint::config::load(args.config.as_deref(), &start) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    let cfg = &loaded.config;
+    // The catalog: built in, plus the configuration's policy directories, filtered.
+    let mut catalog = if cfg.policy_dirs.is_empty() {
+        builtin.clone()
+    } else {
+        let mut files = Catalog::embedded_files();
+        for d in &cfg.policy_dirs {
+            files.extend(Catalog::load_dir(&loaded.resolve(d)));
+        }
+        match Catalog::from_files(files) {
+            Ok(c) => c,
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("srm-lint: policy error: {e}");
+                }
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let mut filter = cfg.clone();
+    filter.select.extend(args.select.iter().cloned());
+    filter.ignore.extend(args.ignore.iter().cloned());
+    if let Some(s) = args.min_severity {
+        filter.min_severity = Some(s.into());
+    }
+    catalog.retain_duties(|d| filter.keeps(&d.id, &d.slug, d.severity));
+
     let mut parameters: std::collections::BTreeMap<String, String> = Default::default();
     if let Some(p) = &args.parameters_file {
         match srm_lint::params::read_parameters_file(p) {
             Ok(map) => parameters.extend(map),
-            Err(e) => {
-                eprintln!("srm-lint: {}: {e}", p.display());
-                return ExitCode::from(2);
-            }
+            Err(e) => return fail(format!("{}: {e}", p.display())),
         }
     }
     parameters.extend(args.parameters.iter().cloned());
+    let mut exclude = cfg.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
     let opts = ScanOptions {
         paths: args.paths.clone(),
-        exclude: args.exclude.clone(),
+        exclude,
         var_files: args.var_files.clone(),
         vars: args.vars.clone(),
         parameters,
-        max_file_size: args.max_file_size,
+        max_file_size: args
+            .max_file_size
+            .or(cfg.max_file_size)
+            .unwrap_or(10 * 1024 * 1024),
         parse_only: args.parse_only,
     };
-    let result = scan(&opts, catalog);
-    let report = Report::build(&result, catalog);
+    let result = scan(&opts, &catalog);
+    let mut report = Report::build(&result, &catalog);
+
+    // Attestations.
+    let att_path = match (&args.attestations, &cfg.attestations) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(p)) => Some(loaded.resolve(p)),
+        (None, None) => Some(loaded.resolve(std::path::Path::new(srm_lint::attest::DEFAULT_PATH)))
+            .filter(|p| p.is_file()),
+    };
+    if let Some(p) = att_path {
+        let display = srm_lint::discover::display_path(&p);
+        let text = match std::fs::read_to_string(&p) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{display}: cannot read attestations: {e}")),
+        };
+        match srm_lint::attest::parse(&text, &display) {
+            Ok(a) => srm_lint::attest::apply(&mut report, &a, srm_lint::attest::today()),
+            Err(e) => return fail(e),
+        }
+    }
+
+    // Baseline.
+    if let Some(p) = &args.write_baseline {
+        let b = srm_lint::baseline::from_report(&report);
+        if let Err(e) = std::fs::write(p, srm_lint::baseline::to_json(&b)) {
+            return fail(format!("{}: cannot write baseline: {e}", p.display()));
+        }
+    }
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| cfg.baseline.as_ref().map(|p| loaded.resolve(p)));
+    if let (Some(p), None) = (&baseline_path, &args.write_baseline) {
+        let display = srm_lint::discover::display_path(p);
+        let text = match std::fs::read_to_string(p) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("{display}: cannot read baseline: {e}")),
+        };
+        match srm_lint::baseline::parse(&text) {
+            Ok(b) => {
+                srm_lint::baseline::apply(&mut report, &b, &display);
+            }
+            Err(e) => return fail(format!("{display}: {e}")),
+        }
+    }
+
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -197,7 +328,7 @@ fn run_scan(args: ScanArgs, catalog: &Catalog) -> ExitCode {
         Format::Pretty => report::pretty::render(
             &report,
             &result.sources,
-            catalog,
+            &catalog,
             report::pretty::Style {
                 color,
                 unicode: to_terminal || color,
@@ -205,11 +336,16 @@ fn run_scan(args: ScanArgs, catalog: &Catalog) -> ExitCode {
         ),
         Format::Compact => report::compact::render(&report),
         Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report, catalog),
+        Format::Sarif => report::sarif::render(&report, &catalog),
         Format::Markdown => report::markdown::render(&report),
         Format::Github => report::github::render(&report),
     };
-    let failing = match args.fail_on {
+    let fail_on = args.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
+        Some("unverified") => FailOn::Unverified,
+        Some("never") => FailOn::Never,
+        _ => FailOn::Unaddressed,
+    });
+    let failing = match fail_on {
         FailOn::Unaddressed => report.count(Verdict::Unaddressed),
         FailOn::Unverified => {
             report.count(Verdict::Unaddressed) + report.count(Verdict::Unverified)

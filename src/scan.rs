@@ -288,11 +288,13 @@ pub(crate) fn scan_loaded(
                     .filter(|d| cloudformation::is_template(d))
                     .collect();
                 if templates.is_empty() {
+                    // Named files that are valid YAML/JSON but not templates (a workflow, a
+                    // Kubernetes manifest: pre-commit passes every matching file) are noted, not
+                    // errors.
                     if explicit {
-                        scan.model.errors.push(ToolError {
+                        scan.model.notices.push(crate::model::Notice {
                             span: Span::file_start(id),
-                            code: "not-a-template",
-                            message: "not a Terraform or CloudFormation file (no AWSTemplateFormatVersion and no Resources typed AWS::…)".into(),
+                            message: "not a CloudFormation template (no AWSTemplateFormatVersion and no Resources typed AWS::…); skipped".into(),
                         });
                     }
                     continue;
@@ -316,7 +318,7 @@ pub(crate) fn scan_loaded(
                 // A YAML/JSON file that fails to parse is only an error when it was meant to be a
                 // template: named explicitly, or mentioning template keys.
                 let text = scan.sources.get(id).map(|f| f.text.as_str()).unwrap_or("");
-                if explicit || may_be_template(text) {
+                if may_be_template(text) {
                     let format = if kind == Kind::Json {
                         FileFormat::CloudformationJson
                     } else {
@@ -327,6 +329,14 @@ pub(crate) fn scan_loaded(
                         span: e.span,
                         code: "parse-error",
                         message: e.message,
+                    });
+                } else if explicit {
+                    scan.model.notices.push(crate::model::Notice {
+                        span: e.span,
+                        message: format!(
+                            "not a CloudFormation template and not valid YAML/JSON ({}); skipped",
+                            e.message
+                        ),
                     });
                 }
             }

@@ -24,7 +24,8 @@ fn json(args: &[&str]) -> (i32, serde_json::Value) {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
     let (code, stdout, stderr) = run(&all);
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}\n{stderr}"));
+    let v = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}\n{stderr}"));
     (code, v)
 }
 
@@ -41,7 +42,12 @@ fn entry<'a>(report: &'a serde_json::Value, address: &str, duty: &str) -> &'a se
 }
 
 fn at(e: &serde_json::Value) -> String {
-    format!("{}:{}:{}", e["path"].as_str().unwrap_or("?"), e["line"], e["column"])
+    format!(
+        "{}:{}:{}",
+        e["path"].as_str().unwrap_or("?"),
+        e["line"],
+        e["column"]
+    )
 }
 
 #[test]
@@ -93,7 +99,13 @@ fn fail_on_unverified_turns_unknowns_into_failures() {
     // The example template's versioning depends on a parameter without a value.
     let (code, _, _) = run(&["testdata/exit-codes/clean", "--fail-on", "unverified"]);
     assert_eq!(code, 0);
-    let (code, stdout, _) = run(&["testdata/examples/cloudformation", "--fail-on", "unverified", "-f", "compact"]);
+    let (code, stdout, _) = run(&[
+        "testdata/examples/cloudformation",
+        "--fail-on",
+        "unverified",
+        "-f",
+        "compact",
+    ]);
     assert_eq!(code, 1, "{stdout}");
 }
 
@@ -120,7 +132,10 @@ fn json_output_of_the_examples() {
 fn explain_prints_the_duty_docs() {
     let (code, stdout, _) = run(&["explain", "SRM-S3-004"]);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("# SRM-S3-004 s3-bucket-versioning-disabled"), "{stdout}");
+    assert!(
+        stdout.starts_with("# SRM-S3-004 s3-bucket-versioning-disabled"),
+        "{stdout}"
+    );
     assert!(stdout.contains("## How to fix"));
     let (code, _, stderr) = run(&["explain", "SRM-NOPE-1"]);
     assert_eq!(code, 2);
@@ -132,7 +147,13 @@ fn output_file_is_written_and_stdout_stays_empty() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.json");
     let out_s = out.to_string_lossy().to_string();
-    let (code, stdout, _) = run(&["testdata/exit-codes/findings", "--format", "json", "--output", &out_s]);
+    let (code, stdout, _) = run(&[
+        "testdata/exit-codes/findings",
+        "--format",
+        "json",
+        "--output",
+        &out_s,
+    ]);
     assert_eq!(code, 1);
     assert_eq!(stdout, "");
     let written = std::fs::read_to_string(Path::new(&out)).expect("report written");

@@ -331,11 +331,20 @@ impl TypeInfo<'_> {
 impl Catalog {
     /// The catalog built into the binary.
     pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
-        let files: Vec<(String, String)> = embedded::EMBEDDED
+        Catalog::from_files(Catalog::embedded_files())
+    }
+
+    /// The policy files built into the binary, as `(path, content)`.
+    pub fn embedded_files() -> Vec<(String, String)> {
+        embedded::EMBEDDED
             .iter()
             .map(|(p, c)| (format!("policies/{p}"), (*c).to_string()))
-            .collect();
-        Catalog::from_files(files)
+            .collect()
+    }
+
+    /// Keeps only the duties for which `keep` holds (configuration `select`/`ignore`).
+    pub fn retain_duties(&mut self, keep: impl Fn(&Duty) -> bool) {
+        self.duties.retain(|d| keep(d));
     }
 
     /// Builds a catalog from `(path, content)` pairs; `service.toml` files declare services,

@@ -340,6 +340,18 @@ impl Report {
         out
     }
 
+    /// Recomputes the summary's verdict counts after verdicts changed (attestations, baseline).
+    pub fn recount(&mut self) {
+        for v in self.summary.verdicts.values_mut() {
+            *v = 0;
+        }
+        for r in &self.resources {
+            for c in &r.checklist {
+                *self.summary.verdicts.entry(c.verdict.as_str()).or_default() += 1;
+            }
+        }
+    }
+
     /// Count of a verdict.
     pub fn count(&self, v: Verdict) -> usize {
         self.summary.verdicts.get(v.as_str()).copied().unwrap_or(0)

@@ -3,10 +3,11 @@
 
 use super::hcl::{Ex, Loc};
 use super::module::{CallDecl, ModuleDef};
+use super::ops::respan_deep;
 use crate::model::{Reference, Val, ValKind};
 use crate::source::{SourceMap, Span};
 use crate::tree::NodeKind;
-use hcl_edit::expr::{BinaryOperator, Expression, TraversalOperator, UnaryOperator};
+use hcl_edit::expr::Expression;
 use hcl_edit::template::{Element, Template};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -71,14 +72,14 @@ impl<'a> Instance<'a> {
 /// Names bound by `for` expressions, `dynamic` iterators, `each` and `count`.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scope {
-    names: Vec<(String, Val)>,
+    names: Vec<(std::rc::Rc<str>, std::rc::Rc<Val>)>,
 }
 
 impl Scope {
     /// The scope with `name` bound to `v` (shadowing).
     pub fn with(&self, name: &str, v: Val) -> Scope {
         let mut s = self.clone();
-        s.names.push((name.to_string(), v));
+        s.names.push((name.into(), std::rc::Rc::new(v)));
         s
     }
 
@@ -87,8 +88,8 @@ impl Scope {
         self.names
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| Val::clone(v))
     }
 }
 
@@ -231,6 +232,38 @@ impl<'a> Evaluator<'a> {
         s <= STEP_BUDGET
     }
 
+    /// Charges the size of a value that is about to be copied; false once the budget is spent
+    /// (so values that grow exponentially through references stop early).
+    pub fn charge(&self, v: &Val) -> bool {
+        let mut n: u32 = 0;
+        let left = STEP_BUDGET.saturating_sub(self.steps.get());
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            n += 1;
+            if n > left {
+                self.steps.set(STEP_BUDGET.saturating_add(1));
+                return false;
+            }
+            match &x.kind {
+                ValKind::List(items) => stack.extend(items.iter()),
+                ValKind::Map(attrs) => stack.extend(attrs.iter().map(|a| &a.value)),
+                ValKind::Choice { options, .. } => stack.extend(options.iter()),
+                _ => {}
+            }
+        }
+        self.steps.set(self.steps.get().saturating_add(n));
+        true
+    }
+
+    /// A copy of a cached value at `span`, charged to the budget.
+    fn copy(&self, v: &Val, span: Span) -> Val {
+        if self.charge(v) {
+            respan(v.clone(), span)
+        } else {
+            unknown(span, "evaluation budget exhausted (value too large)")
+        }
+    }
+
     /// `display:line` of a span.
     pub fn at(&self, span: Span) -> String {
         format!(
@@ -357,7 +390,7 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         if let Some(v) = me.vars.borrow().get(name) {
-            return respan(v.clone(), span);
+            return self.copy(v, span);
         }
         let Some(decl) = me.def.vars.get(name) else {
             return unknown(span, format!("{ERR}var.{name} is not declared"));
@@ -398,7 +431,7 @@ impl<'a> Evaluator<'a> {
         };
         v = super::vars::convert(v, decl.ty.as_deref());
         me.vars.borrow_mut().insert(name.to_string(), v.clone());
-        respan(v, span)
+        self.copy(&v, span)
     }
 
     /// `local.NAME` of instance `inst`.
@@ -407,7 +440,7 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         match me.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return respan(v.clone(), span),
+            Some(Slot::Done(v)) => return self.copy(v, span),
             Some(Slot::Busy) => {
                 return unknown(span, format!("{ERR}local.{name} refers to itself"));
             }
@@ -528,144 +561,5 @@ impl<'a> Evaluator<'a> {
             ("cwd", _) => Val::new(span, ValKind::String(".".to_string())),
             _ => unknown(span, format!("{ERR}path.{what} is not a path value")),
         }
-    }
-}
-
-/// Replaces every span inside a value (JSON-syntax templates have only the string's span).
-pub(crate) fn respan_deep(mut v: Val, span: Span) -> Val {
-    let mut stack: Vec<&mut Val> = vec![&mut v];
-    while let Some(x) = stack.pop() {
-        x.span = span;
-        match &mut x.kind {
-            ValKind::List(items) => stack.extend(items.iter_mut()),
-            ValKind::Map(attrs) => {
-                for a in attrs.iter_mut() {
-                    a.key_span = span;
-                    stack.push(&mut a.value);
-                }
-            }
-            ValKind::Choice { options, .. } => stack.extend(options.iter_mut()),
-            _ => {}
-        }
-    }
-    v
-}
-
-/// Applies a binary operator to two values.
-pub(crate) fn binop(op: BinaryOperator, a: Val, b: Val, span: Span) -> Val {
-    use BinaryOperator as B;
-    let kind = match op {
-        B::And | B::Or => {
-            let (x, y) = (as_bool(&a), as_bool(&b));
-            let short = op == B::Or;
-            if x == Some(short) || y == Some(short) {
-                ValKind::Bool(short)
-            } else if let (Some(x), Some(y)) = (x, y) {
-                ValKind::Bool(if short { x || y } else { x && y })
-            } else {
-                return unknown(
-                    span,
-                    not_known(&a).or_else(|| not_known(&b)).unwrap_or_else(|| {
-                        format!("{ERR}operands of `{}` are not booleans", op.as_str())
-                    }),
-                );
-            }
-        }
-        B::Eq | B::NotEq => match known_eq(&a, &b) {
-            Some(e) => ValKind::Bool(e == (op == B::Eq)),
-            None => {
-                return unknown(
-                    span,
-                    not_known(&a).or_else(|| not_known(&b)).unwrap_or_default(),
-                )
-            }
-        },
-        _ => {
-            let (Some(x), Some(y)) = (as_num(&a), as_num(&b)) else {
-                return unknown(
-                    span,
-                    not_known(&a).or_else(|| not_known(&b)).unwrap_or_else(|| {
-                        format!("{ERR}operands of `{}` are not numbers", op.as_str())
-                    }),
-                );
-            };
-            match op {
-                B::Less => ValKind::Bool(x < y),
-                B::LessEq => ValKind::Bool(x <= y),
-                B::Greater => ValKind::Bool(x > y),
-                B::GreaterEq => ValKind::Bool(x >= y),
-                B::Plus => ValKind::Number(x + y),
-                B::Minus => ValKind::Number(x - y),
-                B::Mul => ValKind::Number(x * y),
-                B::Div if y != 0.0 => ValKind::Number(x / y),
-                B::Mod if y != 0.0 => ValKind::Number(x % y),
-                _ => return unknown(span, format!("{ERR}division by zero")),
-            }
-        }
-    };
-    Val::new(span, kind)
-}
-
-/// Applies a unary operator.
-pub(crate) fn unop(op: UnaryOperator, v: Val, span: Span) -> Val {
-    match op {
-        UnaryOperator::Not => match as_bool(&v) {
-            Some(b) => Val::new(span, ValKind::Bool(!b)),
-            None => unknown(
-                span,
-                not_known(&v).unwrap_or_else(|| format!("{ERR}`!` needs a boolean")),
-            ),
-        },
-        UnaryOperator::Neg => match as_num(&v) {
-            Some(n) => Val::new(span, ValKind::Number(-n)),
-            None => unknown(
-                span,
-                not_known(&v).unwrap_or_else(|| format!("{ERR}`-` needs a number")),
-            ),
-        },
-    }
-}
-
-/// Applies one traversal step (attribute or index) to a value.
-pub(crate) fn step(v: Val, key: Result<&str, f64>, span: Span) -> Val {
-    match &v.kind {
-        ValKind::Map(attrs) => {
-            let k = match key {
-                Ok(k) => k.to_string(),
-                Err(n) => num_text(n),
-            };
-            match attrs.iter().find(|a| a.key == k) {
-                Some(a) => respan(a.value.clone(), span),
-                None => unknown(span, format!("{ERR}no attribute or key `{k}`")),
-            }
-        }
-        ValKind::List(items) => {
-            let idx = match key {
-                Err(n) => Some(n),
-                Ok(s) => s.parse::<f64>().ok(),
-            };
-            match idx
-                .filter(|i| *i >= 0.0 && i.fract() == 0.0)
-                .and_then(|i| items.get(i as usize))
-            {
-                Some(x) => respan(x.clone(), span),
-                None => unknown(span, format!("{ERR}index out of range")),
-            }
-        }
-        ValKind::Ref(_) => respan(v, span),
-        ValKind::Null => unknown(span, format!("{ERR}attribute access on null")),
-        _ => unknown(
-            span,
-            not_known(&v).unwrap_or_else(|| format!("{ERR}cannot index a primitive value")),
-        ),
-    }
-}
-
-/// The key of a traversal operator that needs no evaluation.
-pub(crate) fn static_key(op: &TraversalOperator) -> Option<&str> {
-    match op {
-        TraversalOperator::GetAttr(id) => Some(id.as_str()),
-        TraversalOperator::Index(Expression::String(s)) => Some(s.value().as_str()),
-        _ => None,
     }
 }

@@ -1,11 +1,9 @@
 //! The HCL native-syntax expression walk: literals, templates, references, operators,
 //! conditionals, `for` expressions and function calls.
 
-use super::eval::{
-    as_bool, binop, not_known, respan, static_key, step, to_text, unknown, unop, Evaluator, Scope,
-    ERR,
-};
+use super::eval::{as_bool, not_known, respan, to_text, unknown, Evaluator, Scope, ERR};
 use super::hcl::Loc;
+use super::ops::{binop, static_key, step, unop};
 use crate::model::{Attr, Val, ValKind};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, ForExpr, ObjectKey, Traversal, TraversalOperator};
@@ -68,7 +66,8 @@ pub(crate) fn eval_expr(
             return respan(eval_expr(ev, inst, scope, p.inner(), loc), span)
         }
         Expression::Variable(v) => match scope_get(scope, v.as_str()) {
-            Some(x) => return respan(x, span),
+            Some(x) if ev.charge(&x) => return respan(x, span),
+            Some(_) => return unknown(span, "evaluation budget exhausted (value too large)"),
             None => return unknown(span, format!("{ERR}`{}` is not a value", v.as_str())),
         },
         Expression::Conditional(c) => {
@@ -264,6 +263,10 @@ fn traversal(
                 }
             }
         }
+        Expression::Variable(root) => match scope_get(scope, root.as_str()) {
+            Some(x) if ev.charge(&x) => (x, 0),
+            _ => return unknown(span, "evaluation budget exhausted (value too large)"),
+        },
         other => (eval_expr(ev, inst, scope, other, loc), 0),
     };
     apply_ops(

@@ -186,13 +186,19 @@ fn known_call(name: &str, args: &[Val], span: Span) -> Result<Option<ValKind>, S
         }
         "merge" => {
             let mut out: Vec<Attr> = Vec::new();
+            let mut pos: std::collections::HashMap<String, usize> = Default::default();
             for a in args {
                 match &a.kind {
                     ValKind::Null => {}
                     ValKind::Map(attrs) => {
                         for at in attrs {
-                            out.retain(|o| o.key != at.key);
-                            out.push(at.clone());
+                            match pos.get(&at.key).and_then(|&i| out.get_mut(i)) {
+                                Some(o) => *o = at.clone(),
+                                None => {
+                                    pos.insert(at.key.clone(), out.len());
+                                    out.push(at.clone());
+                                }
+                            }
                         }
                     }
                     _ => return Err("argument is not a map".into()),

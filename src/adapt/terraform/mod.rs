@@ -14,11 +14,14 @@ mod funcs;
 mod hcl;
 mod load;
 mod module;
+mod ops;
 mod suppress;
 mod vars;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_edge;
 
 use crate::model::{Lang, Model, Notice, Resource, ToolError, ValKind};
 use crate::source::{FileId, SourceMap};
@@ -100,7 +103,7 @@ fn evaluate_roots(
 ) -> Model {
     let mut model = Model::default();
     let mut comments: HashMap<FileId, Vec<suppress::Comment>> = HashMap::new();
-    for (i, d) in loaded.dirs.iter().enumerate() {
+    for d in &loaded.dirs {
         if d.scanned && !d.report {
             continue;
         }
@@ -111,7 +114,6 @@ fn evaluate_roots(
                 }
             }
         }
-        let _ = i;
     }
     for &root in &loaded.roots {
         let Some(dir) = loaded.dirs.get(root) else {
@@ -132,7 +134,6 @@ fn evaluate_roots(
         let ctx = BuildCtx {
             loaded,
             defs,
-            sources,
             root_display: dir.display.clone(),
         };
         ctx.build(
@@ -155,7 +156,6 @@ fn evaluate_roots(
 struct BuildCtx<'a, 'l> {
     loaded: &'l Loaded,
     defs: &'a [ModuleDef<'a>],
-    sources: &'l SourceMap,
     root_display: String,
 }
 
@@ -223,7 +223,6 @@ impl<'a> BuildCtx<'a, '_> {
                 ))),
             }
         }
-        let _ = self.sources;
         Some(id)
     }
 }

@@ -2,8 +2,9 @@
 //! in lexical order, `--var-file` in order, `--var` in order (later wins), and type conversion
 //! of given values to the declared primitive type.
 
-use super::eval::{as_bool, as_num, respan_deep, Evaluator, Scope};
+use super::eval::{as_bool, as_num, Evaluator, Scope};
 use super::hcl::{Content, Ex, ParsedFile};
+use super::ops::respan_deep;
 use crate::model::{Val, ValKind};
 use crate::source::{SourceMap, Span};
 use std::collections::HashMap;

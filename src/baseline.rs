@@ -1,0 +1,97 @@
+//! Baselines: `--write-baseline FILE` records today's findings by fingerprint; `--baseline FILE`
+//! reports only new ones, so a team can adopt srm-lint on an old repository and fail only on
+//! regressions. Fingerprints hash (duty, file, resource address), so they survive line shifts.
+
+use crate::evaluate::Verdict;
+use crate::report::sarif::finding_fingerprint;
+use crate::report::Report;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The baseline file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// Format version (1).
+    pub version: u32,
+    /// Recorded findings.
+    pub findings: Vec<Entry>,
+}
+
+/// One recorded finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// Duty id (for humans).
+    pub duty: String,
+    /// File (for humans).
+    pub path: String,
+    /// Resource address (for humans).
+    pub address: String,
+}
+
+/// The baseline of a report's current findings.
+pub fn from_report(report: &Report) -> Baseline {
+    let mut findings: Vec<Entry> = report
+        .findings()
+        .into_iter()
+        .map(|(r, c)| Entry {
+            fingerprint: finding_fingerprint(r, &c.duty, &c.path),
+            duty: c.duty.clone(),
+            path: c.path.clone(),
+            address: r.address.clone(),
+        })
+        .collect();
+    findings.sort();
+    findings.dedup();
+    Baseline {
+        version: 1,
+        findings,
+    }
+}
+
+/// Serialises a baseline.
+pub fn to_json(b: &Baseline) -> String {
+    let mut s = serde_json::to_string_pretty(b).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Parses a baseline file.
+pub fn parse(text: &str) -> Result<Baseline, String> {
+    serde_json::from_str(text).map_err(|e| {
+        format!(
+            "invalid baseline (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// Marks findings recorded in the baseline as suppressed; returns how many were.
+pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
+    let known: BTreeSet<&str> = baseline
+        .findings
+        .iter()
+        .map(|e| e.fingerprint.as_str())
+        .collect();
+    let mut n = 0;
+    for r in &mut report.resources {
+        let address = r.address.clone();
+        for c in &mut r.checklist {
+            if !matches!(c.verdict, Verdict::Unaddressed | Verdict::Unverified) {
+                continue;
+            }
+            let fp = crate::report::sarif::fingerprint(&[&c.duty, &c.path, &address]);
+            if known.contains(fp.as_str()) {
+                c.message = format!("in baseline {display}: {}", c.message);
+                c.verdict = Verdict::Suppressed;
+                n += 1;
+            }
+        }
+    }
+    report.recount();
+    n
+}

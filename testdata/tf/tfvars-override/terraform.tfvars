@@ -1,0 +1,2 @@
+retention_days = 14
+encrypted      = true

@@ -1,0 +1,8 @@
+variable "region" {
+  default = "eu-west-1"
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Key for the queue"
+}
