@@ -399,12 +399,12 @@ pub(crate) fn scan_loaded(
             .filter(|(_, f)| *f == FileFormat::Terraform)
             .filter_map(|(id, _)| {
                 let text = scan.sources.get(*id)?.text.as_str();
-                hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}'))
+                crate::parse::hcl::parse_body(text.trim_start_matches('\u{feff}'))
                     .err()
                     .map(|e| ToolError {
-                        span: Span::new(*id, e.location().offset(), e.location().offset()),
-                        code: "parse-error",
-                        message: e.message().to_string(),
+                        span: Span::new(*id, e.offset, e.offset),
+                        code: e.code,
+                        message: e.message,
                     })
             })
             .collect();
