@@ -143,6 +143,17 @@ fn resource(
         }
         Some(t) => match (&t.kind, &t.tag) {
             (NodeKind::String(s), None) => s.clone(),
+            (NodeKind::Map(entries), None)
+                if entries.len() == 1 && entries.iter().all(|e| e.key.starts_with("Rain::")) =>
+            {
+                // The JSON form of a Rain module: `"Type": {"Rain::Module": "path"}`.
+                let tag = entries.first().map(|e| e.key.as_str()).unwrap_or_default();
+                model.notices.push(Notice {
+                    span: t.span,
+                    message: format!("resource `{id}` is a `{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
+                });
+                return None;
+            }
             (_, Some(tag)) if tag.starts_with("Rain::") => {
                 // A Rain module (`Type: !Rain::Module path`) is expanded by `rain pkg`.
                 model.notices.push(Notice {

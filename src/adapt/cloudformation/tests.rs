@@ -465,6 +465,15 @@ fn language_extension_loops_and_rain_modules_are_notices_and_empty_resources_an_
     assert!(notes[1].1.contains("`!Rain::Module` expanded by Rain"));
     let ids: Vec<&str> = m.resources.iter().map(|r| r.address.as_str()).collect();
     assert_eq!(ids, ["Ok"]);
+    let (_, m) = load_text(
+        "rain.json",
+        r#"{"Resources": {"Net": {"Type": {"Rain::Module": "./vpc.json"}}}}"#,
+        &CfnOptions::default(),
+    );
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert!(m.notices[0]
+        .message
+        .contains("`Rain::Module` expanded by Rain"));
 
     let (file, m) = load_text(
         "empty.yaml",
