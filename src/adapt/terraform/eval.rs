@@ -318,13 +318,13 @@ impl<'a> Evaluator<'a> {
                 Err(_) => ValKind::String(s.clone()),
             },
             NodeKind::String(s) if s.contains("${") || s.contains("%{") => {
-                return match hcl_edit::parser::parse_template(s) {
+                return match crate::parse::hcl::parse_template(s) {
                     // Spans inside a JSON string cannot be mapped exactly: use the string's.
                     Ok(t) => {
                         let v = self.template_owned(inst, scope, &t, n.span);
                         respan_deep(v, n.span)
                     }
-                    Err(e) => unknown(n.span, format!("{ERR}{}", e.message())),
+                    Err(e) => unknown(n.span, format!("{ERR}{}", e.message)),
                 };
             }
             NodeKind::String(s) => ValKind::String(s.clone()),
