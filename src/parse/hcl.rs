@@ -5,8 +5,9 @@
 //! nested object, `{a - b - {a - b - {…`) the work doubles with every level, so a few hundred
 //! bytes could keep it busy for longer than the age of the universe (found by fuzzing). Valid
 //! files parse in linear time. The parse therefore runs on a helper thread and is abandoned
-//! after [`PARSE_DEADLINE`]: the file gets a `too-complex` error and the scan goes on (the
-//! abandoned thread ends with the process).
+//! after [`PARSE_DEADLINE`]: the file gets a `too-complex` error and the scan goes on. The
+//! abandoned thread cannot be stopped: it keeps one core busy until the process exits (a CLI run
+//! ends; a long-running embedder should restart). The real fix belongs in hcl-edit.
 
 use hcl_edit::structure::Body;
 use std::time::Duration;
