@@ -294,12 +294,12 @@ fn cdk_paths_and_metadata_suppressions() {
     );
     assert_eq!(bucket.suppressions.len(), 1);
     let s = &bucket.suppressions[0];
-    assert_eq!(s.duty, "SRM-S3-004");
+    assert_eq!(s.duty, "SRM-S3-009");
     assert_eq!(s.reason, "access logs go to the central logging account");
     assert!(f
         .slice(s.span)
         .unwrap()
-        .starts_with("{ \"id\": \"SRM-S3-004\""));
+        .starts_with("{ \"id\": \"SRM-S3-009\""));
     assert_eq!(m.errors.len(), 1, "{:?}", m.errors);
     assert_eq!(m.errors[0].code, "suppression-without-reason");
     assert!(f.slice(m.errors[0].span).unwrap().contains("SRM-S3-005"));
