@@ -108,7 +108,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
             }
         };
     }
-    match hcl_edit::parser::parse_body(body_text) {
+    match super::dupkeys::parse_body(body_text) {
         Ok(body) => (
             ParsedFile {
                 loc,
