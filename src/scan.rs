@@ -67,10 +67,12 @@ impl Scan {
     }
 }
 
-/// A parsed YAML/JSON candidate: file, documents or error, kind, named explicitly.
+/// A YAML/JSON candidate after parsing and adapting (both in parallel): file, the models of its
+/// templates (`None` when it holds no template; empty in parse-only mode) or the parse error,
+/// kind, named explicitly.
 type ParsedDoc = (
     FileId,
-    Result<Vec<crate::tree::Node>, crate::tree::TreeError>,
+    Result<Option<Vec<Model>>, crate::tree::TreeError>,
     Kind,
     bool,
 );
@@ -262,35 +264,45 @@ pub(crate) fn scan_loaded(
         }
     }
 
-    // CloudFormation: parse in parallel, keep templates.
+    // CloudFormation: parse and adapt in parallel (the trees are also dropped on the workers).
+    let cfn_opts = CfnOptions {
+        parameters: opts.parameters.clone(),
+    };
     let parsed: Vec<ParsedDoc> = cfn_files
         .par_iter()
         .map(|&(id, kind, explicit)| {
-            let text = scan.sources.get(id).map(|f| f.text.as_str()).unwrap_or("");
+            let file = scan.sources.get(id);
+            let text = file.map(|f| f.text.as_str()).unwrap_or("");
             let json_like = kind == Kind::Json || text.trim_start().starts_with('{');
             let r = if json_like {
                 crate::parse::json::parse(text, id).map(|n| vec![n])
             } else {
                 crate::parse::yaml::parse(text, id)
             };
-            (id, r, kind, explicit)
-        })
-        .collect();
-    let cfn_opts = CfnOptions {
-        parameters: opts.parameters.clone(),
-    };
-    let mut cfn_models: Vec<Model> = Vec::new();
-    for (id, r, kind, explicit) in parsed {
-        match r {
-            Ok(docs) => {
+            let r = r.map(|docs| {
                 let templates: Vec<&crate::tree::Node> = docs
                     .iter()
                     .filter(|d| cloudformation::is_template(d))
                     .collect();
-                if templates.is_empty() {
-                    // Named files that are valid YAML/JSON but not templates (a workflow, a
-                    // Kubernetes manifest: pre-commit passes every matching file) are noted, not
-                    // errors.
+                match file {
+                    _ if templates.is_empty() => None,
+                    Some(file) if !opts.parse_only => Some(
+                        templates
+                            .into_iter()
+                            .map(|t| cloudformation::adapt(file, t, &cfn_opts))
+                            .collect(),
+                    ),
+                    _ => Some(Vec::new()),
+                }
+            });
+            (id, r, kind, explicit)
+        })
+        .collect();
+    let mut cfn_models: Vec<Model> = Vec::new();
+    for (id, r, kind, explicit) in parsed {
+        match r {
+            Ok(models) => {
+                let Some(models) = models else {
                     if explicit {
                         scan.model.notices.push(crate::model::Notice {
                             span: Span::file_start(id),
@@ -298,21 +310,14 @@ pub(crate) fn scan_loaded(
                         });
                     }
                     continue;
-                }
+                };
                 let format = if kind == Kind::Json {
                     FileFormat::CloudformationJson
                 } else {
                     FileFormat::CloudformationYaml
                 };
                 scan.files.push((id, format));
-                if opts.parse_only {
-                    continue;
-                }
-                if let Some(file) = scan.sources.get(id) {
-                    for t in templates {
-                        cfn_models.push(cloudformation::adapt(file, t, &cfn_opts));
-                    }
-                }
+                cfn_models.extend(models);
             }
             Err(e) => {
                 // A YAML/JSON file that fails to parse is only an error when it was meant to be a
@@ -399,12 +404,12 @@ pub(crate) fn scan_loaded(
             .filter(|(_, f)| *f == FileFormat::Terraform)
             .filter_map(|(id, _)| {
                 let text = scan.sources.get(*id)?.text.as_str();
-                hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}'))
+                crate::parse::hcl::parse_body(text.trim_start_matches('\u{feff}'))
                     .err()
                     .map(|e| ToolError {
-                        span: Span::new(*id, e.location().offset(), e.location().offset()),
-                        code: "parse-error",
-                        message: e.message().to_string(),
+                        span: Span::new(*id, e.offset, e.offset),
+                        code: e.code,
+                        message: e.message,
                     })
             })
             .collect();

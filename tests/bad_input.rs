@@ -837,3 +837,29 @@ fn terminal_output_escapes_control_characters_from_the_input() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inputs found by fuzzing (`fuzz/`): each must give a located error, not a hang or a crash.
+
+/// Every file under `testdata/bad/fuzz-regressions/` is scanned; each bad one gets an error and
+/// the good file is still reported. The two `.tf` files made hcl-edit backtrack exponentially
+/// (hours for 500 bytes); the parse is now abandoned after a deadline.
+#[test]
+fn fuzz_regressions_give_errors_not_hangs() {
+    let dir = "testdata/bad/fuzz-regressions";
+    let (exit, r) = json(&[dir]);
+    assert_eq!(exit, 2);
+    for name in ["hcl-backtracking-1.tf", "hcl-backtracking-2.tf"] {
+        assert_error(
+            &r,
+            &format!("{dir}/{name}:1:1"),
+            "too-complex",
+            "the Terraform parser did not finish within 10 s",
+        );
+    }
+    assert_good_tf(&r, dir);
+    // In a `.tf.json` string the template is refused before parsing: the value is unverified.
+    let (_, r) = json(&[&format!("{dir}/json")]);
+    assert_eq!(errors(&r), Vec::<String>::new());
+    assert!(addresses(&r).contains(&"aws_s3_bucket.t".to_string()));
+}

@@ -59,6 +59,13 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
     }
     let resources = match root.entry("Resources") {
         Some(e) if e.value.is_map() => e.value.entries(),
+        Some(e) if e.value.kind == NodeKind::Null => {
+            model.errors.push(invalid(
+                e.key_span,
+                "`Resources` is empty; a template needs at least one resource".into(),
+            ));
+            return model;
+        }
         Some(e) => {
             model
                 .errors
@@ -118,12 +125,11 @@ fn resource(
 ) -> Option<Resource> {
     let id = &e.key;
     let decl = &e.value;
-    if let Some(what) = id.strip_prefix("Fn::ForEach::") {
+    if id.starts_with("Fn::ForEach::") {
+        // AWS::LanguageExtensions loops are not expanded.
         model.notices.push(Notice {
             span: e.key_span,
-            message: format!(
-                "`Fn::ForEach::{what}` (AWS::LanguageExtensions) is not expanded; the resources it generates are not checked"
-            ),
+            message: format!("`{id}` (AWS::LanguageExtensions) is not expanded; the resources it creates are not checked"),
         });
         return None;
     }
@@ -144,13 +150,22 @@ fn resource(
         }
         Some(t) => match (&t.kind, &t.tag) {
             (NodeKind::String(s), None) => s.clone(),
-            _ if preprocessor(t).is_some() => {
-                let what = preprocessor(t).unwrap_or_default();
+            (NodeKind::Map(entries), None)
+                if entries.len() == 1 && entries.iter().all(|e| e.key.starts_with("Rain::")) =>
+            {
+                // The JSON form of a Rain module: `"Type": {"Rain::Module": "path"}`.
+                let tag = entries.first().map(|e| e.key.as_str()).unwrap_or_default();
                 model.notices.push(Notice {
                     span: t.span,
-                    message: format!(
-                        "resource `{id}` is a `{what}` placeholder that a packaging tool replaces before deployment; not checked"
-                    ),
+                    message: format!("resource `{id}` is a `{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
+                });
+                return None;
+            }
+            (_, Some(tag)) if tag.starts_with("Rain::") => {
+                // A Rain module (`Type: !Rain::Module path`) is expanded by `rain pkg`.
+                model.notices.push(Notice {
+                    span: t.span,
+                    message: format!("resource `{id}` is a `!{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
                 });
                 return None;
             }
@@ -248,18 +263,6 @@ fn suppressions(metadata: &Node, errors: &mut Vec<ToolError>) -> Vec<Suppression
         }
     }
     out
-}
-
-/// The name of a packaging-tool directive used as a resource `Type` (Rain's
-/// `!Rain::Module path` or `{"Rain::Module": path}`), which is not a CloudFormation type.
-fn preprocessor(t: &Node) -> Option<String> {
-    if let Some(tag) = t.tag.as_deref().filter(|t| t.starts_with("Rain::")) {
-        return Some(tag.to_string());
-    }
-    match t.entries() {
-        [e] if e.key.starts_with("Rain::") => Some(e.key.clone()),
-        _ => None,
-    }
 }
 
 fn scalar_text(n: &Node) -> Option<String> {

@@ -441,15 +441,49 @@ fn sub_forms() {
 }
 
 #[test]
-fn for_each_and_rain_modules_are_notices_not_errors() {
-    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - ${Name}Bucket:\n        Type: AWS::S3::Bucket\n  Storage:\n    Type: !Rain::Module ../modules/bucket.yml\n  Json:\n    Type: {\"Rain::Module\": x.yml}\n  Topic:\n    Type: AWS::SNS::Topic\n";
-    let (f, m) = load_text("foreach.yaml", text, &CfnOptions::default());
+fn language_extension_loops_and_rain_modules_are_notices_and_empty_resources_an_error() {
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Tables:\n    - Name\n    - [A, B]\n    - T${Name}:\n        Type: AWS::DynamoDB::Table\n  Net:\n    Type: !Rain::Module ./vpc.yml\n  Ok:\n    Type: AWS::SNS::Topic\n";
+    let (file, m) = load_text("ext.yaml", text, &CfnOptions::default());
     assert!(m.errors.is_empty(), "{:?}", m.errors);
-    assert_eq!(m.resources.len(), 1);
-    assert_eq!(m.notices.len(), 3, "{:?}", m.notices);
-    assert_eq!(lc(&f, m.notices[0].span), (4, 3));
-    assert!(m.notices[0].message.contains("Fn::ForEach::Buckets"));
-    assert_eq!(lc(&f, m.notices[1].span), (10, 11));
-    assert!(m.notices[1].message.contains("`Rain::Module` placeholder"));
-    assert!(m.notices[2].message.contains("`Rain::Module` placeholder"));
+    let notes: Vec<(LineCol, &str)> = m
+        .notices
+        .iter()
+        .map(|n| (file.line_col(n.span.start as usize), n.message.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, LineCol { line: 4, column: 3 });
+    assert!(notes[0]
+        .1
+        .contains("`Fn::ForEach::Tables` (AWS::LanguageExtensions) is not expanded"));
+    assert_eq!(
+        notes[1].0,
+        LineCol {
+            line: 10,
+            column: 11
+        }
+    );
+    assert!(notes[1].1.contains("`!Rain::Module` expanded by Rain"));
+    let ids: Vec<&str> = m.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(ids, ["Ok"]);
+    let (_, m) = load_text(
+        "rain.json",
+        r#"{"Resources": {"Net": {"Type": {"Rain::Module": "./vpc.json"}}}}"#,
+        &CfnOptions::default(),
+    );
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert!(m.notices[0]
+        .message
+        .contains("`Rain::Module` expanded by Rain"));
+
+    let (file, m) = load_text(
+        "empty.yaml",
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n",
+        &CfnOptions::default(),
+    );
+    assert_eq!(m.errors.len(), 1);
+    assert_eq!(
+        file.line_col(m.errors[0].span.start as usize),
+        LineCol { line: 2, column: 1 }
+    );
+    assert!(m.errors[0].message.contains("`Resources` is empty"));
 }
