@@ -36,6 +36,10 @@ pub struct Config {
     /// Baseline file, relative to the config file.
     #[serde(default)]
     pub baseline: Option<PathBuf>,
+    /// CloudFormation Guard rule files or directories, relative to the config file (needs the
+    /// `guard` feature).
+    #[serde(default)]
+    pub guard_rules: Vec<PathBuf>,
 }
 
 /// A configuration error with its location.

@@ -2,7 +2,9 @@
 //!
 //! Directories are walked with the `ignore` crate: `.gitignore` (also outside a git repository),
 //! `.srmignore`, hidden directories (`.git`, `.terraform`) and vendored folders (`node_modules`,
-//! `vendor`) are skipped, and symlinks are not followed. Terraform is chosen by extension;
+//! `vendor`) are skipped. Symbolic links to directories are not followed; a symbolic link with a
+//! template name is read only when it leads to a file inside the scanned directory (a broken
+//! link, a link loop or a link leading outside is reported and not read). Terraform is chosen by extension;
 //! YAML and JSON files are only candidates, decided later by content. A file named on the
 //! command line is always tried.
 
@@ -118,6 +120,24 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// Whether a symbolic link met while walking is read: yes when it leads to a file inside the
+/// scanned directory; a link to a directory is not followed (`Ok(false)`); a broken link, a link
+/// loop or a link leading outside the scanned directory is an error (its content is never read,
+/// so a link to a secret cannot leak it into the output).
+fn symlinked_file(path: &Path, root: Option<&Path>) -> Result<bool, String> {
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| format!("symbolic link cannot be followed ({e}); skipped"))?;
+    let meta = std::fs::metadata(&target)
+        .map_err(|e| format!("symbolic link cannot be followed ({e}); skipped"))?;
+    if meta.is_dir() {
+        return Ok(false);
+    }
+    match root {
+        Some(r) if target.starts_with(r) => Ok(meta.is_file()),
+        _ => Err("symbolic link leads outside the scanned directory; not read".to_string()),
+    }
+}
+
 /// Finds the files to scan under `paths` (no path = the working directory).
 pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
     let mut out = Discovery::default();
@@ -176,6 +196,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                 builder.overrides(o.clone());
             }
         }
+        let canonical_root = std::fs::canonicalize(root).ok();
         for entry in builder.build() {
             match entry {
                 Ok(e) => {
@@ -183,6 +204,22 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                     let path = e.path();
                     let kind = Kind::of(path);
                     if kind == Kind::Other {
+                        continue;
+                    }
+                    if e.path_is_symlink() && e.depth() > 0 {
+                        match symlinked_file(path, canonical_root.as_deref()) {
+                            Ok(true) => out.files.push(Candidate {
+                                display: display_path(path),
+                                path: path.to_path_buf(),
+                                kind,
+                                explicit: false,
+                            }),
+                            Ok(false) => {}
+                            Err(message) => out.errors.push(WalkError {
+                                display: display_path(path),
+                                message,
+                            }),
+                        }
                         continue;
                     }
                     if !is_file {

@@ -245,3 +245,49 @@ fn code_list(v: &[String]) -> String {
             .join(", ")
     }
 }
+
+/// Every generated documentation page as `(path under docs/, content)`: one page per duty, one
+/// per service, and an index. `tests/docs.rs` fails when the checked-in `docs/` differs.
+pub fn generate(catalog: &Catalog) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut index = String::from("# srm-lint documentation\n\nGenerated from `policies/` by `SRM_UPDATE_DOCS=1 cargo test --test docs`; do not edit by hand.\n\n");
+    let _ = writeln!(
+        index,
+        "{} resource types, {} duties.\n\n| service | category | resource kinds | duties |\n|---|---|---|---|",
+        type_count(catalog),
+        catalog.duties.len()
+    );
+    for svc in catalog.services.values() {
+        let kinds: Vec<&str> = svc.resources.iter().map(|k| k.kind.as_str()).collect();
+        let n = catalog
+            .duties
+            .iter()
+            .filter(|d| d.resources.iter().any(|k| kinds.contains(&k.as_str())))
+            .count();
+        let _ = writeln!(
+            index,
+            "| [{}](services/{}.md) | {} | {} | {} |",
+            svc.name,
+            svc.id,
+            ser(&svc.category),
+            kinds.join(", "),
+            n
+        );
+        out.push((
+            format!("services/{}.md", svc.id),
+            format!(
+                "# {}\n\n{}",
+                svc.name,
+                service_page(svc, catalog)
+                    .trim_start_matches(|c| c != '\n')
+                    .trim_start()
+            ),
+        ));
+    }
+    out.push(("README.md".to_string(), index));
+    for d in &catalog.duties {
+        out.push((format!("duties/{}.md", d.id), explain(d, catalog)));
+    }
+    out.sort();
+    out
+}

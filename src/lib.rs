@@ -20,6 +20,9 @@ pub mod adapt;
 pub mod catalog;
 pub mod discover;
 pub mod evaluate;
+#[cfg(feature = "guard")]
+pub mod guard;
+pub mod memscan;
 pub mod model;
 pub mod parse;
 pub mod scan;

@@ -158,6 +158,10 @@ struct ScanArgs {
     /// Only evaluate duties of at least this severity.
     #[arg(long, value_enum)]
     min_severity: Option<SeverityArg>,
+    /// CloudFormation Guard rule file, or directory of `.guard` files (repeatable): the rules are
+    /// checked over CloudFormation templates and Terraform resources.
+    #[arg(long = "guard-rules")]
+    guard_rules: Vec<PathBuf>,
     /// Only read and parse the files (benchmark floor).
     #[arg(long, hide = true)]
     parse_only: bool,
@@ -269,7 +273,20 @@ fn run_scan(args: ScanArgs, builtin: &Catalog) -> ExitCode {
             .unwrap_or(10 * 1024 * 1024),
         parse_only: args.parse_only,
     };
-    let result = scan(&opts, &catalog);
+    let mut guard_paths = args.guard_rules.clone();
+    guard_paths.extend(cfg.guard_rules.iter().map(|p| loaded.resolve(p)));
+    #[cfg(not(feature = "guard"))]
+    if !guard_paths.is_empty() {
+        return fail("srm-lint was built without Guard support; rebuild with --features guard");
+    }
+    #[allow(unused_mut)]
+    let mut result = scan(&opts, &catalog);
+    #[cfg(feature = "guard")]
+    if !guard_paths.is_empty() && !args.parse_only {
+        srm_lint::guard::run(&mut result, &guard_paths, &mut catalog, |d| {
+            filter.keeps(&d.id, &d.slug, d.severity)
+        });
+    }
     let mut report = Report::build(&result, &catalog);
 
     // Attestations.

@@ -77,47 +77,91 @@ type ParsedDoc = (
     bool,
 );
 
-enum Loaded {
+/// A candidate file's content, or why it could not be used.
+pub(crate) enum Loaded {
+    /// The file's text.
     Text(String),
-    Error(&'static str, String, usize),
+    /// An error code, its message, the byte offset it is about, and the valid text before that
+    /// offset (so the offset can be shown as line:column).
+    Error(&'static str, String, usize, String),
+}
+
+impl Loaded {
+    fn error(code: &'static str, message: String) -> Loaded {
+        Loaded::Error(code, message, 0, String::new())
+    }
+
+    /// Checks and decodes a file's bytes: a NUL byte marks a binary file, and the text must be
+    /// UTF-8 (a leading BOM is kept; the parsers skip it).
+    pub(crate) fn from_bytes(bytes: Vec<u8>) -> Loaded {
+        if let Some(pos) = bytes.iter().take(8192).position(|b| *b == 0) {
+            let before = String::from_utf8_lossy(bytes.get(..pos).unwrap_or_default()).into_owned();
+            // Lossy decoding may change lengths before the NUL; point at the end of what is shown.
+            let at = before.len();
+            return Loaded::Error(
+                "binary-file",
+                "file is binary (contains a NUL byte); skipped".into(),
+                at,
+                before,
+            );
+        }
+        match String::from_utf8(bytes) {
+            Ok(t) => Loaded::Text(t),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let before = std::str::from_utf8(bytes.get(..at).unwrap_or_default())
+                    .unwrap_or_default()
+                    .to_string();
+                Loaded::Error(
+                    "invalid-utf8",
+                    format!("file is not valid UTF-8 (invalid byte at offset {at}); skipped"),
+                    at,
+                    before,
+                )
+            }
+        }
+    }
 }
 
 fn load(c: &Candidate, max: u64) -> Loaded {
     let meta = match std::fs::metadata(&c.path) {
         Ok(m) => m,
-        Err(e) => return Loaded::Error("io-error", format!("cannot read file: {e}"), 0),
+        Err(e) => return Loaded::error("io-error", format!("cannot read file: {e}")),
     };
     if meta.is_dir() {
-        return Loaded::Error("io-error", "is a directory".into(), 0);
+        return Loaded::error("io-error", "is a directory".into());
     }
     if meta.len() > max {
-        return Loaded::Error(
+        return Loaded::error(
             "too-large",
             format!("file is {} bytes, over the {max}-byte limit; skipped (raise it with --max-file-size)", meta.len()),
-            0,
         );
     }
-    let bytes = match std::fs::read(&c.path) {
-        Ok(b) => b,
-        Err(e) => return Loaded::Error("io-error", format!("cannot read file: {e}"), 0),
-    };
-    if let Some(pos) = bytes.iter().take(8192).position(|b| *b == 0) {
-        return Loaded::Error(
-            "binary-file",
-            "file is binary (contains a NUL byte); skipped".into(),
-            pos,
+    // Read at most one byte over the limit, in case the file grew since `metadata`.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(&c.path).and_then(|f| {
+        use std::io::Read as _;
+        f.take(max.saturating_add(1)).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return Loaded::error("io-error", format!("cannot read file: {e}"));
+    }
+    if bytes.len() as u64 > max {
+        return Loaded::error(
+            "too-large",
+            format!("file is over the {max}-byte limit; skipped (raise it with --max-file-size)"),
         );
     }
-    match String::from_utf8(bytes) {
-        Ok(t) => Loaded::Text(t),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            Loaded::Error(
-                "invalid-utf8",
-                format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                at,
-            )
-        }
+    Loaded::from_bytes(bytes)
+}
+
+/// The directory of a file; `.` for a bare file name (an empty path would contain every path,
+/// which would let module sources leave the scanned directory).
+fn parent_dir(path: &std::path::Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
@@ -134,8 +178,24 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
             exclude: opts.exclude.clone(),
         },
     );
+    let loaded: Vec<Loaded> = found
+        .files
+        .par_iter()
+        .map(|c| load(c, opts.max_file_size))
+        .collect();
+    let files: Vec<(Candidate, Loaded)> = found.files.into_iter().zip(loaded).collect();
+    scan_loaded(opts, catalog, &found.errors, files)
+}
+
+/// The pipeline after discovery and reading: parse, adapt, evaluate.
+pub(crate) fn scan_loaded(
+    opts: &ScanOptions,
+    catalog: &Catalog,
+    walk_errors: &[discover::WalkError],
+    files: Vec<(Candidate, Loaded)>,
+) -> Scan {
     let mut scan = Scan::default();
-    for e in &found.errors {
+    for e in walk_errors {
         let id = scan
             .sources
             .add(e.display.clone(), PathBuf::from(&e.display), String::new());
@@ -146,19 +206,12 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
         });
     }
 
-    let loaded: Vec<Loaded> = found
-        .files
-        .par_iter()
-        .map(|c| load(c, opts.max_file_size))
-        .collect();
     let mut tf_dirs: BTreeMap<PathBuf, TfModuleDir> = BTreeMap::new();
     let mut cfn_files: Vec<(FileId, Kind, bool)> = Vec::new();
-    for (c, l) in found.files.iter().zip(loaded) {
+    for (c, l) in files {
         match l {
-            Loaded::Error(code, message, at) => {
-                let id = scan
-                    .sources
-                    .add(c.display.clone(), c.path.clone(), String::new());
+            Loaded::Error(code, message, at, before) => {
+                let id = scan.sources.add(c.display.clone(), c.path.clone(), before);
                 scan.model.errors.push(ToolError {
                     span: Span::new(id, at, at),
                     code,
@@ -169,9 +222,20 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
                 if !c.kind.is_terraform() && !c.explicit && !may_be_template(&text) {
                     continue;
                 }
+                // An empty `.tf` is a valid (empty) module; an empty file named as a template
+                // is reported, so a truncated template never passes silently.
+                if !c.kind.is_terraform() && text.trim_start_matches('\u{feff}').trim().is_empty() {
+                    let id = scan.sources.add(c.display.clone(), c.path.clone(), text);
+                    scan.model.errors.push(ToolError {
+                        span: Span::file_start(id),
+                        code: "empty-file",
+                        message: "file is empty; there is no template to check".into(),
+                    });
+                    continue;
+                }
                 let id = scan.sources.add(c.display.clone(), c.path.clone(), text);
                 if c.kind.is_terraform() {
-                    let dir = c.path.parent().map(PathBuf::from).unwrap_or_default();
+                    let dir = parent_dir(&c.path);
                     let is_auto_vars = matches!(c.kind, Kind::Tfvars | Kind::TfvarsJson)
                         && !c.path.file_name().is_some_and(|n| {
                             let n = n.to_string_lossy();
@@ -240,10 +304,9 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
             Ok(models) => {
                 let Some(models) = models else {
                     if explicit {
-                        scan.model.errors.push(ToolError {
+                        scan.model.notices.push(crate::model::Notice {
                             span: Span::file_start(id),
-                            code: "not-a-template",
-                            message: "not a Terraform or CloudFormation file (no AWSTemplateFormatVersion and no Resources typed AWS::…)".into(),
+                            message: "not a CloudFormation template (no AWSTemplateFormatVersion and no Resources typed AWS::…); skipped".into(),
                         });
                     }
                     continue;
@@ -260,7 +323,7 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
                 // A YAML/JSON file that fails to parse is only an error when it was meant to be a
                 // template: named explicitly, or mentioning template keys.
                 let text = scan.sources.get(id).map(|f| f.text.as_str()).unwrap_or("");
-                if explicit || may_be_template(text) {
+                if may_be_template(text) {
                     let format = if kind == Kind::Json {
                         FileFormat::CloudformationJson
                     } else {
@@ -271,6 +334,14 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
                         span: e.span,
                         code: "parse-error",
                         message: e.message,
+                    });
+                } else if explicit {
+                    scan.model.notices.push(crate::model::Notice {
+                        span: e.span,
+                        message: format!(
+                            "not a CloudFormation template and not valid YAML/JSON ({}); skipped",
+                            e.message
+                        ),
                     });
                 }
             }
@@ -308,7 +379,9 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
                 .iter()
                 .map(|p| {
                     if p.is_file() {
-                        p.parent().map(PathBuf::from).unwrap_or_default()
+                        parent_dir(p)
+                    } else if p.as_os_str().is_empty() {
+                        PathBuf::from(".")
                     } else {
                         p.clone()
                     }
@@ -331,12 +404,12 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
             .filter(|(_, f)| *f == FileFormat::Terraform)
             .filter_map(|(id, _)| {
                 let text = scan.sources.get(*id)?.text.as_str();
-                hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}'))
+                crate::parse::hcl::parse_body(text.trim_start_matches('\u{feff}'))
                     .err()
                     .map(|e| ToolError {
-                        span: Span::new(*id, e.location().offset(), e.location().offset()),
-                        code: "parse-error",
-                        message: e.message().to_string(),
+                        span: Span::new(*id, e.offset, e.offset),
+                        code: e.code,
+                        message: e.message,
                     })
             })
             .collect();

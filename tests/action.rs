@@ -23,7 +23,14 @@ fn action(path: &str, fail_on: &str, sarif: bool) -> Run {
         .env("INPUT_PATH", path)
         .env("INPUT_FAIL_ON", fail_on)
         .env("INPUT_ARGS", "--select SRM-S3-004")
-        .env("INPUT_SARIF_FILE", if sarif { sarif_path.to_string_lossy().to_string() } else { String::new() })
+        .env(
+            "INPUT_SARIF_FILE",
+            if sarif {
+                sarif_path.to_string_lossy().to_string()
+            } else {
+                String::new()
+            },
+        )
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs)
         .env("NO_COLOR", "1")
@@ -42,8 +49,17 @@ fn action(path: &str, fail_on: &str, sarif: bool) -> Run {
 fn unaddressed_findings_fail_by_default_and_write_summary_outputs_and_annotations() {
     let r = action("testdata/exit-codes/findings", "unaddressed", true);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.summary.contains("## srm-lint: AWS shared-responsibility checklist"), "{}", r.summary);
-    assert!(r.summary.contains("| ❌ unaddressed | 1 |"), "{}", r.summary);
+    assert!(
+        r.summary
+            .contains("## srm-lint: AWS shared-responsibility checklist"),
+        "{}",
+        r.summary
+    );
+    assert!(
+        r.summary.contains("| ❌ unaddressed | 1 |"),
+        "{}",
+        r.summary
+    );
     assert!(r.outputs.contains("unaddressed=1\n"), "{}", r.outputs);
     assert!(r.outputs.contains("exit-code=1\n"), "{}", r.outputs);
     assert!(
@@ -79,7 +95,12 @@ fn tool_errors_exit_2_whatever_the_threshold() {
     let r = action("testdata/exit-codes/mixed", "never", false);
     assert_eq!(r.code, 2);
     assert!(r.outputs.contains("errors=1\n"), "{}", r.outputs);
-    assert!(r.stdout.contains("::error file=testdata/exit-codes/mixed/broken.yaml,line=5,col=17"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("::error file=testdata/exit-codes/mixed/broken.yaml,line=5,col=17"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

@@ -52,14 +52,27 @@ fn at(e: &serde_json::Value) -> String {
 
 #[test]
 fn exit_code_is_0_when_every_duty_is_addressed() {
-    let (code, stdout, _) = run(&["testdata/exit-codes/clean", "-f", "compact"]);
+    // One duty keeps the fixture stable as the catalog grows.
+    let (code, stdout, _) = run(&[
+        "testdata/exit-codes/clean",
+        "-f",
+        "compact",
+        "--select",
+        "SRM-S3-004",
+    ]);
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(stdout, "");
 }
 
 #[test]
 fn exit_code_is_1_on_findings_with_the_finding_located() {
-    let (code, stdout, _) = run(&["testdata/exit-codes/findings", "-f", "compact"]);
+    let (code, stdout, _) = run(&[
+        "testdata/exit-codes/findings",
+        "-f",
+        "compact",
+        "--select",
+        "SRM-S3-004",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(
         stdout,
@@ -96,17 +109,19 @@ fn a_missing_path_is_a_tool_error() {
 
 #[test]
 fn fail_on_unverified_turns_unknowns_into_failures() {
-    // The example template's versioning depends on a parameter without a value.
-    let (code, _, _) = run(&["testdata/exit-codes/clean", "--fail-on", "unverified"]);
-    assert_eq!(code, 0);
-    let (code, stdout, _) = run(&[
-        "testdata/examples/cloudformation",
-        "--fail-on",
-        "unverified",
+    // The template's versioning depends on a parameter without a value.
+    let args = [
+        "testdata/action/unverified",
+        "--select",
+        "SRM-S3-004",
         "-f",
         "compact",
-    ]);
-    assert_eq!(code, 1, "{stdout}");
+    ];
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("[unverified] Reports"), "{stdout}");
+    let (code, _, _) = run(&[&args[..], &["--fail-on", "unverified"]].concat());
+    assert_eq!(code, 1);
 }
 
 #[test]
@@ -158,4 +173,30 @@ fn output_file_is_written_and_stdout_stays_empty() {
     assert_eq!(stdout, "");
     let written = std::fs::read_to_string(Path::new(&out)).expect("report written");
     assert!(written.contains("\"SRM-S3-004\""));
+}
+
+#[test]
+fn catalog_json_lists_at_least_35_resource_types_and_120_documented_duties() {
+    let (code, stdout, _) = run(&["catalog", "--format", "json"]);
+    assert_eq!(code, 0);
+    let c: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let types = c["resource_types"].as_u64().unwrap_or(0);
+    let duties = c["duty_list"].as_array().expect("duties");
+    assert!(types >= 35, "{types} resource types");
+    assert!(duties.len() >= 120, "{} duties", duties.len());
+    for d in duties {
+        let id = d["id"].as_str().unwrap_or("?");
+        for field in ["summary", "why", "fix", "default"] {
+            assert!(
+                d[field].as_str().is_some_and(|s| !s.trim().is_empty()),
+                "{id} lacks {field}"
+            );
+        }
+        assert!(
+            d["help_uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("{id}.md"))),
+            "{id}"
+        );
+    }
 }

@@ -11,7 +11,14 @@ use std::process::Command;
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
@@ -19,14 +26,20 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
 fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if !have("pre-commit") || !have("git") {
-        assert!(std::env::var_os("SRM_REQUIRE_PRE_COMMIT").is_none(), "pre-commit is required but not installed");
+        assert!(
+            std::env::var_os("SRM_REQUIRE_PRE_COMMIT").is_none(),
+            "pre-commit is required but not installed"
+        );
         eprintln!("skipped: pre-commit or git not installed");
         return;
     }
@@ -60,17 +73,32 @@ fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
             .expect("pre-commit")
     };
     let installed = precommit(&["install"]);
-    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    assert!(
+        installed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&installed.stderr)
+    );
 
     // Bad: a bucket without versioning. Its versioning companion lives in a sibling file that is
     // not part of this commit's change set, so the hook must read the whole module.
     std::fs::create_dir_all(repo.join("infra")).expect("mkdir");
-    std::fs::write(repo.join("infra/main.tf"), "resource \"aws_s3_bucket\" \"data\" {}\n").expect("write");
+    std::fs::write(
+        repo.join("infra/main.tf"),
+        "resource \"aws_s3_bucket\" \"data\" {}\n",
+    )
+    .expect("write");
     git(repo, &["add", "infra/main.tf", ".pre-commit-config.yaml"]);
     let bad = git(repo, &["commit", "-q", "-m", "bucket"]);
-    let out = format!("{}{}", String::from_utf8_lossy(&bad.stdout), String::from_utf8_lossy(&bad.stderr));
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&bad.stdout),
+        String::from_utf8_lossy(&bad.stderr)
+    );
     assert!(!bad.status.success(), "commit should be refused:\n{out}");
-    assert!(out.contains("infra/main.tf:1:1: medium SRM-S3-004 [unaddressed] aws_s3_bucket.data"), "{out}");
+    assert!(
+        out.contains("infra/main.tf:1:1: medium SRM-S3-004 [unaddressed] aws_s3_bucket.data"),
+        "{out}"
+    );
 
     // Good: the versioning companion in a sibling file fixes it.
     std::fs::write(
@@ -80,13 +108,28 @@ fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
     .expect("write");
     git(repo, &["add", "infra/versioning.tf"]);
     let good = git(repo, &["commit", "-q", "-m", "bucket with versioning"]);
-    let out = format!("{}{}", String::from_utf8_lossy(&good.stdout), String::from_utf8_lossy(&good.stderr));
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&good.stdout),
+        String::from_utf8_lossy(&good.stderr)
+    );
     assert!(good.status.success(), "commit should pass:\n{out}");
 
     // A later one-file change to main.tf alone still sees versioning.tf.
-    std::fs::write(repo.join("infra/main.tf"), "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"acme-data\"\n}\n").expect("write");
+    std::fs::write(
+        repo.join("infra/main.tf"),
+        "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"acme-data\"\n}\n",
+    )
+    .expect("write");
     git(repo, &["add", "infra/main.tf"]);
     let one = git(repo, &["commit", "-q", "-m", "name the bucket"]);
-    let out = format!("{}{}", String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&one.stderr));
-    assert!(one.status.success(), "one-file run must resolve the module:\n{out}");
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert!(
+        one.status.success(),
+        "one-file run must resolve the module:\n{out}"
+    );
 }

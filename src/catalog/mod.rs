@@ -430,7 +430,17 @@ impl Catalog {
                     }
                 }
             }
+            let mut seen = std::collections::BTreeSet::new();
             for r in &s.relations {
+                if !seen.insert((r.subject.as_str(), r.name.as_str())) {
+                    errors.push(CatalogError {
+                        path: format!("policies/{sid}/service.toml"),
+                        message: format!(
+                            "relation `{}` of `{}` is declared twice",
+                            r.name, r.subject
+                        ),
+                    });
+                }
                 if r.via.is_none() && r.from_subject.is_none() {
                     errors.push(CatalogError {
                         path: format!("policies/{sid}/service.toml"),

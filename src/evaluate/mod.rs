@@ -5,6 +5,7 @@
 //! evaluation never searches the whole model per duty.
 
 mod pred;
+mod values;
 
 use crate::catalog::{Catalog, Category, Duty, Proof, Relation};
 use crate::model::{Resource, Val, ValKind};

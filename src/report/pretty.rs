@@ -231,7 +231,9 @@ pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: St
                 }
                 h
             }),
-            url: duty.map(|d| d.help_uri()),
+            url: duty
+                .filter(|d| !d.id.starts_with("guard/"))
+                .map(|d| d.help_uri()),
             label: Some((c.span, escape_control(&c.message))),
             source: snippets.get(&c.span.file),
         };

@@ -58,7 +58,7 @@ pub fn render(report: &Report, catalog: &Catalog) -> String {
                     "text": format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()),
                     "markdown": format!("{}\n\n**How to fix:** {}", d.why.trim(), d.fix.trim()),
                 },
-                "helpUri": d.help_uri(),
+                "helpUri": if d.id.starts_with("guard/") { Value::Null } else { Value::from(d.help_uri()) },
                 "defaultConfiguration": { "level": level(Verdict::Unaddressed, d.severity) },
                 "properties": {
                     "tags": ["security", "aws", "shared-responsibility", serde_json::to_value(d.layer).unwrap_or(Value::Null)],

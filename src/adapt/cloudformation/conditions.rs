@@ -3,6 +3,7 @@
 
 use super::intrinsics::{Arg, Ctx, MAX_VAL_DEPTH};
 use super::values::text_of;
+use crate::source::Span;
 use crate::tree::{Node, NodeKind};
 
 impl Ctx<'_> {
@@ -40,7 +41,7 @@ impl Ctx<'_> {
                     node: n,
                     bare: true,
                 };
-                self.cond_op(t, arg.items(), &n.kind, visiting, d)
+                self.cond_op(t, arg.items(), &n.kind, n.span, visiting, d)
             }
             (None, NodeKind::Map(entries)) => match entries.as_slice() {
                 [e] => {
@@ -49,7 +50,7 @@ impl Ctx<'_> {
                         bare: false,
                     };
                     let name = e.key.trim_start_matches("Fn::");
-                    self.cond_op(name, arg.items(), &e.value.kind, visiting, d)
+                    self.cond_op(name, arg.items(), &e.value.kind, e.value.span, visiting, d)
                 }
                 _ => None,
             },
@@ -63,6 +64,7 @@ impl Ctx<'_> {
         name: &str,
         items: Option<&[Node]>,
         kind: &NodeKind,
+        span: Span,
         visiting: &mut Vec<String>,
         d: usize,
     ) -> Option<bool> {
@@ -72,7 +74,12 @@ impl Ctx<'_> {
         let items = items.unwrap_or(&[]);
         match name {
             "Condition" => match kind {
-                NodeKind::String(s) => self.condition_in(s, visiting, d + 1),
+                NodeKind::String(s) => {
+                    if self.missing_condition(s, span) {
+                        return None;
+                    }
+                    self.condition_in(s, visiting, d + 1)
+                }
                 _ => None,
             },
             "Equals" => {

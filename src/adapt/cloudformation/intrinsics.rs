@@ -2,7 +2,7 @@
 //! conditions. Work is bounded by a nesting cap and a step budget, so hostile templates give
 //! `Unknown` values instead of exhausting the stack or the CPU.
 
-use crate::model::{Attr, Reference, Val, ValKind};
+use crate::model::{Attr, Reference, ToolError, Val, ValKind};
 use crate::source::Span;
 use crate::tree::{Node, NodeKind};
 use std::cell::{Cell, RefCell};
@@ -26,6 +26,8 @@ pub(crate) struct Ctx<'a> {
     pub(super) cond_cache: RefCell<HashMap<String, Option<bool>>>,
     pub(super) resources: HashSet<&'a str>,
     pub(super) steps: Cell<usize>,
+    /// Problems found while evaluating (e.g. `Fn::If` naming a missing condition), by span.
+    pub(super) errors: RefCell<Vec<ToolError>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -57,7 +59,32 @@ impl<'a> Ctx<'a> {
             cond_cache: RefCell::new(HashMap::new()),
             resources,
             steps: Cell::new(0),
+            errors: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Reports that `name`, used at `span`, is not a condition of the template (once per span).
+    /// Returns whether it is missing.
+    pub(crate) fn missing_condition(&self, name: &str, span: Span) -> bool {
+        if self.conditions.contains_key(name) {
+            return false;
+        }
+        let mut errors = self.errors.borrow_mut();
+        if !errors.iter().any(|e| e.span == span) {
+            errors.push(ToolError {
+                span,
+                code: "invalid-template",
+                message: format!("condition `{name}` is not defined in `Conditions`"),
+            });
+        }
+        true
+    }
+
+    /// The problems found while evaluating, in source order.
+    pub(crate) fn take_errors(&self) -> Vec<ToolError> {
+        let mut e = std::mem::take(&mut *self.errors.borrow_mut());
+        e.sort_by_key(|e| e.span);
+        e
     }
 
     /// Whether the step budget ran out (some values became `Unknown` for that reason).
@@ -146,7 +173,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The value of an intrinsic's argument.
-    fn arg_val(&self, arg: Arg<'_>, d: usize) -> Val {
+    pub(super) fn arg_val(&self, arg: Arg<'_>, d: usize) -> Val {
         if arg.bare {
             self.conv_kind(arg.node, d)
         } else {
@@ -187,12 +214,21 @@ impl<'a> Ctx<'a> {
             "Cidr" => unknown(span, "`Fn::Cidr` is not evaluated".into()),
             "Equals" | "And" | "Or" | "Not" | "Condition" => {
                 let mut visiting = Vec::new();
-                match self.cond_op(name, arg.items(), &arg.node.kind, &mut visiting, d) {
+                match self.cond_op(
+                    name,
+                    arg.items(),
+                    &arg.node.kind,
+                    arg.node.span,
+                    &mut visiting,
+                    d,
+                ) {
                     Some(b) => Val::new(span, ValKind::Bool(b)),
                     None => unknown(span, format!("condition `Fn::{name}` cannot be decided")),
                 }
             }
             "Transform" => unknown(span, "`Fn::Transform` runs a macro at deploy time".into()),
+            "Length" => self.length(arg, span, d),
+            "ToJsonString" => self.to_json_string(arg, span, d),
             other => unknown(
                 span,
                 format!("intrinsic function `{other}` is not evaluated"),
@@ -383,6 +419,12 @@ impl<'a> Ctx<'a> {
         let Some(name) = c.as_str() else {
             return unknown(span, "`Fn::If` condition is not a name".into());
         };
+        if self.missing_condition(name, c.span) {
+            return unknown(
+                span,
+                format!("`Fn::If` names condition `{name}`, which is not defined"),
+            );
+        }
         match self.condition(name) {
             Some(true) => self.conv(a, d),
             Some(false) => self.conv(b, d),

@@ -7,6 +7,7 @@
 
 mod conditions;
 mod intrinsics;
+mod language_ext;
 mod sam;
 mod values;
 
@@ -58,6 +59,13 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
     }
     let resources = match root.entry("Resources") {
         Some(e) if e.value.is_map() => e.value.entries(),
+        Some(e) if e.value.kind == NodeKind::Null => {
+            model.errors.push(invalid(
+                e.key_span,
+                "`Resources` is empty; a template needs at least one resource".into(),
+            ));
+            return model;
+        }
         Some(e) => {
             model
                 .errors
@@ -82,6 +90,12 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
         };
         model.resources.push(r);
     }
+    // Every condition is checked once, so one naming a missing condition is reported even when
+    // no resource uses it.
+    for name in ctx.conditions.keys() {
+        ctx.condition(name);
+    }
+    model.errors.extend(ctx.take_errors());
     globals.apply(&mut model.resources);
     sam::implicit_apis(file, root, &globals, &mut model.resources);
     if ctx.exhausted() {
@@ -111,6 +125,14 @@ fn resource(
 ) -> Option<Resource> {
     let id = &e.key;
     let decl = &e.value;
+    if id.starts_with("Fn::ForEach::") {
+        // AWS::LanguageExtensions loops are not expanded.
+        model.notices.push(Notice {
+            span: e.key_span,
+            message: format!("`{id}` (AWS::LanguageExtensions) is not expanded; the resources it creates are not checked"),
+        });
+        return None;
+    }
     if !decl.is_map() {
         model.errors.push(invalid(
             e.key_span,
@@ -128,6 +150,25 @@ fn resource(
         }
         Some(t) => match (&t.kind, &t.tag) {
             (NodeKind::String(s), None) => s.clone(),
+            (NodeKind::Map(entries), None)
+                if entries.len() == 1 && entries.iter().all(|e| e.key.starts_with("Rain::")) =>
+            {
+                // The JSON form of a Rain module: `"Type": {"Rain::Module": "path"}`.
+                let tag = entries.first().map(|e| e.key.as_str()).unwrap_or_default();
+                model.notices.push(Notice {
+                    span: t.span,
+                    message: format!("resource `{id}` is a `{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
+                });
+                return None;
+            }
+            (_, Some(tag)) if tag.starts_with("Rain::") => {
+                // A Rain module (`Type: !Rain::Module path`) is expanded by `rain pkg`.
+                model.notices.push(Notice {
+                    span: t.span,
+                    message: format!("resource `{id}` is a `!{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
+                });
+                return None;
+            }
             _ => {
                 model.errors.push(invalid(
                     t.span,
@@ -142,6 +183,9 @@ fn resource(
         .and_then(Node::as_str)
         .map(str::to_string);
     if let Some(c) = &condition {
+        if let Some(cn) = decl.get("Condition") {
+            ctx.missing_condition(c, cn.span);
+        }
         if ctx.condition(c) == Some(false) {
             model.notices.push(Notice {
                 span: e.key_span,

@@ -294,12 +294,12 @@ fn cdk_paths_and_metadata_suppressions() {
     );
     assert_eq!(bucket.suppressions.len(), 1);
     let s = &bucket.suppressions[0];
-    assert_eq!(s.duty, "SRM-S3-004");
+    assert_eq!(s.duty, "SRM-S3-009");
     assert_eq!(s.reason, "access logs go to the central logging account");
     assert!(f
         .slice(s.span)
         .unwrap()
-        .starts_with("{ \"id\": \"SRM-S3-004\""));
+        .starts_with("{ \"id\": \"SRM-S3-009\""));
     assert_eq!(m.errors.len(), 1, "{:?}", m.errors);
     assert_eq!(m.errors[0].code, "suppression-without-reason");
     assert!(f.slice(m.errors[0].span).unwrap().contains("SRM-S3-005"));
@@ -438,4 +438,52 @@ fn sub_forms() {
     assert!(matches!(prop(&m, "B", "C").kind, ValKind::Unknown(_)));
     assert!(unknown_reason(prop(&m, "B", "D")).contains("${AWS::Region}"));
     assert!(unknown_reason(prop(&m, "B", "E")).contains("{{resolve:ssm:/x}}"));
+}
+
+#[test]
+fn language_extension_loops_and_rain_modules_are_notices_and_empty_resources_an_error() {
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Tables:\n    - Name\n    - [A, B]\n    - T${Name}:\n        Type: AWS::DynamoDB::Table\n  Net:\n    Type: !Rain::Module ./vpc.yml\n  Ok:\n    Type: AWS::SNS::Topic\n";
+    let (file, m) = load_text("ext.yaml", text, &CfnOptions::default());
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    let notes: Vec<(LineCol, &str)> = m
+        .notices
+        .iter()
+        .map(|n| (file.line_col(n.span.start as usize), n.message.as_str()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, LineCol { line: 4, column: 3 });
+    assert!(notes[0]
+        .1
+        .contains("`Fn::ForEach::Tables` (AWS::LanguageExtensions) is not expanded"));
+    assert_eq!(
+        notes[1].0,
+        LineCol {
+            line: 10,
+            column: 11
+        }
+    );
+    assert!(notes[1].1.contains("`!Rain::Module` expanded by Rain"));
+    let ids: Vec<&str> = m.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(ids, ["Ok"]);
+    let (_, m) = load_text(
+        "rain.json",
+        r#"{"Resources": {"Net": {"Type": {"Rain::Module": "./vpc.json"}}}}"#,
+        &CfnOptions::default(),
+    );
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert!(m.notices[0]
+        .message
+        .contains("`Rain::Module` expanded by Rain"));
+
+    let (file, m) = load_text(
+        "empty.yaml",
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n",
+        &CfnOptions::default(),
+    );
+    assert_eq!(m.errors.len(), 1);
+    assert_eq!(
+        file.line_col(m.errors[0].span.start as usize),
+        LineCol { line: 2, column: 1 }
+    );
+    assert!(m.errors[0].message.contains("`Resources` is empty"));
 }

@@ -45,6 +45,9 @@ pub(crate) struct Instance<'a> {
     vars: RefCell<HashMap<String, Val>>,
     locals: RefCell<HashMap<String, Slot>>,
     outputs: RefCell<HashMap<String, Slot>>,
+    /// The `count` / `for_each` of the call that created this instance (`Some(None)` while it
+    /// is being evaluated).
+    call_repeat: RefCell<Option<Option<super::repeat::Repeat>>>,
 }
 
 impl<'a> Instance<'a> {
@@ -65,6 +68,7 @@ impl<'a> Instance<'a> {
             vars: RefCell::default(),
             locals: RefCell::default(),
             outputs: RefCell::default(),
+            call_repeat: RefCell::default(),
         }
     }
 }
@@ -318,13 +322,13 @@ impl<'a> Evaluator<'a> {
                 Err(_) => ValKind::String(s.clone()),
             },
             NodeKind::String(s) if s.contains("${") || s.contains("%{") => {
-                return match hcl_edit::parser::parse_template(s) {
+                return match crate::parse::hcl::parse_template(s) {
                     // Spans inside a JSON string cannot be mapped exactly: use the string's.
                     Ok(t) => {
                         let v = self.template_owned(inst, scope, &t, n.span);
                         respan_deep(v, n.span)
                     }
-                    Err(e) => unknown(n.span, format!("{ERR}{}", e.message())),
+                    Err(e) => unknown(n.span, format!("{ERR}{}", e.message)),
                 };
             }
             NodeKind::String(s) => ValKind::String(s.clone()),
@@ -397,9 +401,12 @@ impl<'a> Evaluator<'a> {
         };
         let mut v = if let Some((parent, call)) = me.parent {
             match call.body.attr(name) {
-                Some(arg) => self.jump(span, &format!("var.{name}"), || {
-                    self.eval(parent, &Scope::default(), arg)
-                }),
+                Some(arg) => {
+                    let scope = self.call_repeat(inst).scope;
+                    self.jump(span, &format!("var.{name}"), || {
+                        self.eval(parent, &scope, arg)
+                    })
+                }
                 None => match decl.default {
                     Some(d) => self.eval(inst, &Scope::default(), d),
                     None => unknown(
@@ -432,6 +439,39 @@ impl<'a> Evaluator<'a> {
         v = super::vars::convert(v, decl.ty.as_deref());
         me.vars.borrow_mut().insert(name.to_string(), v.clone());
         self.copy(&v, span)
+    }
+
+    /// The `count` / `for_each` of the module call that created instance `inst` (nothing for
+    /// the root); its scope binds `count` / `each` for the call's arguments.
+    pub fn call_repeat(&self, inst: usize) -> super::repeat::Repeat {
+        let Some(me) = self.insts.get(inst) else {
+            return super::repeat::Repeat::default();
+        };
+        let Some((parent, call)) = me.parent else {
+            return super::repeat::Repeat::default();
+        };
+        if let Some(c) = me.call_repeat.borrow().as_ref() {
+            return c.clone().unwrap_or_default();
+        }
+        *me.call_repeat.borrow_mut() = Some(None);
+        let r = self.repeat(parent, &Scope::default(), call.body, call.header);
+        *me.call_repeat.borrow_mut() = Some(Some(r.clone()));
+        r
+    }
+
+    /// Whether instance `inst` exists: no call on its chain has `count = 0` or an empty
+    /// `for_each`.
+    pub fn alive(&self, inst: usize) -> bool {
+        let mut cur = Some(inst);
+        let mut steps = 0;
+        while let Some(i) = cur {
+            if self.call_repeat(i).none || steps > self.insts.len() {
+                return false;
+            }
+            steps += 1;
+            cur = self.insts.get(i).and_then(|m| m.parent.map(|(p, _)| p));
+        }
+        true
     }
 
     /// `local.NAME` of instance `inst`.

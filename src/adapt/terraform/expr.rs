@@ -305,6 +305,24 @@ fn apply_ops(
                 match &k.kind {
                     ValKind::Number(n) => step(v, Err(*n), span),
                     ValKind::String(s) => step(v, Ok(s), span),
+                    ValKind::Choice { condition, options } => {
+                        // `m[each.key]`: one lookup per possible key.
+                        let mut outs = Vec::with_capacity(options.len());
+                        for o in options {
+                            if !ev.charge(&v) {
+                                return unknown(span, "evaluation budget exhausted");
+                            }
+                            outs.push(match &o.kind {
+                                ValKind::Number(n) => step(v.clone(), Err(*n), span),
+                                ValKind::String(s) => step(v.clone(), Ok(s), span),
+                                _ => unknown(
+                                    span,
+                                    not_known(o).unwrap_or_else(|| format!("{ERR}bad index")),
+                                ),
+                            });
+                        }
+                        super::repeat::choice_of(condition, outs, span)
+                    }
                     _ => {
                         return unknown(
                             span,

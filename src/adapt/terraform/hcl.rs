@@ -108,7 +108,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
             }
         };
     }
-    match hcl_edit::parser::parse_body(body_text) {
+    match crate::parse::hcl::parse_body(body_text) {
         Ok(body) => (
             ParsedFile {
                 loc,
@@ -117,7 +117,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
             None,
         ),
         Err(e) => {
-            let off = e.location().offset().min(body_text.len());
+            let off = e.offset.min(body_text.len());
             let end = body_text
                 .get(off..)
                 .and_then(|s| s.chars().next())
@@ -125,8 +125,8 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
                 .unwrap_or(off);
             let err = ToolError {
                 span: Span::new(file, off + base, end + base),
-                code: "parse-error",
-                message: e.message().to_string(),
+                code: e.code,
+                message: e.message,
             };
             (
                 ParsedFile {

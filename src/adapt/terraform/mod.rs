@@ -8,6 +8,7 @@
 //! that declare them, notes and suppressions.
 
 mod body;
+pub(crate) mod dupkeys;
 mod eval;
 mod expr;
 mod funcs;
@@ -15,6 +16,7 @@ mod hcl;
 mod load;
 mod module;
 mod ops;
+mod repeat;
 mod suppress;
 mod vars;
 
@@ -23,9 +25,9 @@ mod tests;
 #[cfg(test)]
 mod tests_edge;
 
-use crate::model::{Lang, Model, Notice, Resource, ToolError, ValKind};
+use crate::model::{Lang, Model, Notice, Resource, ToolError};
 use crate::source::{FileId, SourceMap};
-use eval::{as_num, not_known, Evaluator, Instance, Scope};
+use eval::{Evaluator, Instance, Scope};
 use load::{Loaded, Resolution};
 use module::{is_local_source, CallDecl, ModuleDef};
 use std::collections::HashMap;
@@ -246,37 +248,21 @@ fn emit(
                 at.column
             ));
         }
+        if !ev.alive(i) {
+            continue;
+        }
+        if let Some(note) = ev.call_repeat(i).note {
+            inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')));
+        }
         for decl in &inst.def.resources {
             ev.reset_budget();
             let mut notes = inst_notes.clone();
-            let none = Scope::default();
-            if let Some(c) = decl.body.attr("count") {
-                let v = ev.eval(i, &none, c);
-                match count_of(&v) {
-                    Some(0) => continue,
-                    Some(_) => {}
-                    None => notes.push(format!(
-                        "count is not known ({}); the resource is checked as if it exists",
-                        not_known(&v).unwrap_or_else(|| "not a number".into())
-                    )),
-                }
+            let rep = ev.repeat(i, &Scope::default(), decl.body, decl.header);
+            if rep.none {
+                continue;
             }
-            if let Some(fe) = decl.body.attr("for_each") {
-                let v = ev.eval(i, &none, fe);
-                match &v.kind {
-                    ValKind::List(l) if l.is_empty() => continue,
-                    ValKind::Map(m) if m.is_empty() => continue,
-                    ValKind::List(_) | ValKind::Map(_) => notes.push(
-                        "for_each instances are not expanded; each.key and each.value are unknown"
-                            .into(),
-                    ),
-                    _ => notes.push(format!(
-                        "for_each is not known ({}); the resource is checked once",
-                        not_known(&v).unwrap_or_default()
-                    )),
-                }
-            }
-            let body = ev.body_val(i, &none, decl.body, decl.whole, true);
+            notes.extend(rep.note);
+            let body = ev.body_val(i, &rep.scope, decl.body, decl.whole, true);
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;
             let suppressions = comments
@@ -297,22 +283,5 @@ fn emit(
                 suppressions,
             });
         }
-    }
-}
-
-/// The instance count of a `count` value: `Some(0)` when known to be zero (or every branch of
-/// a choice is zero), `Some(1)` when known non-zero, `None` when unknown.
-fn count_of(v: &crate::model::Val) -> Option<u64> {
-    match &v.kind {
-        ValKind::Choice { options, .. } => {
-            let all: Option<Vec<u64>> = options.iter().map(count_of).collect();
-            match all {
-                Some(a) if a.iter().all(|n| *n == 0) => Some(0),
-                Some(_) => Some(1),
-                None => None,
-            }
-        }
-        ValKind::Bool(false) => Some(0),
-        _ => as_num(v).map(|n| if n <= 0.0 { 0 } else { 1 }),
     }
 }

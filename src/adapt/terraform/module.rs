@@ -224,13 +224,25 @@ pub(crate) fn display_dir(p: &Path) -> String {
     }
 }
 
-/// The `.tf` and `.tf.json` files of a directory, sorted by name.
+/// The `.tf` and `.tf.json` files of a directory, sorted by name. A symbolic link is read only
+/// when it leads to a file inside the directory (a link to a secret elsewhere would otherwise
+/// be printed in a parse error's snippet).
 pub(crate) fn module_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let canonical_dir = std::fs::canonicalize(dir).ok();
+    let stays_inside = |p: &Path| match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => canonical_dir
+            .as_deref()
+            .zip(std::fs::canonicalize(p).ok())
+            .is_some_and(|(d, t)| t.starts_with(d)),
+        Ok(_) => true,
+        Err(_) => false,
+    };
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
             p.is_file()
+                && stays_inside(p)
                 && p.file_name()
                     .and_then(|n| n.to_str())
                     .map(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))

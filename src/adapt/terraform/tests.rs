@@ -7,7 +7,7 @@
 )]
 
 use super::*;
-use crate::model::{Resource, Val};
+use crate::model::{Resource, Val, ValKind};
 use std::path::Path;
 
 /// Loads a fixture directory the way discovery does (only the directory itself).

@@ -7,7 +7,7 @@
 )]
 
 use super::*;
-use crate::model::Val;
+use crate::model::{Val, ValKind};
 
 /// Writes `files` into a temporary directory and runs the adapter on it.
 fn run_files(files: &[(&str, &str)]) -> (Model, SourceMap) {

@@ -37,3 +37,14 @@ resource "aws_vpc_security_group_ingress_rule" "rdp" {
 variable "vpc_id" {
   type = string
 }
+
+resource "aws_security_group" "open" {
+  name = "open"
+
+  ingress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}

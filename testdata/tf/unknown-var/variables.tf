@@ -6,3 +6,7 @@ variable "kms_key_arn" {
   type        = string
   description = "Key for the queue"
 }
+
+variable "encrypt_db" {
+  type = bool
+}

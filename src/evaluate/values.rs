@@ -1,0 +1,119 @@
+//! Values as predicates see them: literal comparison with Terraform/CloudFormation coercions,
+//! short renderings for messages, and JSON documents held in string attributes.
+
+use crate::catalog::Lit;
+use crate::model::{Val, ValKind};
+use crate::source::Span;
+
+/// Compares a model value with a policy literal, coercing as Terraform and CloudFormation do
+/// (`"true"` is `true`, `"5"` is `5`).
+pub(super) fn lit_eq(v: &Val, l: &Lit) -> bool {
+    match (&v.kind, l) {
+        (ValKind::Bool(a), Lit::Bool(b)) => a == b,
+        (ValKind::String(s), Lit::Bool(b)) => {
+            s.eq_ignore_ascii_case(if *b { "true" } else { "false" })
+        }
+        (ValKind::Number(n), Lit::Int(i)) => (*n - *i as f64).abs() < f64::EPSILON,
+        (ValKind::Number(n), Lit::Float(f)) => (*n - *f).abs() < f64::EPSILON,
+        (ValKind::String(s), Lit::Int(i)) => s
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(|n| (n - *i as f64).abs() < f64::EPSILON),
+        (ValKind::String(s), Lit::Float(f)) => s
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(|n| (n - *f).abs() < f64::EPSILON),
+        (ValKind::String(s), Lit::Str(t)) => s == t,
+        (ValKind::Number(n), Lit::Str(t)) => t
+            .parse::<f64>()
+            .is_ok_and(|x| (x - *n).abs() < f64::EPSILON),
+        (ValKind::Bool(b), Lit::Str(t)) => {
+            t.eq_ignore_ascii_case(if *b { "true" } else { "false" })
+        }
+        _ => false,
+    }
+}
+
+pub(super) fn number(v: &Val) -> Option<f64> {
+    match &v.kind {
+        ValKind::Number(n) => Some(*n),
+        ValKind::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(super) fn one_of_text(ls: &[Lit]) -> String {
+    let parts: Vec<String> = ls.iter().map(|l| l.to_string()).collect();
+    if parts.len() == 1 {
+        parts.concat()
+    } else {
+        format!("one of {}", parts.join(", "))
+    }
+}
+
+/// A short rendering of a value for messages.
+pub(super) fn show(v: &Val) -> String {
+    match &v.kind {
+        ValKind::Null => "null".into(),
+        ValKind::Bool(b) => b.to_string(),
+        ValKind::Number(n) => {
+            if n.fract() == 0.0 && n.abs() < 1e15 {
+                format!("{}", *n as i64)
+            } else {
+                n.to_string()
+            }
+        }
+        ValKind::String(s) => {
+            let mut t: String = s.chars().take(60).collect();
+            if s.chars().count() > 60 {
+                t.push('…');
+            }
+            format!("{t:?}")
+        }
+        ValKind::List(items) => format!("a list of {}", items.len()),
+        ValKind::Map(_) => "a block".into(),
+        ValKind::Ref(r) => format!("a reference to {}", r.target),
+        ValKind::Unknown(_) => "unknown".into(),
+        ValKind::Choice { condition, .. } => format!("chosen by `{condition}`"),
+    }
+}
+
+/// A JSON document held in a value: parsed from a string, or the structured value itself.
+pub(super) fn json_value(v: &Val) -> Option<Val> {
+    match &v.kind {
+        ValKind::Map(_) | ValKind::List(_) => Some(v.clone()),
+        ValKind::String(s) => {
+            let node = crate::parse::json::parse(s, v.span.file).ok()?;
+            Some(node_to_val(&node, v.span))
+        }
+        _ => None,
+    }
+}
+
+/// Converts a JSON tree parsed from a string value into a value, placing every node at the
+/// string's span (offsets inside the string do not map to the file when it has escapes).
+fn node_to_val(n: &crate::tree::Node, span: Span) -> Val {
+    use crate::model::Attr;
+    use crate::tree::NodeKind;
+    let kind = match &n.kind {
+        NodeKind::Null => ValKind::Null,
+        NodeKind::Bool(b) => ValKind::Bool(*b),
+        NodeKind::Number(s) => s
+            .parse()
+            .map(ValKind::Number)
+            .unwrap_or(ValKind::String(s.clone())),
+        NodeKind::String(s) => ValKind::String(s.clone()),
+        NodeKind::Seq(items) => ValKind::List(items.iter().map(|i| node_to_val(i, span)).collect()),
+        NodeKind::Map(entries) => ValKind::Map(
+            entries
+                .iter()
+                .map(|e| Attr {
+                    key: e.key.clone(),
+                    key_span: span,
+                    value: node_to_val(&e.value, span),
+                })
+                .collect(),
+        ),
+    };
+    Val::new(span, kind)
+}

@@ -1,0 +1,129 @@
+//! Terraform native syntax through hcl-edit, with a time bound.
+//!
+//! hcl-edit limits nesting (64 levels), so deep input cannot overflow the stack, but its parser
+//! backtracks: on some invalid input (an object key that is a binary expression followed by a
+//! nested object, `{a - b - {a - b - {…`) the work doubles with every level, so a few hundred
+//! bytes could keep it busy for longer than the age of the universe (found by fuzzing). Valid
+//! files parse in linear time. The parse therefore runs on a helper thread and is abandoned
+//! after [`PARSE_DEADLINE`]: the file gets a `too-complex` error and the scan goes on. The
+//! abandoned thread cannot be stopped: it keeps one core busy until the process exits (a CLI run
+//! ends; a long-running embedder should restart). The real fix belongs in hcl-edit.
+
+use hcl_edit::structure::Body;
+use std::time::Duration;
+
+/// How long one file may take to parse.
+pub const PARSE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// A parse failure: byte offset, stable code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HclError {
+    /// Byte offset of the problem in the parsed text.
+    pub offset: usize,
+    /// `parse-error`, or `too-complex` when the parser ran out of time.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Parses HCL body text (without a BOM), giving up after [`PARSE_DEADLINE`].
+pub fn parse_body(text: &str) -> Result<Body, HclError> {
+    parse_body_within(text, PARSE_DEADLINE)
+}
+
+/// Parses HCL body text, giving up after `deadline`.
+pub fn parse_body_within(text: &str, deadline: Duration) -> Result<Body, HclError> {
+    let owned = text.to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("srm-lint-hcl".into())
+        .spawn(move || {
+            let _ = tx.send(direct(&owned));
+        });
+    if spawned.is_err() {
+        // No thread to spare: parse here, unbounded.
+        return direct(text);
+    }
+    match rx.recv_timeout(deadline) {
+        Ok(r) => r,
+        Err(_) => Err(HclError {
+            offset: 0,
+            code: "too-complex",
+            message: format!(
+                "the Terraform parser did not finish within {} s (pathologically nested or ambiguous syntax); file skipped",
+                deadline.as_secs()
+            ),
+        }),
+    }
+}
+
+/// Deepest bracket nesting accepted in a template string of a `.tf.json` file (which is parsed
+/// again each time it is evaluated, so a deadline would not bound the total).
+pub const MAX_TEMPLATE_NESTING: usize = 16;
+
+/// Parses a string template (`"${…}"` from a `.tf.json` file); a template nested deeper than
+/// [`MAX_TEMPLATE_NESTING`] brackets is refused before parsing, which bounds the parser's
+/// backtracking.
+pub fn parse_template(text: &str) -> Result<hcl_edit::template::Template, HclError> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_TEMPLATE_NESTING {
+                    return Err(HclError {
+                        offset: i,
+                        code: "too-complex",
+                        message: format!(
+                            "template nested deeper than {MAX_TEMPLATE_NESTING} brackets"
+                        ),
+                    });
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    hcl_edit::parser::parse_template(text).map_err(|e| HclError {
+        offset: e.location().offset(),
+        code: "parse-error",
+        message: e.message().to_string(),
+    })
+}
+
+fn direct(text: &str) -> Result<Body, HclError> {
+    // Duplicate object keys are accepted the way Terraform accepts them.
+    crate::adapt::terraform::dupkeys::parse_body(text).map_err(|e| HclError {
+        offset: e.location().offset(),
+        code: "parse-error",
+        message: e.message().to_string(),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponential_backtracking_is_cut_off() {
+        // The work doubles per level: 24 levels take a minute or more (the thread is abandoned, and ends
+        // with the test process).
+        let text = format!("a = {}", "{a -b - ".repeat(24));
+        let err = parse_body_within(&text, Duration::from_millis(300)).unwrap_err();
+        assert_eq!(err.code, "too-complex");
+        assert!(err.message.contains("did not finish"), "{}", err.message);
+        // Ordinary errors and valid input are unchanged.
+        let err = parse_body("a = = 1\n").unwrap_err();
+        assert_eq!((err.code, err.offset), ("parse-error", 4));
+        assert!(parse_body("a = { b = [1, 2] }\n").is_ok());
+    }
+
+    #[test]
+    fn deep_templates_are_refused_before_parsing() {
+        let text = format!("${{{}}}", "{a - b - ".repeat(40));
+        let err = parse_template(&text).unwrap_err();
+        assert_eq!(err.code, "too-complex");
+        assert!(parse_template("${jsonencode({a = [1, {b = 2}]})}").is_ok());
+    }
+}

@@ -1,0 +1,4 @@
+resource "aws_sqs_queue" "q" {
+  name = "a"
+  name = "b"
+}

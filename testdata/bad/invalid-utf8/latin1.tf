@@ -1,0 +1,4 @@
+# Latin-1 comment
+resource "aws_sqs_queue" "q" {
+  name = "café"
+}

@@ -1,0 +1,4 @@
+module "b" {
+  source = "../b"
+}
+resource "aws_sqs_queue" "in_a" {}

@@ -1,0 +1,7 @@
+resource "aws_s3_bucket" {
+  bucket = "no-name"
+}
+
+module {
+  source = "./m"
+}

@@ -1,0 +1,313 @@
+//! End to end: Terraform read the way Terraform evaluates it (issue 4). Every test scans a
+//! fixture of `testdata/tf/` through the library and asserts what a user sees in the JSON
+//! contract: duty id, verdict, address and `path:line:column`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use serde_json::Value;
+use srm_lint::catalog::Catalog;
+use srm_lint::report::Report;
+use srm_lint::ScanOptions;
+use std::path::PathBuf;
+
+const TF: &str = "testdata/tf";
+
+/// Scans fixture directories with variable files and `--var`s; the report as JSON.
+fn scan_with(dir: &str, var_files: &[&str], vars: &[(&str, &str)]) -> Value {
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let opts = ScanOptions {
+        paths: vec![PathBuf::from(format!("{TF}/{dir}"))],
+        var_files: var_files
+            .iter()
+            .map(|f| PathBuf::from(format!("{TF}/{f}")))
+            .collect(),
+        vars: vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+    let scan = srm_lint::scan(&opts, &catalog);
+    let report = Report::build(&scan, &catalog);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["errors"], Value::Array(vec![]), "tool errors in {dir}");
+    json
+}
+
+fn scan(dir: &str) -> Value {
+    scan_with(dir, &[], &[])
+}
+
+/// The resource with this address.
+fn resource<'r>(r: &'r Value, address: &str) -> &'r Value {
+    r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["address"] == address)
+        .unwrap_or_else(|| panic!("no resource {address}"))
+}
+
+fn has_resource(r: &Value, address: &str) -> bool {
+    r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["address"] == address)
+}
+
+/// One checklist entry: verdict, `path:line:column`, message, evidence locations.
+struct Entry {
+    verdict: String,
+    at: String,
+    message: String,
+    evidence: Vec<String>,
+}
+
+fn duty(r: &Value, address: &str, id: &str) -> Entry {
+    let res = resource(r, address);
+    let e = res["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["duty"] == id)
+        .unwrap_or_else(|| panic!("{address} has no {id}"));
+    let loc = |v: &Value| {
+        format!(
+            "{}:{}:{}",
+            v["path"].as_str().unwrap(),
+            v["line"],
+            v["column"]
+        )
+    };
+    Entry {
+        verdict: e["verdict"].as_str().unwrap().to_string(),
+        at: loc(e),
+        message: e["message"].as_str().unwrap().to_string(),
+        evidence: e["evidence"].as_array().unwrap().iter().map(loc).collect(),
+    }
+}
+
+fn notes(r: &Value, address: &str) -> Vec<String> {
+    resource(r, address)["notes"]
+        .as_array()
+        .map(|n| n.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn multi_file_module_counts_evidence_from_security_tf() {
+    let r = scan("multi-file");
+    let pab = duty(&r, "aws_s3_bucket.logs", "SRM-S3-001");
+    assert_eq!(pab.verdict, "addressed");
+    assert_eq!(pab.at, "testdata/tf/multi-file/security.tf:7:3");
+    assert!(pab
+        .message
+        .contains("aws_s3_bucket_public_access_block.logs"));
+    assert_eq!(
+        pab.evidence,
+        [7, 8, 9, 10].map(|l| format!("testdata/tf/multi-file/security.tf:{l}:3"))
+    );
+    let kms = duty(&r, "aws_s3_bucket.logs", "SRM-S3-008");
+    assert_eq!(kms.verdict, "addressed");
+    assert_eq!(kms.at, "testdata/tf/multi-file/security.tf:18:7");
+    // A duty no file addresses points at the bucket in main.tf.
+    let versioning = duty(&r, "aws_s3_bucket.logs", "SRM-S3-004");
+    assert_eq!(versioning.verdict, "unaddressed");
+    assert_eq!(versioning.at, "testdata/tf/multi-file/main.tf:1:1");
+}
+
+#[test]
+fn two_calls_of_one_local_module_get_their_own_verdicts() {
+    let r = scan("module-two-calls");
+    let data = duty(&r, "module.data.aws_s3_bucket.this", "SRM-S3-004");
+    assert_eq!(data.verdict, "addressed");
+    assert_eq!(
+        data.at,
+        "testdata/tf/module-two-calls/modules/bucket/main.tf:9:5"
+    );
+    assert!(data
+        .message
+        .contains("module.data.aws_s3_bucket_versioning.this"));
+    let logs = duty(&r, "module.logs.aws_s3_bucket.this", "SRM-S3-004");
+    assert_eq!(logs.verdict, "unaddressed");
+    assert_eq!(
+        logs.at,
+        "testdata/tf/module-two-calls/modules/bucket/main.tf:9:5"
+    );
+    assert!(logs.message.contains("\"Suspended\""), "{}", logs.message);
+    assert!(notes(&r, "module.logs.aws_s3_bucket.this")
+        .iter()
+        .any(|n| n == "instantiated by module.logs at testdata/tf/module-two-calls/main.tf:1:1"));
+    assert!(notes(&r, "module.data.aws_s3_bucket.this")
+        .iter()
+        .any(|n| n == "instantiated by module.data at testdata/tf/module-two-calls/main.tf:7:1"));
+}
+
+#[test]
+fn tfvars_override_defaults_with_terraform_precedence() {
+    // default 7 < terraform.tfvars 14 < prod.auto.tfvars 35
+    let r = scan("tfvars-override");
+    let backup = duty(&r, "aws_db_instance.main", "SRM-RDS-003");
+    assert_eq!(backup.verdict, "addressed");
+    assert_eq!(backup.at, "testdata/tf/tfvars-override/main.tf:4:3");
+    assert!(backup.message.contains("is 35"), "{}", backup.message);
+    // terraform.tfvars turns the default `false` into `true`.
+    let enc = duty(&r, "aws_db_instance.main", "SRM-RDS-001");
+    assert_eq!(enc.verdict, "addressed");
+    assert_eq!(enc.at, "testdata/tf/tfvars-override/main.tf:3:3");
+
+    // --var-file wins over *.auto.tfvars.
+    let r = scan_with(
+        "tfvars-override",
+        &["tfvars-override/terraform.tfvars"],
+        &[],
+    );
+    let backup = duty(&r, "aws_db_instance.main", "SRM-RDS-003");
+    assert!(backup.message.contains("is 14"), "{}", backup.message);
+
+    // --var wins over everything.
+    let r = scan_with(
+        "tfvars-override",
+        &["tfvars-override/terraform.tfvars"],
+        &[("retention_days", "3")],
+    );
+    let backup = duty(&r, "aws_db_instance.main", "SRM-RDS-003");
+    assert_eq!(backup.verdict, "unaddressed");
+    assert_eq!(backup.at, "testdata/tf/tfvars-override/main.tf:4:3");
+    assert!(backup.message.contains("is 3; expected at least 7"));
+}
+
+#[test]
+fn unknown_variable_is_unverified_and_says_where_it_is_declared() {
+    let r = scan("unknown-var");
+    let enc = duty(&r, "aws_db_instance.db", "SRM-RDS-001");
+    assert_eq!(enc.verdict, "unverified");
+    assert_eq!(enc.at, "testdata/tf/unknown-var/main.tf:8:3");
+    assert!(
+        enc.message.contains("var.encrypt_db has no default")
+            && enc
+                .message
+                .contains("declared at testdata/tf/unknown-var/variables.tf:10"),
+        "{}",
+        enc.message
+    );
+}
+
+#[test]
+fn security_group_rules_as_separate_resources_and_all_protocols() {
+    let r = scan("sg-rules");
+    let ssh = duty(&r, "aws_security_group.web", "SRM-SG-001");
+    assert_eq!(ssh.verdict, "unaddressed");
+    assert_eq!(ssh.at, "testdata/tf/sg-rules/main.tf:25:3");
+    assert!(ssh.message.contains("aws_security_group_rule.ssh"));
+    let rdp = duty(&r, "aws_security_group.web", "SRM-SG-002");
+    assert_eq!(rdp.verdict, "unaddressed");
+    assert_eq!(rdp.at, "testdata/tf/sg-rules/main.tf:31:3");
+    assert!(rdp
+        .message
+        .contains("aws_vpc_security_group_ingress_rule.rdp"));
+    // The inline 443/80 rules open no port the duties watch.
+    let all = duty(&r, "aws_security_group.web", "SRM-SG-003");
+    assert_eq!(all.verdict, "addressed");
+    // Inline `ingress` with protocol "-1" opens every port.
+    for id in ["SRM-SG-001", "SRM-SG-002", "SRM-SG-003"] {
+        let e = duty(&r, "aws_security_group.open", id);
+        assert_eq!(e.verdict, "unaddressed", "{id}");
+        assert_eq!(e.at, "testdata/tf/sg-rules/main.tf:48:5", "{id}");
+        assert!(e.message.contains("\"-1\""), "{id}: {}", e.message);
+    }
+}
+
+#[test]
+fn count_zero_brings_no_resource_and_no_duty() {
+    let r = scan("count-zero");
+    assert!(!has_resource(&r, "aws_db_instance.replica"));
+    assert!(!has_resource(&r, "aws_sns_topic.never"));
+    let primary = duty(&r, "aws_db_instance.primary", "SRM-RDS-001");
+    assert_eq!(primary.verdict, "addressed");
+    assert_eq!(primary.at, "testdata/tf/count-zero/main.tf:8:3");
+    // An unknown count is checked as if the resource exists, with a note.
+    let maybe = duty(&r, "aws_sns_topic.maybe", "SRM-SNS-001");
+    assert_eq!(maybe.verdict, "unaddressed");
+    assert_eq!(maybe.at, "testdata/tf/count-zero/main.tf:21:1");
+    assert!(notes(&r, "aws_sns_topic.maybe")
+        .iter()
+        .any(|n| n.starts_with("count is not known (var.topic_count")));
+}
+
+#[test]
+fn dynamic_block_carries_the_evidence() {
+    let r = scan("dynamic-block");
+    let ssh = duty(&r, "aws_security_group.known", "SRM-SG-001");
+    assert_eq!(ssh.verdict, "unaddressed");
+    assert_eq!(ssh.at, "testdata/tf/dynamic-block/main.tf:18:7");
+    let rdp = duty(&r, "aws_security_group.known", "SRM-SG-002");
+    assert_eq!(rdp.verdict, "addressed");
+    // A dynamic block over an unknown variable is never proof.
+    let unknown = duty(&r, "aws_security_group.unknown", "SRM-SG-001");
+    assert_eq!(unknown.verdict, "unverified");
+    assert_eq!(unknown.at, "testdata/tf/dynamic-block/main.tf:33:7");
+}
+
+#[test]
+fn for_each_on_resources_and_modules() {
+    let r = scan("for-each");
+    // Every instance sets the same value: it is known.
+    let sse = duty(&r, "aws_sqs_queue.q", "SRM-SQS-001");
+    assert_eq!(sse.verdict, "addressed");
+    assert_eq!(sse.at, "testdata/tf/for-each/main.tf:15:3");
+    assert!(notes(&r, "aws_sqs_queue.q")
+        .iter()
+        .any(|n| n.starts_with("for_each creates 2 instance(s) (jobs, events)")));
+    // Instances disagree: not proof, and the message says why.
+    let pitr = duty(&r, "aws_dynamodb_table.t", "SRM-DDB-001");
+    assert_eq!(pitr.verdict, "unverified");
+    assert_eq!(pitr.at, "testdata/tf/for-each/main.tf:25:5");
+    assert!(pitr.message.contains("each.key"), "{}", pitr.message);
+    // Empty for_each and count = 0 on a module call: nothing is instantiated.
+    assert!(!has_resource(&r, "aws_sns_topic.none"));
+    assert!(!has_resource(&r, "module.off.aws_sns_topic.this"));
+    // A module call with for_each: each.key in its arguments, instantiated once.
+    let key = duty(&r, "module.per_env.aws_sns_topic.this", "SRM-SNS-001");
+    assert_eq!(key.verdict, "addressed");
+    assert_eq!(key.at, "testdata/tf/for-each/modules/topic/main.tf:13:3");
+}
+
+#[test]
+fn unknown_condition_is_unverified_not_addressed() {
+    let r = scan("conditional");
+    let pitr = duty(&r, "aws_dynamodb_table.orders", "SRM-DDB-001");
+    assert_eq!(pitr.verdict, "unverified");
+    assert_eq!(pitr.at, "testdata/tf/conditional/main.tf:16:5");
+    assert!(pitr.message.contains("var.environment == \"prod\""));
+}
+
+#[test]
+fn remote_module_is_a_notice_said_once() {
+    let r = scan("remote-module");
+    let notices = r["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    let n = &notices[0];
+    assert_eq!(n["path"], "testdata/tf/remote-module/main.tf");
+    assert_eq!(
+        (n["line"].as_u64(), n["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(n["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"terraform-aws-modules/s3-bucket/aws\" is not fetched"));
+    assert!(!r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["address"].as_str().unwrap().starts_with("module.")));
+}
+
+#[test]
+fn duplicate_object_key_is_valid_and_the_last_value_wins() {
+    let r = scan("duplicate-keys");
+    let sse = duty(&r, "aws_sqs_queue.jobs", "SRM-SQS-001");
+    assert_eq!(sse.verdict, "addressed");
+    assert_eq!(sse.at, "testdata/tf/duplicate-keys/main.tf:12:3");
+}
