@@ -58,6 +58,9 @@ pub struct Scan {
     pub results: Vec<ResourceResult>,
     /// Suppressions that silenced nothing.
     pub unused_suppressions: Vec<UnusedSuppression>,
+    /// Wall time of each stage, in order, with the resident memory at its end where the OS
+    /// tells it (`--timings`).
+    pub timings: Vec<Lap>,
 }
 
 impl Scan {
@@ -172,6 +175,7 @@ fn may_be_template(text: &str) -> bool {
 
 /// Runs the pipeline.
 pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
+    let mut clock = Clock::start();
     let found = discover::discover(
         &opts.paths,
         &discover::Options {
@@ -183,8 +187,55 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
         .par_iter()
         .map(|c| load(c, opts.max_file_size))
         .collect();
+    clock.lap("discover + read");
     let files: Vec<(Candidate, Loaded)> = found.files.into_iter().zip(loaded).collect();
-    scan_loaded(opts, catalog, &found.errors, files)
+    let mut scan = scan_loaded(opts, catalog, &found.errors, files);
+    clock.laps.append(&mut scan.timings);
+    scan.timings = clock.laps;
+    scan
+}
+
+/// One stage's timing.
+#[derive(Debug, Clone, Copy)]
+pub struct Lap {
+    /// Stage name.
+    pub stage: &'static str,
+    /// Wall time.
+    pub wall: std::time::Duration,
+    /// Resident memory at the end of the stage, in bytes (Linux only).
+    pub rss: Option<u64>,
+}
+
+/// The process's resident memory in bytes, where the OS tells it (Linux).
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// Stage timings.
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<Lap>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push(Lap {
+            stage,
+            wall: now.duration_since(self.last),
+            rss: resident_bytes(),
+        });
+        self.last = now;
+    }
 }
 
 /// The pipeline after discovery and reading: parse, adapt, evaluate.
@@ -194,6 +245,7 @@ pub(crate) fn scan_loaded(
     walk_errors: &[discover::WalkError],
     files: Vec<(Candidate, Loaded)>,
 ) -> Scan {
+    let mut clock = Clock::start();
     let mut scan = Scan::default();
     for e in walk_errors {
         let id = scan
@@ -350,6 +402,7 @@ pub(crate) fn scan_loaded(
     for m in cfn_models {
         scan.model.extend(m);
     }
+    clock.lap("CloudFormation parse + adapt");
 
     // Terraform: one adapter call over all module directories.
     let var_files: Vec<FileId> = opts
@@ -394,7 +447,7 @@ pub(crate) fn scan_loaded(
             roots,
         };
         let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
-        let m = terraform::adapt(&dirs, &mut scan.sources, &tf_opts);
+        let m = terraform::adapt_timed(&dirs, &mut scan.sources, &tf_opts, &mut |s| clock.lap(s));
         scan.model.extend(m);
     } else {
         // The parse floor: parse the Terraform files and nothing else.
@@ -415,6 +468,7 @@ pub(crate) fn scan_loaded(
             .collect();
         scan.model.errors.extend(errors);
     }
+    clock.lap("Terraform finish");
 
     // Deterministic order: resources by file path then position; errors likewise.
     let sources = &scan.sources;
@@ -441,10 +495,13 @@ pub(crate) fn scan_loaded(
     scan.files
         .sort_by(|a, b| sources.display(a.0).cmp(sources.display(b.0)));
     scan.files.dedup();
+    clock.lap("sort");
     if !opts.parse_only {
         let (results, unused) = evaluate::evaluate(catalog, &scan.model.resources);
         scan.results = results;
         scan.unused_suppressions = unused;
     }
+    clock.lap("evaluate");
+    scan.timings = clock.laps;
     scan
 }

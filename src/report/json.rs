@@ -2,6 +2,12 @@
 
 use super::Report;
 
+/// Writes the report as JSON (streamed: a large report is never held as one string).
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
 /// Renders the report as JSON.
 pub fn render(report: &Report) -> String {
     let mut s =

@@ -62,8 +62,19 @@ const EVAL_STACK: usize = 64 << 20;
 
 /// Builds the model of a set of Terraform directories.
 pub fn adapt(dirs: &[TfModuleDir], sources: &mut SourceMap, opts: &TfOptions) -> Model {
+    adapt_timed(dirs, sources, opts, &mut |_| {})
+}
+
+/// [`adapt`], calling `lap` with the name of each stage as it ends (for `--timings`).
+pub fn adapt_timed(
+    dirs: &[TfModuleDir],
+    sources: &mut SourceMap,
+    opts: &TfOptions,
+    lap: &mut dyn FnMut(&'static str),
+) -> Model {
     let mut model = Model::default();
     let loaded = load::load(dirs, sources, opts, &mut model.errors);
+    lap("Terraform parse + load modules");
     let sources: &SourceMap = sources;
     let defs: Vec<ModuleDef<'_>> = loaded
         .dirs
@@ -88,6 +99,10 @@ pub fn adapt(dirs: &[TfModuleDir], sources: &mut SourceMap, opts: &TfOptions) ->
         }
     });
     let out = out.unwrap_or_else(|| evaluate_roots(&loaded, &defs, sources, opts));
+    lap("Terraform evaluate modules");
+    drop(defs);
+    drop(loaded);
+    lap("Terraform drop trees");
     model.extend(out);
     model.errors.sort();
     model.errors.dedup();
