@@ -300,6 +300,10 @@ fn run_scan(args: ScanArgs, builtin: &Catalog, started: Instant) -> ExitCode {
             filter.keeps(&d.id, &d.slug, d.severity)
         });
     }
+    // The report needs headers only: free the resource bodies before it is built.
+    for r in &mut result.model.resources {
+        r.release_body();
+    }
     let mut report = Report::build(&result, &catalog);
     let had_errors = result.has_errors();
     // Only the sources are needed from here on (for snippets); free the model early.
@@ -360,22 +364,17 @@ fn run_scan(args: ScanArgs, builtin: &Catalog, started: Instant) -> ExitCode {
         }
     };
     let text = match args.format {
-        Format::Json => None,
-        Format::Pretty => Some(report::pretty::render(
-            &report,
-            &sources,
-            &catalog,
-            report::pretty::Style {
-                color,
-                unicode: to_terminal || color,
-            },
-        )),
+        Format::Json | Format::Pretty => None,
         Format::Compact => Some(report::compact::render(&report)),
         Format::Sarif => Some(report::sarif::render(&report, &catalog)),
         Format::Markdown => Some(report::markdown::render(&report)),
         Format::Github => Some(report::github::render(&report)),
     };
-    laps.lap("render");
+    let style = report::pretty::Style {
+        color,
+        unicode: to_terminal || color,
+    };
+    laps.lap("render (buffered formats)");
     let fail_on = args.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
         Some("unverified") => FailOn::Unverified,
         Some("never") => FailOn::Never,
@@ -395,11 +394,14 @@ fn run_scan(args: ScanArgs, builtin: &Catalog, started: Instant) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    let code = emit(args.output.as_deref(), code, |w| match &text {
-        Some(t) => w.write_all(t.as_bytes()),
-        None => report::json::write(&report, w),
+    let code = emit(args.output.as_deref(), code, |w| {
+        match (&text, args.format) {
+            (Some(t), _) => w.write_all(t.as_bytes()),
+            (None, Format::Pretty) => report::pretty::write(&report, &sources, &catalog, style, w),
+            (None, _) => report::json::write(&report, w),
+        }
     });
-    laps.lap("write");
+    laps.lap("render + write");
     if args.timings {
         eprint!("{}", laps.render());
     }

@@ -174,6 +174,14 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// Frees the body (once evaluation is done, reports only need the header).
+    pub fn release_body(&mut self) {
+        self.body = Val {
+            span: self.header,
+            kind: ValKind::Null,
+        };
+    }
+
     /// Every resource address this resource's arguments refer to.
     pub fn references(&self) -> Vec<&Reference> {
         self.body.references()

@@ -142,7 +142,8 @@ fn load(c: &Candidate, max: u64) -> Loaded {
         );
     }
     // Read at most one byte over the limit, in case the file grew since `metadata`.
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so the file is read in one go (plus the read that sees its end).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     let read = std::fs::File::open(&c.path).and_then(|f| {
         use std::io::Read as _;
         f.take(max.saturating_add(1)).read_to_end(&mut bytes)
@@ -316,6 +317,72 @@ pub(crate) fn scan_loaded(
         }
     }
 
+    // Terraform: one adapter call over all module directories.
+    let var_files: Vec<FileId> = opts
+        .var_files
+        .iter()
+        .map(|p| {
+            let display = discover::display_path(p);
+            match std::fs::read_to_string(p) {
+                Ok(t) => scan.sources.add(display, p.clone(), t),
+                Err(e) => {
+                    let id = scan.sources.add(display, p.clone(), String::new());
+                    scan.model.errors.push(ToolError {
+                        span: Span::file_start(id),
+                        code: "io-error",
+                        message: format!("cannot read --var-file: {e}"),
+                    });
+                    id
+                }
+            }
+        })
+        .collect();
+    if !opts.parse_only {
+        let roots: Vec<PathBuf> = if opts.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            opts.paths
+                .iter()
+                .map(|p| {
+                    if p.is_file() {
+                        parent_dir(p)
+                    } else if p.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect()
+        };
+        let tf_opts = TfOptions {
+            var_files,
+            vars: opts.vars.clone(),
+            roots,
+        };
+        let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
+        let m = terraform::adapt_timed(&dirs, &mut scan.sources, &tf_opts, &mut |s| clock.lap(s));
+        scan.model.extend(m);
+    } else {
+        // The parse floor: parse the Terraform files and nothing else.
+        let errors: Vec<ToolError> = scan
+            .files
+            .par_iter()
+            .filter(|(_, f)| *f == FileFormat::Terraform)
+            .filter_map(|(id, _)| {
+                let text = scan.sources.get(*id)?.text.as_str();
+                crate::parse::hcl::parse_body(text.trim_start_matches('\u{feff}'))
+                    .err()
+                    .map(|e| ToolError {
+                        span: Span::new(*id, e.offset, e.offset),
+                        code: e.code,
+                        message: e.message,
+                    })
+            })
+            .collect();
+        scan.model.errors.extend(errors);
+    }
+    clock.lap("Terraform finish");
+
     // CloudFormation: parse and adapt in parallel (the trees are also dropped on the workers).
     let cfn_opts = CfnOptions {
         parameters: opts.parameters.clone(),
@@ -403,72 +470,6 @@ pub(crate) fn scan_loaded(
         scan.model.extend(m);
     }
     clock.lap("CloudFormation parse + adapt");
-
-    // Terraform: one adapter call over all module directories.
-    let var_files: Vec<FileId> = opts
-        .var_files
-        .iter()
-        .map(|p| {
-            let display = discover::display_path(p);
-            match std::fs::read_to_string(p) {
-                Ok(t) => scan.sources.add(display, p.clone(), t),
-                Err(e) => {
-                    let id = scan.sources.add(display, p.clone(), String::new());
-                    scan.model.errors.push(ToolError {
-                        span: Span::file_start(id),
-                        code: "io-error",
-                        message: format!("cannot read --var-file: {e}"),
-                    });
-                    id
-                }
-            }
-        })
-        .collect();
-    if !opts.parse_only {
-        let roots: Vec<PathBuf> = if opts.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            opts.paths
-                .iter()
-                .map(|p| {
-                    if p.is_file() {
-                        parent_dir(p)
-                    } else if p.as_os_str().is_empty() {
-                        PathBuf::from(".")
-                    } else {
-                        p.clone()
-                    }
-                })
-                .collect()
-        };
-        let tf_opts = TfOptions {
-            var_files,
-            vars: opts.vars.clone(),
-            roots,
-        };
-        let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
-        let m = terraform::adapt_timed(&dirs, &mut scan.sources, &tf_opts, &mut |s| clock.lap(s));
-        scan.model.extend(m);
-    } else {
-        // The parse floor: parse the Terraform files and nothing else.
-        let errors: Vec<ToolError> = scan
-            .files
-            .par_iter()
-            .filter(|(_, f)| *f == FileFormat::Terraform)
-            .filter_map(|(id, _)| {
-                let text = scan.sources.get(*id)?.text.as_str();
-                crate::parse::hcl::parse_body(text.trim_start_matches('\u{feff}'))
-                    .err()
-                    .map(|e| ToolError {
-                        span: Span::new(*id, e.offset, e.offset),
-                        code: e.code,
-                        message: e.message,
-                    })
-            })
-            .collect();
-        scan.model.errors.extend(errors);
-    }
-    clock.lap("Terraform finish");
 
     // Deterministic order: resources by file path then position; errors likewise.
     let sources = &scan.sources;

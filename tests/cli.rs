@@ -200,3 +200,22 @@ fn catalog_json_lists_at_least_35_resource_types_and_120_documented_duties() {
         );
     }
 }
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_output_unchanged() {
+    let (code, plain, _) = run(&["testdata/examples"]);
+    let (timed_code, timed, stderr) = run(&["testdata/examples", "--timings"]);
+    assert_eq!((code, timed_code), (1, 1));
+    assert_eq!(plain, timed, "--timings must not change stdout");
+    for stage in [
+        "srm-lint timings:",
+        "discover + read",
+        "Terraform parse + evaluate modules",
+        "CloudFormation parse + adapt",
+        "evaluate",
+        "render + write",
+        "total",
+    ] {
+        assert!(stderr.contains(stage), "no `{stage}` in:\n{stderr}");
+    }
+}

@@ -538,6 +538,10 @@ impl Catalog {
 
     /// A duty by id or slug.
     pub fn duty(&self, id: &str) -> Option<&Duty> {
+        // Duties are kept sorted by id; the scan covers slugs (and any unsorted addition).
+        if let Ok(i) = self.duties.binary_search_by(|d| d.id.as_str().cmp(id)) {
+            return self.duties.get(i);
+        }
         self.duties.iter().find(|d| d.id == id || d.slug == id)
     }
 

@@ -8,6 +8,9 @@
 //! after [`PARSE_DEADLINE`]: the file gets a `too-complex` error and the scan goes on. The
 //! abandoned thread cannot be stopped: it keeps one core busy until the process exits (a CLI run
 //! ends; a long-running embedder should restart). The real fix belongs in hcl-edit.
+//!
+//! Each calling thread keeps one helper thread for all its parses (starting a thread per file
+//! cost about a tenth of a corpus run); a helper that overran is abandoned and replaced.
 
 use hcl_edit::structure::Body;
 use std::time::Duration;
@@ -31,29 +34,67 @@ pub fn parse_body(text: &str) -> Result<Body, HclError> {
     parse_body_within(text, PARSE_DEADLINE)
 }
 
-/// Parses HCL body text, giving up after `deadline`.
-pub fn parse_body_within(text: &str, deadline: Duration) -> Result<Body, HclError> {
-    let owned = text.to_string();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
+/// A parse request for a helper thread, and where to send the result.
+type Job = (String, std::sync::mpsc::Sender<Result<Body, HclError>>);
+
+thread_local! {
+    /// This thread's parse helper: a long-lived thread, so a scan of thousands of files does
+    /// not start a thread per file. Replaced when a parse overruns its deadline.
+    static HELPER: std::cell::RefCell<Option<std::sync::mpsc::Sender<Job>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn spawn_helper() -> Option<std::sync::mpsc::Sender<Job>> {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+    std::thread::Builder::new()
         .name("srm-lint-hcl".into())
         .spawn(move || {
-            let _ = tx.send(direct(&owned));
-        });
-    if spawned.is_err() {
+            // Ends when the owning thread drops its sender (or abandons this helper).
+            while let Ok((text, reply)) = rx.recv() {
+                let _ = reply.send(direct(&text));
+            }
+        })
+        .ok()?;
+    Some(tx)
+}
+
+/// Parses HCL body text, giving up after `deadline`.
+pub fn parse_body_within(text: &str, deadline: Duration) -> Result<Body, HclError> {
+    let helper = HELPER.with(|h| {
+        let mut h = h.borrow_mut();
+        if h.is_none() {
+            *h = spawn_helper();
+        }
+        h.clone()
+    });
+    let Some(helper) = helper else {
         // No thread to spare: parse here, unbounded.
         return direct(text);
+    };
+    let (reply_tx, reply_rx) = std::sync::mpsc::channel();
+    if helper.send((text.to_string(), reply_tx)).is_err() {
+        HELPER.with(|h| *h.borrow_mut() = None);
+        return direct(text);
     }
-    match rx.recv_timeout(deadline) {
+    match reply_rx.recv_timeout(deadline) {
         Ok(r) => r,
-        Err(_) => Err(HclError {
-            offset: 0,
-            code: "too-complex",
-            message: format!(
-                "the Terraform parser did not finish within {} s (pathologically nested or ambiguous syntax); file skipped",
-                deadline.as_secs()
-            ),
-        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            // The helper died (it cannot panic on input, but be safe): parse here.
+            HELPER.with(|h| *h.borrow_mut() = None);
+            direct(text)
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            // Abandon the busy helper; the next parse starts a fresh one.
+            HELPER.with(|h| *h.borrow_mut() = None);
+            Err(HclError {
+                offset: 0,
+                code: "too-complex",
+                message: format!(
+                    "the Terraform parser did not finish within {} s (pathologically nested or ambiguous syntax); file skipped",
+                    deadline.as_secs()
+                ),
+            })
+        }
     }
 }
 

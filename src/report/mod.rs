@@ -127,8 +127,8 @@ pub struct ResourceEntry {
     /// Notes (e.g. the module call).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// What AWS keeps for this service.
-    pub aws_responsibilities: Vec<String>,
+    /// What AWS keeps for this service (shared by every resource of the service).
+    pub aws_responsibilities: std::sync::Arc<Vec<String>>,
     /// The customer's checklist.
     pub checklist: Vec<ChecklistEntry>,
 }
@@ -253,6 +253,7 @@ impl Report {
             summary.verdicts.insert(v.as_str(), 0);
         }
         let mut resources = Vec::new();
+        let mut aws_side: BTreeMap<&str, std::sync::Arc<Vec<String>>> = BTreeMap::new();
         for rr in &scan.results {
             let Some(res) = scan.model.resources.get(rr.resource) else {
                 continue;
@@ -298,9 +299,13 @@ impl Report {
                 condition: res.condition.clone(),
                 construct_path: res.construct_path.clone(),
                 notes: res.notes.clone(),
-                aws_responsibilities: service
-                    .map(|s| s.aws_responsibilities.clone())
-                    .unwrap_or_default(),
+                aws_responsibilities: match (rr.service.as_deref(), service) {
+                    (Some(id), Some(svc)) => aws_side
+                        .entry(id)
+                        .or_insert_with(|| std::sync::Arc::new(svc.aws_responsibilities.clone()))
+                        .clone(),
+                    _ => std::sync::Arc::default(),
+                },
                 checklist,
             });
         }

@@ -10,6 +10,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// How to draw.
@@ -22,27 +23,36 @@ pub struct Style {
 }
 
 /// A file prepared for snippets: control characters replaced byte-for-byte, plus a line index.
-struct Snippet {
+struct Snippet<'s> {
     name: String,
-    text: String,
+    text: std::borrow::Cow<'s, str>,
     line_starts: Vec<usize>,
 }
 
-impl Snippet {
-    fn new(f: &SourceFile) -> Snippet {
-        let text: String = f
-            .text
-            .chars()
-            .flat_map(|c| {
-                let n = if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
-                    c.len_utf8()
-                } else {
-                    0
-                };
-                let keep = if n == 0 { Some(c) } else { None };
-                keep.into_iter().chain(std::iter::repeat_n('?', n))
-            })
-            .collect();
+fn is_unsafe_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t' && c != '\r'
+}
+
+impl<'s> Snippet<'s> {
+    fn new(f: &'s SourceFile) -> Snippet<'s> {
+        let text: std::borrow::Cow<'s, str> = if !f.text.chars().any(is_unsafe_control) {
+            std::borrow::Cow::Borrowed(f.text.as_str())
+        } else {
+            std::borrow::Cow::Owned(
+                f.text
+                    .chars()
+                    .flat_map(|c| {
+                        let n = if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
+                            c.len_utf8()
+                        } else {
+                            0
+                        };
+                        let keep = if n == 0 { Some(c) } else { None };
+                        keep.into_iter().chain(std::iter::repeat_n('?', n))
+                    })
+                    .collect(),
+            )
+        };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Snippet {
@@ -60,7 +70,7 @@ impl Snippet {
     }
 }
 
-impl SourceCode for Snippet {
+impl SourceCode for Snippet<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -115,7 +125,7 @@ struct Diag<'a> {
     help: Option<String>,
     url: Option<String>,
     label: Option<(Span, String)>,
-    source: Option<&'a Snippet>,
+    source: Option<&'a Snippet<'a>>,
 }
 
 impl std::fmt::Debug for Diag<'_> {
@@ -163,6 +173,23 @@ impl Diagnostic for Diag<'_> {
 
 /// Renders findings and errors as diagnostics, then a summary.
 pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: Style) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, sources, catalog, style, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Diagnostics rendered in parallel per batch, then written in order (bounded memory).
+const BATCH: usize = 2048;
+
+/// Writes findings and errors as diagnostics, then a summary, to `w` as they are rendered.
+pub fn write(
+    report: &Report,
+    sources: &SourceMap,
+    catalog: &Catalog,
+    style: Style,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = match (style.unicode, style.color) {
         (true, true) => GraphicalTheme::unicode(),
         (true, false) => GraphicalTheme::unicode_nocolor(),
@@ -172,73 +199,97 @@ pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: St
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100);
-    let mut snippets: std::collections::HashMap<u32, Snippet> = Default::default();
-    let mut out = String::new();
-    let draw = |out: &mut String, d: &Diag<'_>| {
+    // Snippets of the files that are shown, then every diagnostic, both in parallel.
+    let mut shown: Vec<u32> = report
+        .errors
+        .iter()
+        .map(|e| e.span.file)
+        .chain(report.findings().iter().map(|(_, c)| c.span.file))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let snippets: std::collections::HashMap<u32, Snippet<'_>> = shown
+        .par_iter()
+        .filter_map(|id| sources.get(*id).map(|f| (f.id, Snippet::new(f))))
+        .collect();
+    let draw = |d: &Diag<'_>| {
         let mut s = String::new();
         if handler.render_report(&mut s, d).is_err() {
             s = format!("{}: {}\n", d.code, d.message);
         }
-        out.push_str(&s);
-        out.push('\n');
+        s.push('\n');
+        s
     };
-    for e in &report.errors {
-        if let Some(f) = sources.get(e.span.file) {
-            snippets.entry(f.id).or_insert_with(|| Snippet::new(f));
+    for batch in report.errors.chunks(BATCH) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|e| {
+                let has_text = sources.get(e.span.file).is_some_and(|f| !f.text.is_empty());
+                let d = Diag {
+                    code: e.code.to_string(),
+                    message: escape_control(&format!(
+                        "{}:{}:{}: {}",
+                        e.path, e.line, e.column, e.message
+                    )),
+                    severity: miette::Severity::Error,
+                    help: None,
+                    url: None,
+                    label: has_text.then(|| (e.span, "here".to_string())),
+                    source: if has_text {
+                        snippets.get(&e.span.file)
+                    } else {
+                        None
+                    },
+                };
+                draw(&d)
+            })
+            .collect();
+        for s in rendered {
+            w.write_all(s.as_bytes())?;
         }
     }
-    for (_, c) in report.findings() {
-        if let Some(f) = sources.get(c.span.file) {
-            snippets.entry(f.id).or_insert_with(|| Snippet::new(f));
+    for batch in report.findings().chunks(BATCH) {
+        let rendered: Vec<String> = batch
+        .par_iter()
+        .map(|(r, c)| {
+            let duty = catalog.duty(&c.duty);
+            let severity = match (c.verdict, c.severity) {
+                (Verdict::Unverified, _) => miette::Severity::Warning,
+                (_, Severity::Critical | Severity::High) => miette::Severity::Error,
+                (_, Severity::Medium) => miette::Severity::Warning,
+                _ => miette::Severity::Advice,
+            };
+            let d = Diag {
+                code: format!("{} {}", c.duty, c.slug),
+                message: escape_control(&format!(
+                    "{} {}: {} [{}]",
+                    c.verdict.as_str(),
+                    r.address,
+                    c.title,
+                    c.severity.as_str()
+                )),
+                severity,
+                help: duty.map(|d| {
+                    let mut h = escape_control(&reflow(&d.fix));
+                    if c.verdict == Verdict::Unverified {
+                        h = format!("srm-lint could not resolve a value, so this is not counted as addressed. {h}");
+                    }
+                    h
+                }),
+                url: duty
+                    .filter(|d| !d.id.starts_with("guard/"))
+                    .map(|d| d.help_uri()),
+                label: Some((c.span, escape_control(&c.message))),
+                source: snippets.get(&c.span.file),
+            };
+            draw(&d)
+        })
+        .collect();
+        for s in rendered {
+            w.write_all(s.as_bytes())?;
         }
     }
-    for e in &report.errors {
-        let has_text = sources.get(e.span.file).is_some_and(|f| !f.text.is_empty());
-        let d = Diag {
-            code: e.code.to_string(),
-            message: escape_control(&format!(
-                "{}:{}:{}: {}",
-                e.path, e.line, e.column, e.message
-            )),
-            severity: miette::Severity::Error,
-            help: None,
-            url: None,
-            label: has_text.then(|| (e.span, "here".to_string())),
-            source: if has_text {
-                snippets.get(&e.span.file)
-            } else {
-                None
-            },
-        };
-        draw(&mut out, &d);
-    }
-    for (r, c) in report.findings() {
-        let duty = catalog.duty(&c.duty);
-        let severity = match (c.verdict, c.severity) {
-            (Verdict::Unverified, _) => miette::Severity::Warning,
-            (_, Severity::Critical | Severity::High) => miette::Severity::Error,
-            (_, Severity::Medium) => miette::Severity::Warning,
-            _ => miette::Severity::Advice,
-        };
-        let d = Diag {
-            code: format!("{} {}", c.duty, c.slug),
-            message: escape_control(&format!("{} {}: {} [{}]", c.verdict.as_str(), r.address, c.title, c.severity.as_str())),
-            severity,
-            help: duty.map(|d| {
-                let mut h = escape_control(&reflow(&d.fix));
-                if c.verdict == Verdict::Unverified {
-                    h = format!("srm-lint could not resolve a value, so this is not counted as addressed. {h}");
-                }
-                h
-            }),
-            url: duty
-                .filter(|d| !d.id.starts_with("guard/"))
-                .map(|d| d.help_uri()),
-            label: Some((c.span, escape_control(&c.message))),
-            source: snippets.get(&c.span.file),
-        };
-        draw(&mut out, &d);
-    }
+    let mut out = String::new();
     for u in &report.unused_suppressions {
         let _ = writeln!(
             out,
@@ -260,7 +311,7 @@ pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: St
         );
     }
     let _ = writeln!(out, "{}", summary_line(report));
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// `N files, N resources, N duties: N unaddressed, …`.

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A module directory.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct DirInfo {
     /// Display string (relative to the working directory, `/`-separated).
     pub display: String,
@@ -91,15 +91,73 @@ fn dir_display(dir: &Path, files: &[FileId], sources: &SourceMap) -> String {
     display_dir(dir)
 }
 
-/// Loads and parses everything the scan needs.
-pub(crate) fn load(
+/// Every module directory the scan may need, and how they group into independent components.
+///
+/// A cheap textual pre-scan finds every string literal that could be a local module source
+/// (`"./…"`, `"../…"`) in every file; directories joined by such a string belong to one
+/// component. That over-approximates the real module calls (a `filename = "./x.zip"` joins too,
+/// harmlessly), so no call ever crosses components, and each component can be parsed, evaluated
+/// and dropped on its own: only the syntax trees of the components in flight are in memory.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Scanned directories (in input order), then directories found as module sources.
+    pub dirs: Vec<DirInfo>,
+    /// Groups of indices into `dirs`, each sorted, in order of their first directory.
+    pub components: Vec<Vec<usize>>,
+    /// Directory index by canonical path.
+    by_canon: HashMap<PathBuf, usize>,
+    /// Why a candidate module directory could not be read, by canonical path.
+    unreadable: HashMap<PathBuf, String>,
+    /// The directories module sources may lead into (canonical).
+    roots: Vec<PathBuf>,
+}
+
+/// String literals in a file's text that could be local module sources.
+fn local_source_candidates(text: &str, json: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes
+        .get(i..)
+        .and_then(|b| b.iter().position(|&c| c == b'"'))
+    {
+        let open = i + off;
+        i = open + 1;
+        if bytes.get(open + 1) != Some(&b'.') {
+            continue;
+        }
+        let Some(len) = bytes
+            .get(open + 1..)
+            .and_then(|b| b.iter().position(|&c| c == b'"'))
+        else {
+            break;
+        };
+        let Some(lit) = text.get(open + 1..open + 1 + len) else {
+            continue;
+        };
+        let lit = if json {
+            lit.replace("\\/", "/")
+        } else {
+            lit.to_string()
+        };
+        if is_local_source(&lit) {
+            out.push(lit);
+        }
+        // The closing quote may open the next literal.
+        i = open + 1 + len;
+    }
+    out
+}
+
+/// Finds the directories and their components (reads module directories that were not scanned
+/// into the source map).
+pub(crate) fn plan(
     dirs: &[TfModuleDir],
     sources: &mut SourceMap,
     opts: &TfOptions,
     errors: &mut Vec<ToolError>,
-) -> Loaded {
-    let mut l = Loaded::default();
-    let mut by_canon: HashMap<PathBuf, usize> = HashMap::new();
+) -> Plan {
+    let mut p = Plan::default();
     for d in dirs {
         let (mut module_files, mut tfvars_files) = (Vec::new(), Vec::new());
         for id in &d.files {
@@ -111,15 +169,15 @@ pub(crate) fn load(
             }
         }
         let canon = canonical(&d.dir);
-        if let Some(&i) = by_canon.get(&canon) {
+        if let Some(&i) = p.by_canon.get(&canon) {
             // The same directory twice: merge.
-            if let Some(info) = l.dirs.get_mut(i) {
+            if let Some(info) = p.dirs.get_mut(i) {
                 info.report |= d.report;
             }
             continue;
         }
-        by_canon.insert(canon, l.dirs.len());
-        l.dirs.push(DirInfo {
+        p.by_canon.insert(canon, p.dirs.len());
+        p.dirs.push(DirInfo {
             display: dir_display(&d.dir, &d.files, sources),
             module_files,
             tfvars_files,
@@ -128,20 +186,149 @@ pub(crate) fn load(
             path: d.dir.clone(),
         });
     }
-    let mut all: Vec<FileId> = l
+    p.roots = if opts.roots.is_empty() {
+        dirs.iter().map(|d| canonical(&d.dir)).collect()
+    } else {
+        opts.roots.iter().map(|r| canonical(r)).collect()
+    };
+
+    // Candidate edges, following candidate directories that were not scanned (breadth first).
+    let mut parent: Vec<usize> = (0..p.dirs.len()).collect();
+    let mut canon_of: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut rejected: HashSet<PathBuf> = HashSet::new();
+    let mut next = 0;
+    while next < p.dirs.len() {
+        let i = next;
+        next += 1;
+        let Some(d) = p.dirs.get(i) else { break };
+        let dir_path = d.path.clone();
+        let mut candidates: Vec<String> = d
+            .module_files
+            .iter()
+            .filter_map(|id| sources.get(*id))
+            .flat_map(|f| local_source_candidates(&f.text, super::hcl::is_json_name(&f.display)))
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        for source in candidates {
+            let child = join_normalized(&dir_path, &source);
+            let canon = canon_of
+                .entry(child.clone())
+                .or_insert_with(|| canonical(&child))
+                .clone();
+            if let Some(&j) = p.by_canon.get(&canon) {
+                union(&mut parent, i, j);
+                continue;
+            }
+            if rejected.contains(&canon)
+                || p.unreadable.contains_key(&canon)
+                || !p.roots.iter().any(|r| canon.starts_with(r))
+                || !canon.is_dir()
+            {
+                rejected.insert(canon);
+                continue;
+            }
+            match module_files(&child) {
+                Ok(paths) => {
+                    let mut ids = Vec::new();
+                    for path in paths {
+                        let display = display_dir(&path);
+                        match std::fs::read_to_string(&path) {
+                            Ok(text) => ids.push(sources.add(display, path, text)),
+                            Err(e) => {
+                                let id = sources.add(display, path, String::new());
+                                errors.push(ToolError {
+                                    span: Span::file_start(id),
+                                    code: "io-error",
+                                    message: e.to_string(),
+                                });
+                            }
+                        }
+                    }
+                    let j = p.dirs.len();
+                    p.by_canon.insert(canon, j);
+                    p.dirs.push(DirInfo {
+                        display: display_dir(&child),
+                        module_files: ids,
+                        tfvars_files: Vec::new(),
+                        report: false,
+                        scanned: false,
+                        path: child,
+                    });
+                    parent.push(j);
+                    union(&mut parent, i, j);
+                }
+                Err(e) => {
+                    p.unreadable.insert(canon, format!("cannot be read ({e})"));
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..p.dirs.len() {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    p.components = groups.into_values().collect();
+    p.components.sort_by_key(|c| c.first().copied());
+    p
+}
+
+fn find(parent: &mut [usize], i: usize) -> usize {
+    let mut r = i;
+    while let Some(&up) = parent.get(r) {
+        if up == r {
+            break;
+        }
+        r = up;
+    }
+    // Path compression.
+    let mut c = i;
+    while let Some(&up) = parent.get(c) {
+        if up == r {
+            break;
+        }
+        if let Some(slot) = parent.get_mut(c) {
+            *slot = r;
+        }
+        c = up;
+    }
+    r
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    let (lo, hi) = (ra.min(rb), ra.max(rb));
+    if let Some(slot) = parent.get_mut(hi) {
+        *slot = lo;
+    }
+}
+
+/// Parses one component and resolves its module calls exactly: its scanned directories, plus
+/// the module directories they really call.
+pub(crate) fn load_component(
+    plan: &Plan,
+    members: &[usize],
+    sources: &SourceMap,
+    errors: &mut Vec<ToolError>,
+) -> Loaded {
+    let mut l = Loaded::default();
+    // Global index → local index.
+    let mut local: HashMap<usize, usize> = HashMap::new();
+    for &g in members {
+        if let Some(d) = plan.dirs.get(g).filter(|d| d.scanned) {
+            local.insert(g, l.dirs.len());
+            l.dirs.push(d.clone());
+        }
+    }
+    let all: Vec<FileId> = l
         .dirs
         .iter()
         .flat_map(|d| d.module_files.iter().chain(&d.tfvars_files))
         .copied()
         .collect();
-    all.extend(&opts.var_files);
     parse_all(&all, sources, &mut l.parsed, errors);
 
-    let roots: Vec<PathBuf> = if opts.roots.is_empty() {
-        dirs.iter().map(|d| canonical(&d.dir)).collect()
-    } else {
-        opts.roots.iter().map(|r| canonical(r)).collect()
-    };
     // Follow local module sources breadth first.
     let mut called_by: Vec<HashSet<usize>> = vec![HashSet::new(); l.dirs.len()];
     let mut next = 0;
@@ -162,46 +349,28 @@ pub(crate) fn load(
             }
             let child = join_normalized(&dir_path, &source);
             let canon = canonical(&child);
-            let res = if let Some(&j) = by_canon.get(&canon) {
-                Resolution::Dir(j)
-            } else if !roots.iter().any(|r| canon.starts_with(r)) {
+            let res = if let Some(&g) = plan.by_canon.get(&canon) {
+                if let Some(&j) = local.get(&g) {
+                    Resolution::Dir(j)
+                } else if let Some(d) = plan.dirs.get(g) {
+                    let j = l.dirs.len();
+                    local.insert(g, j);
+                    new_files.extend(d.module_files.iter().copied());
+                    l.dirs.push(d.clone());
+                    called_by.push(HashSet::new());
+                    Resolution::Dir(j)
+                } else {
+                    Resolution::Refused("was not loaded".to_string())
+                }
+            } else if let Some(why) = plan.unreadable.get(&canon) {
+                Resolution::Refused(why.clone())
+            } else if !plan.roots.iter().any(|r| canon.starts_with(r)) {
                 Resolution::Refused("leaves the scanned directories".to_string())
             } else if !canon.is_dir() {
                 Resolution::Refused("is not a directory".to_string())
             } else {
-                match module_files(&child) {
-                    Ok(paths) => {
-                        let mut ids = Vec::new();
-                        for p in paths {
-                            let display = display_dir(&p);
-                            match std::fs::read_to_string(&p) {
-                                Ok(text) => ids.push(sources.add(display, p, text)),
-                                Err(e) => {
-                                    let id = sources.add(display, p, String::new());
-                                    errors.push(ToolError {
-                                        span: Span::file_start(id),
-                                        code: "io-error",
-                                        message: e.to_string(),
-                                    });
-                                }
-                            }
-                        }
-                        let j = l.dirs.len();
-                        by_canon.insert(canon, j);
-                        l.dirs.push(DirInfo {
-                            display: display_dir(&child),
-                            module_files: ids.clone(),
-                            tfvars_files: Vec::new(),
-                            report: false,
-                            scanned: false,
-                            path: child,
-                        });
-                        called_by.push(HashSet::new());
-                        new_files.extend(ids);
-                        Resolution::Dir(j)
-                    }
-                    Err(e) => Resolution::Refused(format!("cannot be read ({e})")),
-                }
+                // The pre-scan finds every literal source; this is only reached if it did not.
+                Resolution::Refused("was not loaded".to_string())
             };
             if let Resolution::Dir(j) = res {
                 if j != i {
@@ -235,4 +404,36 @@ pub(crate) fn load(
         }
     }
     l
+}
+
+/// Parses the `--var-file` files (shared by every root).
+pub(crate) fn parse_var_files(
+    ids: &[FileId],
+    sources: &SourceMap,
+    errors: &mut Vec<ToolError>,
+) -> HashMap<FileId, ParsedFile> {
+    let mut parsed = HashMap::new();
+    parse_all(ids, sources, &mut parsed, errors);
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_quoted_local_path_is_a_candidate() {
+        let text = "module \"a\" { source = \"../mods/a\" }\nmodule \"b\" {source=\"./b\"}\nx = \"..\"\ny = \"registry/x\"\nz = \".hidden\"\n";
+        assert_eq!(
+            local_source_candidates(text, false),
+            vec!["../mods/a", "./b", ".."]
+        );
+        // JSON may escape the slash.
+        assert_eq!(
+            local_source_candidates(r#"{"module": {"a": {"source": ".\/a"}}}"#, true),
+            vec!["./a"]
+        );
+        // An unterminated string ends the scan without a panic.
+        assert!(local_source_candidates("x = \"./abc", false).is_empty());
+    }
 }

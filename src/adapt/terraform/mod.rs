@@ -73,37 +73,65 @@ pub fn adapt_timed(
     lap: &mut dyn FnMut(&'static str),
 ) -> Model {
     let mut model = Model::default();
-    let loaded = load::load(dirs, sources, opts, &mut model.errors);
-    lap("Terraform parse + load modules");
+    let plan = load::plan(dirs, sources, opts, &mut model.errors);
     let sources: &SourceMap = sources;
-    let defs: Vec<ModuleDef<'_>> = loaded
-        .dirs
+    let var_files = load::parse_var_files(&opts.var_files, sources, &mut model.errors);
+    lap("Terraform find modules");
+    // One component at a time per worker: its trees are dropped as soon as it is evaluated.
+    // Largest first, so the big ones do not end the run alone; the text in flight is bounded.
+    let mut order: Vec<(usize, &Vec<usize>)> = plan
+        .components
         .iter()
-        .map(|d| {
-            let files: Vec<&hcl::ParsedFile> = d
-                .module_files
-                .iter()
-                .filter_map(|id| loaded.parsed.get(id))
-                .collect();
-            module::index(d.display.clone(), &files, &mut model.errors)
-        })
+        .map(|members| (component_bytes(&plan, members, sources), members))
         .collect();
-    let run = || evaluate_roots(&loaded, &defs, sources, opts);
-    let out = std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .stack_size(EVAL_STACK)
-            .spawn_scoped(s, run)
-        {
-            Ok(h) => h.join().ok(),
-            Err(_) => None,
-        }
-    });
-    let out = out.unwrap_or_else(|| evaluate_roots(&loaded, &defs, sources, opts));
-    lap("Terraform evaluate modules");
-    drop(defs);
-    drop(loaded);
-    lap("Terraform drop trees");
-    model.extend(out);
+    order.sort_by_key(|o| std::cmp::Reverse(o.0));
+    let budget = Budget::new(TREE_TEXT_BUDGET);
+    let run = || {
+        use rayon::prelude::*;
+        order
+            .par_iter()
+            .map(|&(bytes, members)| {
+                let _held = budget.acquire(bytes);
+                let mut errors = Vec::new();
+                let loaded = load::load_component(&plan, members, sources, &mut errors);
+                let defs: Vec<ModuleDef<'_>> = loaded
+                    .dirs
+                    .iter()
+                    .map(|d| {
+                        let files: Vec<&hcl::ParsedFile> = d
+                            .module_files
+                            .iter()
+                            .filter_map(|id| loaded.parsed.get(id))
+                            .collect();
+                        module::index(d.display.clone(), &files, &mut errors)
+                    })
+                    .collect();
+                let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts);
+                m.errors.extend(errors);
+                m
+            })
+            .collect::<Vec<Model>>()
+    };
+    // Evaluation recursion is bounded; the workers get a large stack as headroom.
+    let outs = match rayon::ThreadPoolBuilder::new()
+        .stack_size(EVAL_STACK)
+        .thread_name(|i| format!("srm-lint-tf-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    lap("Terraform parse + evaluate modules");
+    // Back in component order (the final sort is by position; this keeps ties deterministic).
+    let mut outs: Vec<(usize, Model)> = order
+        .iter()
+        .map(|(_, members)| members.first().copied().unwrap_or(0))
+        .zip(outs)
+        .collect();
+    outs.sort_by_key(|(first, _)| *first);
+    for (_, m) in outs {
+        model.extend(m);
+    }
     model.errors.sort();
     model.errors.dedup();
     model.notices.sort();
@@ -111,10 +139,71 @@ pub fn adapt_timed(
     model
 }
 
+/// Most bytes of Terraform text whose syntax trees are held at once (a tree takes about 20 times
+/// its text). A component with more text than this is parsed alone.
+const TREE_TEXT_BUDGET: usize = 4 << 20;
+
+/// Bytes of module text in a component.
+fn component_bytes(plan: &load::Plan, members: &[usize], sources: &SourceMap) -> usize {
+    members
+        .iter()
+        .filter_map(|&i| plan.dirs.get(i))
+        .flat_map(|d| d.module_files.iter().chain(&d.tfvars_files))
+        .filter_map(|id| sources.get(*id))
+        .map(|f| f.text.len())
+        .sum()
+}
+
+/// A counting semaphore over bytes of text in flight.
+struct Budget {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+    total: usize,
+}
+
+/// Bytes taken from a [`Budget`], given back on drop.
+struct Held<'a> {
+    budget: &'a Budget,
+    bytes: usize,
+}
+
+impl Budget {
+    fn new(total: usize) -> Budget {
+        Budget {
+            free: std::sync::Mutex::new(total),
+            freed: std::sync::Condvar::new(),
+            total,
+        }
+    }
+
+    /// Waits until `bytes` (at most the whole budget) are free and takes them.
+    fn acquire(&self, bytes: usize) -> Held<'_> {
+        let bytes = bytes.min(self.total);
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free < bytes {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= bytes;
+        Held {
+            budget: self,
+            bytes,
+        }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let mut free = self.budget.free.lock().unwrap_or_else(|p| p.into_inner());
+        *free += self.bytes;
+        self.budget.freed.notify_all();
+    }
+}
+
 /// Instantiates and evaluates every root module.
 fn evaluate_roots(
     loaded: &Loaded,
     defs: &[ModuleDef<'_>],
+    var_files: &HashMap<FileId, hcl::ParsedFile>,
     sources: &SourceMap,
     opts: &TfOptions,
 ) -> Model {
@@ -145,7 +234,7 @@ fn evaluate_roots(
             .collect();
         ranked.sort();
         tfvars.extend(ranked.iter().filter_map(|(_, id)| loaded.parsed.get(id)));
-        tfvars.extend(opts.var_files.iter().filter_map(|id| loaded.parsed.get(id)));
+        tfvars.extend(opts.var_files.iter().filter_map(|id| var_files.get(id)));
         let mut insts = Vec::new();
         let mut chain = vec![root];
         let ctx = BuildCtx {
