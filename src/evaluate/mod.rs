@@ -98,7 +98,7 @@ pub struct UnusedSuppression {
 /// The scan-wide index of resources, kinds and companion relations.
 pub struct Index<'a> {
     resources: &'a [Resource],
-    kinds: Vec<Option<&'a str>>,
+    kinds: std::sync::Arc<[Option<&'a str>]>,
     /// (subject, relation id) → companions.
     companions: HashMap<(usize, usize), Vec<usize>>,
     /// subject kind → relation name → relation id.
@@ -110,7 +110,7 @@ impl<'a> Index<'a> {
     /// Builds the index: resource kinds and, for every relation, which companions belong to
     /// which subject.
     pub fn new(catalog: &'a Catalog, resources: &'a [Resource]) -> Self {
-        let kinds: Vec<Option<&str>> = resources
+        let kinds: std::sync::Arc<[Option<&str>]> = resources
             .iter()
             .map(|r| catalog.type_info(&r.rtype).map(|t| t.kind.kind.as_str()))
             .collect();
@@ -230,10 +230,10 @@ impl<'a> Index<'a> {
     }
 }
 
-fn companion_matches(
+fn companion_matches<'a>(
     rel: &Relation,
-    resources: &[Resource],
-    kinds: &[Option<&str>],
+    resources: &'a [Resource],
+    kinds: &std::sync::Arc<[Option<&'a str>]>,
     c: usize,
 ) -> bool {
     let Some(filter) = &rel.filter else {
@@ -245,7 +245,7 @@ fn companion_matches(
     // Filters are evaluated without relations of their own.
     let empty = Index {
         resources,
-        kinds: kinds.to_vec(),
+        kinds: kinds.clone(),
         companions: HashMap::new(),
         relation_ids: HashMap::new(),
         relations: Vec::new(),
@@ -280,16 +280,32 @@ pub fn evaluate(
     resources: &[Resource],
 ) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
     let index = Index::new(catalog, resources);
-    let mut used: BTreeMap<(usize, usize), bool> = BTreeMap::new();
-    let mut out = Vec::with_capacity(resources.len());
-    for (ri, res) in resources.iter().enumerate() {
-        let info = catalog.type_info(&res.rtype);
-        let mut checklist = Vec::new();
-        if let Some(info) = info {
-            for (di, duty) in catalog.duties.iter().enumerate() {
-                if duty.status == "deprecated" || !duty.resources.contains(&info.kind.kind) {
+    // The duties of each resource kind, looked up once per kind rather than per resource.
+    let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (di, duty) in catalog.duties.iter().enumerate() {
+        if duty.status == "deprecated" {
+            continue;
+        }
+        for k in &duty.resources {
+            by_kind.entry(k.as_str()).or_default().push(di);
+        }
+    }
+    use rayon::prelude::*;
+    let evaluated: Vec<(ResourceResult, Vec<usize>)> = resources
+        .par_iter()
+        .enumerate()
+        .map(|(ri, res)| {
+            let info = catalog.type_info(&res.rtype);
+            let mut checklist = Vec::new();
+            let mut used_here = Vec::new();
+            let duties = info
+                .and_then(|i| by_kind.get(i.kind.kind.as_str()))
+                .map(|v| v.as_slice())
+                .unwrap_or(&[]);
+            for &di in duties {
+                let Some(duty) = catalog.duties.get(di) else {
                     continue;
-                }
+                };
                 let Some(mut result) = evaluate_duty(&index, ri, res, duty, di) else {
                     continue;
                 };
@@ -300,21 +316,30 @@ pub fn evaluate(
                         .enumerate()
                         .find(|(_, s)| s.duty == duty.id || s.duty == duty.slug)
                     {
-                        used.insert((ri, si), true);
+                        used_here.push(si);
                         result.message = format!("suppressed ({}): {}", s.reason, result.message);
                         result.verdict = Verdict::Suppressed;
                     }
                 }
                 checklist.push(result);
             }
+            let rr = ResourceResult {
+                resource: ri,
+                service: info.map(|i| i.service.id.clone()),
+                kind: info.map(|i| i.kind.kind.clone()),
+                category: info.map(|i| i.category()),
+                checklist,
+            };
+            (rr, used_here)
+        })
+        .collect();
+    let mut used: BTreeMap<(usize, usize), bool> = BTreeMap::new();
+    let mut out = Vec::with_capacity(resources.len());
+    for (rr, used_here) in evaluated {
+        for si in used_here {
+            used.insert((rr.resource, si), true);
         }
-        out.push(ResourceResult {
-            resource: ri,
-            service: info.map(|i| i.service.id.clone()),
-            kind: info.map(|i| i.kind.kind.clone()),
-            category: info.map(|i| i.category()),
-            checklist,
-        });
+        out.push(rr);
     }
     let mut unused = Vec::new();
     for (ri, res) in resources.iter().enumerate() {
