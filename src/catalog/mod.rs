@@ -352,34 +352,50 @@ impl Catalog {
     pub fn from_files(files: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
         let mut cat = Catalog::default();
         let mut errors = Vec::new();
-        for (path, content) in files {
-            if path.ends_with("/service.toml") || path == "service.toml" {
-                match toml::from_str::<Service>(&content) {
-                    Ok(s) => {
-                        if cat.services.contains_key(&s.id) {
-                            errors.push(CatalogError {
-                                path: path.clone(),
-                                message: format!("service `{}` is declared twice", s.id),
-                            });
-                        }
-                        cat.services.insert(s.id.clone(), s);
+        // Parsing the TOML is most of a small run's start-up: do it on every core, then merge in
+        // file order (so errors and duplicates are reported as before).
+        enum Parsed {
+            Service(Result<Service, String>),
+            Duty(Result<Box<Duty>, String>),
+            Other,
+        }
+        use rayon::prelude::*;
+        let parsed: Vec<(String, Parsed)> = files
+            .into_par_iter()
+            .map(|(path, content)| {
+                let p = if path.ends_with("/service.toml") || path == "service.toml" {
+                    Parsed::Service(toml::from_str::<Service>(&content).map_err(|e| e.to_string()))
+                } else if path.ends_with(".toml") {
+                    Parsed::Duty(
+                        toml::from_str::<Duty>(&content)
+                            .map(Box::new)
+                            .map_err(|e| e.to_string()),
+                    )
+                } else {
+                    Parsed::Other
+                };
+                (path, p)
+            })
+            .collect();
+        for (path, p) in parsed {
+            match p {
+                Parsed::Service(Ok(s)) => {
+                    if cat.services.contains_key(&s.id) {
+                        errors.push(CatalogError {
+                            path: path.clone(),
+                            message: format!("service `{}` is declared twice", s.id),
+                        });
                     }
-                    Err(e) => errors.push(CatalogError {
-                        path,
-                        message: e.to_string(),
-                    }),
+                    cat.services.insert(s.id.clone(), s);
                 }
-            } else if path.ends_with(".toml") {
-                match toml::from_str::<Duty>(&content) {
-                    Ok(mut d) => {
-                        d.source = path;
-                        cat.duties.push(d);
-                    }
-                    Err(e) => errors.push(CatalogError {
-                        path,
-                        message: e.to_string(),
-                    }),
+                Parsed::Duty(Ok(mut d)) => {
+                    d.source = path;
+                    cat.duties.push(*d);
                 }
+                Parsed::Service(Err(message)) | Parsed::Duty(Err(message)) => {
+                    errors.push(CatalogError { path, message })
+                }
+                Parsed::Other => {}
             }
         }
         cat.duties.sort_by(|a, b| a.id.cmp(&b.id));

@@ -86,40 +86,63 @@ pub fn adapt_timed(
         .collect();
     order.sort_by_key(|o| std::cmp::Reverse(o.0));
     let budget = Budget::new(TREE_TEXT_BUDGET);
+    let eval_component = |members: &Vec<usize>| {
+        let mut errors = Vec::new();
+        let loaded = load::load_component(&plan, members, sources, &mut errors);
+        let defs: Vec<ModuleDef<'_>> = loaded
+            .dirs
+            .iter()
+            .map(|d| {
+                let files: Vec<&hcl::ParsedFile> = d
+                    .module_files
+                    .iter()
+                    .filter_map(|id| loaded.parsed.get(id))
+                    .collect();
+                module::index(d.display.clone(), &files, &mut errors)
+            })
+            .collect();
+        let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts);
+        m.errors.extend(errors);
+        m
+    };
     let run = || {
         use rayon::prelude::*;
         order
             .par_iter()
             .map(|&(bytes, members)| {
                 let _held = budget.acquire(bytes);
-                let mut errors = Vec::new();
-                let loaded = load::load_component(&plan, members, sources, &mut errors);
-                let defs: Vec<ModuleDef<'_>> = loaded
-                    .dirs
-                    .iter()
-                    .map(|d| {
-                        let files: Vec<&hcl::ParsedFile> = d
-                            .module_files
-                            .iter()
-                            .filter_map(|id| loaded.parsed.get(id))
-                            .collect();
-                        module::index(d.display.clone(), &files, &mut errors)
-                    })
-                    .collect();
-                let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts);
-                m.errors.extend(errors);
-                m
+                eval_component(members)
             })
             .collect::<Vec<Model>>()
     };
     // Evaluation recursion is bounded; the workers get a large stack as headroom.
-    let outs = match rayon::ThreadPoolBuilder::new()
-        .stack_size(EVAL_STACK)
-        .thread_name(|i| format!("srm-lint-tf-{i}"))
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+    let outs = if order.is_empty() {
+        Vec::new()
+    } else if order.len() == 1 {
+        // One component (the pre-commit case): no pool to start, one thread with a large stack.
+        let one = || {
+            order
+                .iter()
+                .map(|&(_, members)| eval_component(members))
+                .collect::<Vec<Model>>()
+        };
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(EVAL_STACK)
+                .spawn_scoped(s, one)
+                .ok()
+                .and_then(|h| h.join().ok())
+        })
+        .unwrap_or_else(one)
+    } else {
+        match rayon::ThreadPoolBuilder::new()
+            .stack_size(EVAL_STACK)
+            .thread_name(|i| format!("srm-lint-tf-{i}"))
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        }
     };
     lap("Terraform parse + evaluate modules");
     // Back in component order (the final sort is by position; this keeps ties deterministic).
