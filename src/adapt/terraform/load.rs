@@ -54,6 +54,7 @@ pub(crate) struct Loaded {
 
 /// Parses files in parallel, recording parse errors.
 fn parse_all(
+    parallel: bool,
     ids: &[FileId],
     sources: &SourceMap,
     parsed: &mut HashMap<FileId, ParsedFile>,
@@ -66,14 +67,16 @@ fn parse_all(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let results: Vec<(FileId, ParsedFile, Option<ToolError>)> = todo
-        .par_iter()
-        .filter_map(|id| {
-            let f = sources.get(*id)?;
-            let (p, e) = parse_file(*id, &f.display, &f.text);
-            Some((*id, p, e))
-        })
-        .collect();
+    let parse = |id: &FileId| {
+        let f = sources.get(*id)?;
+        let (p, e) = parse_file(*id, &f.display, &f.text);
+        Some((*id, p, e))
+    };
+    let results: Vec<(FileId, ParsedFile, Option<ToolError>)> = if parallel {
+        todo.par_iter().filter_map(parse).collect()
+    } else {
+        todo.iter().filter_map(parse).collect()
+    };
     for (id, p, e) in results {
         errors.extend(e);
         parsed.insert(id, p);
@@ -305,12 +308,15 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 }
 
 /// Parses one component and resolves its module calls exactly: its scanned directories, plus
-/// the module directories they really call.
+/// the module directories they really call. `parallel`: parse its files on the rayon pool
+/// (only when components are not themselves run in parallel: a worker waiting for its nested
+/// parses could otherwise pick up another component and block on the tree budget).
 pub(crate) fn load_component(
     plan: &Plan,
     members: &[usize],
     sources: &SourceMap,
     errors: &mut Vec<ToolError>,
+    parallel: bool,
 ) -> Loaded {
     let mut l = Loaded::default();
     // Global index → local index.
@@ -327,7 +333,7 @@ pub(crate) fn load_component(
         .flat_map(|d| d.module_files.iter().chain(&d.tfvars_files))
         .copied()
         .collect();
-    parse_all(&all, sources, &mut l.parsed, errors);
+    parse_all(parallel, &all, sources, &mut l.parsed, errors);
 
     // Follow local module sources breadth first.
     let mut called_by: Vec<HashSet<usize>> = vec![HashSet::new(); l.dirs.len()];
@@ -381,7 +387,7 @@ pub(crate) fn load_component(
             }
             l.resolved.insert((i, source), res);
         }
-        parse_all(&new_files, sources, &mut l.parsed, errors);
+        parse_all(parallel, &new_files, sources, &mut l.parsed, errors);
     }
     // Roots: reported scanned directories that no reported scanned directory calls.
     for (i, d) in l.dirs.iter().enumerate() {
@@ -413,7 +419,7 @@ pub(crate) fn parse_var_files(
     errors: &mut Vec<ToolError>,
 ) -> HashMap<FileId, ParsedFile> {
     let mut parsed = HashMap::new();
-    parse_all(ids, sources, &mut parsed, errors);
+    parse_all(true, ids, sources, &mut parsed, errors);
     parsed
 }
 

@@ -86,9 +86,9 @@ pub fn adapt_timed(
         .collect();
     order.sort_by_key(|o| std::cmp::Reverse(o.0));
     let budget = Budget::new(TREE_TEXT_BUDGET);
-    let eval_component = |members: &Vec<usize>| {
+    let eval_component = |members: &Vec<usize>, parallel: bool| {
         let mut errors = Vec::new();
-        let loaded = load::load_component(&plan, members, sources, &mut errors);
+        let loaded = load::load_component(&plan, members, sources, &mut errors, parallel);
         let defs: Vec<ModuleDef<'_>> = loaded
             .dirs
             .iter()
@@ -111,7 +111,8 @@ pub fn adapt_timed(
             .par_iter()
             .map(|&(bytes, members)| {
                 let _held = budget.acquire(bytes);
-                eval_component(members)
+                // Sequential inside: no nested work-stealing while budget is held.
+                eval_component(members, false)
             })
             .collect::<Vec<Model>>()
     };
@@ -123,7 +124,7 @@ pub fn adapt_timed(
         let one = || {
             order
                 .iter()
-                .map(|&(_, members)| eval_component(members))
+                .map(|&(_, members)| eval_component(members, true))
                 .collect::<Vec<Model>>()
         };
         std::thread::scope(|s| {
