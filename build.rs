@@ -1,4 +1,9 @@
 //! Embeds every file under `policies/` into the binary, so srm-lint runs from anywhere.
+//!
+//! Each TOML file is converted to JSON here, once: parsing 600 KB of TOML was most of a small
+//! run's start-up (about 5 ms), while the same data as JSON deserialises in a fraction of that.
+//! A file that does not parse as TOML is embedded as it is, so the run reports the policy error
+//! with its TOML line and column, exactly as for a policy directory read at run time.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +22,23 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The file as JSON, or `None` when it is not valid TOML (or holds a date, which JSON lacks).
+fn to_json(text: &str) -> Option<String> {
+    let value: toml::Value = toml::from_str(text).ok()?;
+    fn plain(v: &toml::Value) -> bool {
+        match v {
+            toml::Value::Datetime(_) => false,
+            toml::Value::Array(a) => a.iter().all(plain),
+            toml::Value::Table(t) => t.values().all(plain),
+            _ => true,
+        }
+    }
+    if !plain(&value) {
+        return None;
+    }
+    serde_json::to_string(&value).ok()
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let policies = root.join("policies");
@@ -24,7 +46,11 @@ fn main() {
     let mut files = Vec::new();
     collect(&policies, &mut files);
     files.sort();
-    let mut code = String::from("/// Policy files embedded at build time: (path under policies/, content).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Policy files embedded at build time: (path under policies/, content, whether the\n\
+         /// content is the file converted to JSON rather than its TOML text).\n\
+         pub static EMBEDDED: &[(&str, &str, bool)] = &[\n",
+    );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f
@@ -32,11 +58,12 @@ fn main() {
             .unwrap_or(f)
             .to_string_lossy()
             .replace('\\', "/");
-        let _ = writeln!(
-            code,
-            "    ({rel:?}, include_str!({:?})),",
-            f.display().to_string()
-        );
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let (content, json) = match to_json(&text) {
+            Some(j) => (j, true),
+            None => (text, false),
+        };
+        let _ = writeln!(code, "    ({rel:?}, {content:?}, {json}),");
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("policies.rs");

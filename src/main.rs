@@ -11,7 +11,7 @@ use srm_lint::catalog::Catalog;
 use srm_lint::evaluate::Verdict;
 use srm_lint::report::{self, Report};
 use srm_lint::scan::Lap;
-use srm_lint::{scan, ScanOptions};
+use srm_lint::ScanOptions;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -187,17 +187,16 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
+    let command = match cli.command {
+        Some(c) => c,
+        None => return run_scan(cli.scan, started),
+    };
     let catalog = match Catalog::builtin() {
         Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("srm-lint: policy error: {e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(errors) => return policy_errors(errors),
     };
-    match cli.command {
-        Some(Command::Explain { duty }) => match catalog.duty(&duty) {
+    match command {
+        Command::Explain { duty } => match catalog.duty(&duty) {
             Some(d) => {
                 let text = srm_lint::docs::explain(d, &catalog);
                 emit(None, ExitCode::SUCCESS, |w| w.write_all(text.as_bytes()))
@@ -207,7 +206,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some(Command::Catalog { format }) => {
+        Command::Catalog { format } => {
             let text = match format {
                 CatalogFormat::Text => srm_lint::docs::catalog_text(&catalog),
                 CatalogFormat::Json => srm_lint::docs::catalog_json(&catalog),
@@ -215,7 +214,46 @@ fn main() -> ExitCode {
             };
             emit(None, ExitCode::SUCCESS, |w| w.write_all(text.as_bytes()))
         }
-        None => run_scan(cli.scan, &catalog, started),
+    }
+}
+
+fn policy_errors(errors: Vec<srm_lint::catalog::CatalogError>) -> ExitCode {
+    for e in errors {
+        eprintln!("srm-lint: policy error: {e}");
+    }
+    ExitCode::from(2)
+}
+
+/// The catalog of a run, built on its own thread while the files are read and parsed (building
+/// it is most of a one-file run's start-up, and the scan needs it only to evaluate).
+enum PendingCatalog {
+    Thread(std::thread::JoinHandle<CatalogResult>),
+    Ready(CatalogResult),
+}
+
+type CatalogResult = Result<Catalog, Vec<srm_lint::catalog::CatalogError>>;
+
+impl PendingCatalog {
+    fn start(job: impl FnOnce() -> CatalogResult + Send + Clone + 'static) -> PendingCatalog {
+        match std::thread::Builder::new()
+            .name("srm-lint-catalog".into())
+            .spawn(job.clone())
+        {
+            Ok(h) => PendingCatalog::Thread(h),
+            Err(_) => PendingCatalog::Ready(job()),
+        }
+    }
+
+    fn wait(self) -> CatalogResult {
+        match self {
+            PendingCatalog::Ready(r) => r,
+            PendingCatalog::Thread(h) => h.join().unwrap_or_else(|_| {
+                Err(vec![srm_lint::catalog::CatalogError {
+                    path: "policies".into(),
+                    message: "the catalog could not be built".into(),
+                }])
+            }),
+        }
     }
 }
 
@@ -224,9 +262,8 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run_scan(args: ScanArgs, builtin: &Catalog, started: Instant) -> ExitCode {
+fn run_scan(args: ScanArgs, started: Instant) -> ExitCode {
     let mut laps = Laps::new(started);
-    laps.lap("catalog");
     let start = args
         .paths
         .first()
@@ -238,30 +275,29 @@ fn run_scan(args: ScanArgs, builtin: &Catalog, started: Instant) -> ExitCode {
     };
     let cfg = &loaded.config;
     // The catalog: built in, plus the configuration's policy directories, filtered.
-    let mut catalog = if cfg.policy_dirs.is_empty() {
-        builtin.clone()
-    } else {
-        let mut files = Catalog::embedded_files();
-        for d in &cfg.policy_dirs {
-            files.extend(Catalog::load_dir(&loaded.resolve(d)));
-        }
-        match Catalog::from_files(files) {
-            Ok(c) => c,
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("srm-lint: policy error: {e}");
-                }
-                return ExitCode::from(2);
-            }
-        }
-    };
     let mut filter = cfg.clone();
     filter.select.extend(args.select.iter().cloned());
     filter.ignore.extend(args.ignore.iter().cloned());
     if let Some(s) = args.min_severity {
         filter.min_severity = Some(s.into());
     }
-    catalog.retain_duties(|d| filter.keeps(&d.id, &d.slug, d.severity));
+    let mut policy_files = Vec::new();
+    for d in &cfg.policy_dirs {
+        policy_files.extend(Catalog::load_dir(&loaded.resolve(d)));
+    }
+    let pending = {
+        let filter = filter.clone();
+        PendingCatalog::start(move || {
+            let mut catalog = if policy_files.is_empty() {
+                Catalog::builtin()?
+            } else {
+                Catalog::builtin_with(policy_files)?
+            };
+            catalog.retain_duties(|d| filter.keeps(&d.id, &d.slug, d.severity));
+            Ok(catalog)
+        })
+    };
+    laps.lap("configuration");
 
     let mut parameters: std::collections::BTreeMap<String, String> = Default::default();
     if let Some(p) = &args.parameters_file {
@@ -291,9 +327,17 @@ fn run_scan(args: ScanArgs, builtin: &Catalog, started: Instant) -> ExitCode {
     if !guard_paths.is_empty() {
         return fail("srm-lint was built without Guard support; rebuild with --features guard");
     }
-    #[allow(unused_mut)]
-    let mut result = scan(&opts, &catalog);
+    let mut result = srm_lint::collect(&opts);
     laps.extend(&result.timings);
+    #[allow(unused_mut)]
+    let mut catalog = match pending.wait() {
+        Ok(c) => c,
+        Err(errors) => return policy_errors(errors),
+    };
+    laps.lap("catalog (built meanwhile)");
+    let evaluated = result.timings.len();
+    result.evaluate(&catalog);
+    laps.extend(result.timings.get(evaluated..).unwrap_or_default());
     #[cfg(feature = "guard")]
     if !guard_paths.is_empty() && !args.parse_only {
         srm_lint::guard::run(&mut result, &guard_paths, &mut catalog, |d| {
@@ -439,11 +483,13 @@ impl Laps {
         let sum: Duration = inner.iter().map(|l| l.wall).sum();
         let now = Instant::now();
         let rest = now.duration_since(self.last).saturating_sub(sum);
-        self.laps.push(Lap {
-            stage: "configuration",
-            wall: rest,
-            rss: None,
-        });
+        if rest >= Duration::from_micros(50) {
+            self.laps.push(Lap {
+                stage: "(between stages)",
+                wall: rest,
+                rss: None,
+            });
+        }
         self.laps.extend_from_slice(inner);
         self.last = now;
     }

@@ -61,6 +61,8 @@ pub struct Scan {
     /// Wall time of each stage, in order, with the resident memory at its end where the OS
     /// tells it (`--timings`).
     pub timings: Vec<Lap>,
+    /// The run only parsed (`ScanOptions::parse_only`): nothing is evaluated.
+    pub parse_only: bool,
 }
 
 impl Scan {
@@ -176,6 +178,14 @@ fn may_be_template(text: &str) -> bool {
 
 /// Runs the pipeline.
 pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
+    let mut scan = collect(opts);
+    scan.evaluate(catalog);
+    scan
+}
+
+/// The pipeline up to the model: discover, read, parse and adapt, in deterministic order; no
+/// catalog is needed yet, so a caller can load one meanwhile and then call [`Scan::evaluate`].
+pub fn collect(opts: &ScanOptions) -> Scan {
     let mut clock = Clock::start();
     let found = discover::discover(
         &opts.paths,
@@ -190,10 +200,25 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
         .collect();
     clock.lap("discover + read");
     let files: Vec<(Candidate, Loaded)> = found.files.into_iter().zip(loaded).collect();
-    let mut scan = scan_loaded(opts, catalog, &found.errors, files);
+    let mut scan = collect_loaded(opts, &found.errors, files);
     clock.laps.append(&mut scan.timings);
     scan.timings = clock.laps;
     scan
+}
+
+impl Scan {
+    /// Evaluates every resource of the model against `catalog` (fills `results` and
+    /// `unused_suppressions`; nothing in parse-only mode).
+    pub fn evaluate(&mut self, catalog: &Catalog) {
+        let mut clock = Clock::start();
+        if !self.parse_only {
+            let (results, unused) = evaluate::evaluate(catalog, &self.model.resources);
+            self.results = results;
+            self.unused_suppressions = unused;
+        }
+        clock.lap("evaluate");
+        self.timings.append(&mut clock.laps);
+    }
 }
 
 /// One stage's timing.
@@ -246,8 +271,22 @@ pub(crate) fn scan_loaded(
     walk_errors: &[discover::WalkError],
     files: Vec<(Candidate, Loaded)>,
 ) -> Scan {
+    let mut scan = collect_loaded(opts, walk_errors, files);
+    scan.evaluate(catalog);
+    scan
+}
+
+/// Parse and adapt what was read.
+fn collect_loaded(
+    opts: &ScanOptions,
+    walk_errors: &[discover::WalkError],
+    files: Vec<(Candidate, Loaded)>,
+) -> Scan {
     let mut clock = Clock::start();
-    let mut scan = Scan::default();
+    let mut scan = Scan {
+        parse_only: opts.parse_only,
+        ..Scan::default()
+    };
     for e in walk_errors {
         let id = scan
             .sources
@@ -367,6 +406,7 @@ pub(crate) fn scan_loaded(
         let errors: Vec<ToolError> = scan
             .files
             .par_iter()
+            .with_max_len(1)
             .filter(|(_, f)| *f == FileFormat::Terraform)
             .filter_map(|(id, _)| {
                 let text = scan.sources.get(*id)?.text.as_str();
@@ -387,8 +427,11 @@ pub(crate) fn scan_loaded(
     let cfn_opts = CfnOptions {
         parameters: opts.parameters.clone(),
     };
+    // One file per task: sizes vary by orders of magnitude, and rayon's default splitting can
+    // leave one worker with most of the work.
     let parsed: Vec<ParsedDoc> = cfn_files
         .par_iter()
+        .with_max_len(1)
         .map(|&(id, kind, explicit)| {
             let file = scan.sources.get(id);
             let text = file.map(|f| f.text.as_str()).unwrap_or("");
@@ -497,12 +540,6 @@ pub(crate) fn scan_loaded(
         .sort_by(|a, b| sources.display(a.0).cmp(sources.display(b.0)));
     scan.files.dedup();
     clock.lap("sort");
-    if !opts.parse_only {
-        let (results, unused) = evaluate::evaluate(catalog, &scan.model.resources);
-        scan.results = results;
-        scan.unused_suppressions = unused;
-    }
-    clock.lap("evaluate");
     scan.timings = clock.laps;
     scan
 }

@@ -194,3 +194,31 @@ fn every_duty_is_documented_and_has_good_and_bad_examples_per_language() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The built-in catalog is embedded as JSON converted from `policies/` at build time (start-up
+/// speed); it must say exactly what the TOML files say, read the way a policy directory is read.
+#[test]
+fn the_embedded_catalog_is_the_toml_on_disk() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let from_toml = match Catalog::from_files(
+        Catalog::load_dir(&dir)
+            .into_iter()
+            .map(|(p, c)| {
+                let rel = p.rsplit_once("/policies/").map(|(_, r)| r).unwrap_or(&p);
+                (format!("policies/{rel}"), c)
+            })
+            .collect(),
+    ) {
+        Ok(c) => c,
+        Err(errors) => panic!("policy errors: {errors:?}"),
+    };
+    let embedded = catalog();
+    let json = |c: &Catalog| {
+        (
+            serde_json::to_value(&c.services).unwrap(),
+            serde_json::to_value(&c.duties).unwrap(),
+        )
+    };
+    assert!(embedded.duties.len() > 100, "{}", embedded.duties.len());
+    assert_eq!(json(&embedded), json(&from_toml));
+}

@@ -301,6 +301,12 @@ pub struct CatalogError {
     pub message: String,
 }
 
+/// A policy file's content: TOML as written, or (built-in files) converted to JSON at build time.
+enum PolicyText {
+    Toml(String),
+    Json(&'static str),
+}
+
 /// The loaded catalog.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -331,14 +337,30 @@ impl TypeInfo<'_> {
 impl Catalog {
     /// The catalog built into the binary.
     pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
-        Catalog::from_files(Catalog::embedded_files())
+        Catalog::build(Catalog::embedded())
     }
 
-    /// The policy files built into the binary, as `(path, content)`.
-    pub fn embedded_files() -> Vec<(String, String)> {
+    /// The built-in catalog plus more policy files, `(path, TOML content)` (a configuration's
+    /// policy directories).
+    pub fn builtin_with(extra: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
+        let mut files = Catalog::embedded();
+        files.extend(extra.into_iter().map(|(p, t)| (p, PolicyText::Toml(t))));
+        Catalog::build(files)
+    }
+
+    /// The policy files built into the binary (converted to JSON at build time where they
+    /// parsed; see `build.rs`).
+    fn embedded() -> Vec<(String, PolicyText)> {
         embedded::EMBEDDED
             .iter()
-            .map(|(p, c)| (format!("policies/{p}"), (*c).to_string()))
+            .map(|&(p, c, json)| {
+                let text = if json {
+                    PolicyText::Json(c)
+                } else {
+                    PolicyText::Toml(c.to_string())
+                };
+                (format!("policies/{p}"), text)
+            })
             .collect()
     }
 
@@ -347,30 +369,38 @@ impl Catalog {
         self.duties.retain(|d| keep(d));
     }
 
-    /// Builds a catalog from `(path, content)` pairs; `service.toml` files declare services,
+    /// Builds a catalog from `(path, TOML content)` pairs; `service.toml` files declare services,
     /// every other file is a duty.
     pub fn from_files(files: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
+        Catalog::build(
+            files
+                .into_iter()
+                .map(|(p, t)| (p, PolicyText::Toml(t)))
+                .collect(),
+        )
+    }
+
+    fn build(files: Vec<(String, PolicyText)>) -> Result<Catalog, Vec<CatalogError>> {
         let mut cat = Catalog::default();
         let mut errors = Vec::new();
-        // Parsing the TOML is most of a small run's start-up: do it on every core, then merge in
-        // file order (so errors and duplicates are reported as before).
         enum Parsed {
             Service(Result<Service, String>),
             Duty(Result<Box<Duty>, String>),
             Other,
         }
-        use rayon::prelude::*;
+        fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
+            match text {
+                PolicyText::Toml(t) => toml::from_str(t).map_err(|e| e.to_string()),
+                PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
+            }
+        }
         let parsed: Vec<(String, Parsed)> = files
-            .into_par_iter()
-            .map(|(path, content)| {
+            .into_iter()
+            .map(|(path, text)| {
                 let p = if path.ends_with("/service.toml") || path == "service.toml" {
-                    Parsed::Service(toml::from_str::<Service>(&content).map_err(|e| e.to_string()))
+                    Parsed::Service(parse::<Service>(&text))
                 } else if path.ends_with(".toml") {
-                    Parsed::Duty(
-                        toml::from_str::<Duty>(&content)
-                            .map(Box::new)
-                            .map_err(|e| e.to_string()),
-                    )
+                    Parsed::Duty(parse::<Duty>(&text).map(Box::new))
                 } else {
                     Parsed::Other
                 };

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A literal in a predicate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Lit {
     /// `true` / `false`.
@@ -28,6 +28,41 @@ impl std::fmt::Display for Lit {
             Lit::Float(x) => write!(f, "{x}"),
             Lit::Str(s) => write!(f, "{s:?}"),
         }
+    }
+}
+
+/// By the value's own type (what `#[serde(untagged)]` would do, without buffering the value and
+/// building an error for every variant that does not match: the catalog holds thousands).
+impl<'de> Deserialize<'de> for Lit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lit, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Lit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a boolean, number or string")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Lit, E> {
+                Ok(Lit::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Lit, E> {
+                Ok(Lit::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Lit, E> {
+                i64::try_from(v)
+                    .map(Lit::Int)
+                    .map_err(|_| E::custom(format!("integer {v} is too large")))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Lit, E> {
+                Ok(Lit::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Lit, E> {
+                Ok(Lit::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Lit, E> {
+                Ok(Lit::Str(v))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

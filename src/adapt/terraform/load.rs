@@ -73,7 +73,8 @@ fn parse_all(
         Some((*id, p, e))
     };
     let results: Vec<(FileId, ParsedFile, Option<ToolError>)> = if parallel {
-        todo.par_iter().filter_map(parse).collect()
+        // One file per task: file sizes vary by orders of magnitude.
+        todo.par_iter().with_max_len(1).filter_map(parse).collect()
     } else {
         todo.iter().filter_map(parse).collect()
     };

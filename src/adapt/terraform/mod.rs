@@ -77,14 +77,23 @@ pub fn adapt_timed(
     let sources: &SourceMap = sources;
     let var_files = load::parse_var_files(&opts.var_files, sources, &mut model.errors);
     lap("Terraform find modules");
-    // One component at a time per worker: its trees are dropped as soon as it is evaluated.
-    // Largest first, so the big ones do not end the run alone; the text in flight is bounded.
+    // Components are independent: each is parsed, evaluated and dropped on its own, so only the
+    // syntax trees of the components in flight are in memory. Large components (a repository
+    // whose examples all call its root module) go first, one at a time, with their files parsed
+    // and their roots evaluated in parallel; then the small ones run side by side, each on one
+    // worker, with the text in flight bounded by the tree budget. The two phases never nest, so
+    // no worker waiting on nested parallel work can pick up a component and block on the budget.
     let mut order: Vec<(usize, &Vec<usize>)> = plan
         .components
         .iter()
         .map(|members| (component_bytes(&plan, members, sources), members))
         .collect();
     order.sort_by_key(|o| std::cmp::Reverse(o.0));
+    let split = order
+        .iter()
+        .position(|&(bytes, _)| bytes < BIG_COMPONENT)
+        .unwrap_or(order.len());
+    let (big, small) = order.split_at(split);
     let budget = Budget::new(TREE_TEXT_BUDGET);
     let eval_component = |members: &Vec<usize>, parallel: bool| {
         let mut errors = Vec::new();
@@ -101,40 +110,33 @@ pub fn adapt_timed(
                 module::index(d.display.clone(), &files, &mut errors)
             })
             .collect();
-        let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts);
+        let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts, parallel);
         m.errors.extend(errors);
+        drop(defs);
+        if parallel {
+            // Freeing a large component's trees takes a while too: on every worker.
+            use rayon::prelude::*;
+            loaded.parsed.into_par_iter().for_each(drop);
+        }
         m
     };
     let run = || {
         use rayon::prelude::*;
-        order
-            .par_iter()
-            .map(|&(bytes, members)| {
-                let _held = budget.acquire(bytes);
-                // Sequential inside: no nested work-stealing while budget is held.
-                eval_component(members, false)
-            })
-            .collect::<Vec<Model>>()
+        let mut outs: Vec<Model> = big
+            .iter()
+            .map(|&(_, members)| eval_component(members, true))
+            .collect();
+        // One component per task: they are sorted by size, and rayon's default splitting would
+        // leave one worker alone with the largest chunk (measured: one worker did 93 % of it).
+        outs.par_extend(small.par_iter().with_max_len(1).map(|&(bytes, members)| {
+            let _held = budget.acquire(bytes);
+            eval_component(members, false)
+        }));
+        outs
     };
     // Evaluation recursion is bounded; the workers get a large stack as headroom.
     let outs = if order.is_empty() {
         Vec::new()
-    } else if order.len() == 1 {
-        // One component (the pre-commit case): no pool to start, one thread with a large stack.
-        let one = || {
-            order
-                .iter()
-                .map(|&(_, members)| eval_component(members, true))
-                .collect::<Vec<Model>>()
-        };
-        std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .stack_size(EVAL_STACK)
-                .spawn_scoped(s, one)
-                .ok()
-                .and_then(|h| h.join().ok())
-        })
-        .unwrap_or_else(one)
     } else {
         match rayon::ThreadPoolBuilder::new()
             .stack_size(EVAL_STACK)
@@ -166,6 +168,9 @@ pub fn adapt_timed(
 /// Most bytes of Terraform text whose syntax trees are held at once (a tree takes about 20 times
 /// its text). A component with more text than this is parsed alone.
 const TREE_TEXT_BUDGET: usize = 4 << 20;
+
+/// Components with at least this much text are run one at a time, each using every worker.
+const BIG_COMPONENT: usize = TREE_TEXT_BUDGET / 4;
 
 /// Bytes of module text in a component.
 fn component_bytes(plan: &load::Plan, members: &[usize], sources: &SourceMap) -> usize {
@@ -223,13 +228,14 @@ impl Drop for Held<'_> {
     }
 }
 
-/// Instantiates and evaluates every root module.
+/// Instantiates and evaluates every root module (`parallel`: the roots on every worker).
 fn evaluate_roots(
     loaded: &Loaded,
     defs: &[ModuleDef<'_>],
     var_files: &HashMap<FileId, hcl::ParsedFile>,
     sources: &SourceMap,
     opts: &TfOptions,
+    parallel: bool,
 ) -> Model {
     let mut model = Model::default();
     let mut comments: HashMap<FileId, Vec<suppress::Comment>> = HashMap::new();
@@ -245,9 +251,10 @@ fn evaluate_roots(
             }
         }
     }
-    for &root in &loaded.roots {
+    let one_root = |root: usize| -> Model {
+        let mut model = Model::default();
         let Some(dir) = loaded.dirs.get(root) else {
-            continue;
+            return model;
         };
         let mut tfvars: Vec<&hcl::ParsedFile> = Vec::new();
         let mut ranked: Vec<(Option<(u8, String)>, FileId)> = dir
@@ -279,6 +286,21 @@ fn evaluate_roots(
         }
         let ev = Evaluator::new(insts, sources);
         emit(&ev, &dir.display, &comments, &mut model);
+        model
+    };
+    let models: Vec<Model> = if parallel {
+        use rayon::prelude::*;
+        loaded
+            .roots
+            .par_iter()
+            .with_max_len(1)
+            .map(|&r| one_root(r))
+            .collect()
+    } else {
+        loaded.roots.iter().map(|&r| one_root(r)).collect()
+    };
+    for m in models {
+        model.extend(m);
     }
     model
 }
