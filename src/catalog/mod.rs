@@ -188,13 +188,13 @@ pub struct References {
 pub struct Evidence {
     /// The duty applies only when this holds (e.g. symmetric keys for rotation).
     #[serde(default)]
-    pub when: Option<Pred>,
+    pub when: Option<Box<Pred>>,
     /// What addresses the duty.
     #[serde(default)]
-    pub require: Option<Pred>,
+    pub require: Option<Box<Pred>>,
     /// For attestation duties: code that supports (but does not prove) the duty.
     #[serde(default)]
-    pub support: Option<Pred>,
+    pub support: Option<Box<Pred>>,
 }
 
 /// A good or bad example, run as a test.
