@@ -345,14 +345,11 @@ fn run_scan(args: ScanArgs, started: Instant) -> ExitCode {
         });
     }
     // The report needs headers only: free the resource bodies before it is built.
-    for r in &mut result.model.resources {
-        r.release_body();
-    }
+    result.release_bodies();
     let mut report = Report::build(&result, &catalog);
     let had_errors = result.has_errors();
     // Only the sources are needed from here on (for snippets); free the model early.
-    let sources = std::mem::take(&mut result.sources);
-    drop(result);
+    let sources = result.into_sources();
     laps.lap("report");
 
     // Attestations.

@@ -207,6 +207,35 @@ pub fn collect(opts: &ScanOptions) -> Scan {
 }
 
 impl Scan {
+    /// Frees the resource bodies (the report needs headers only), on every core.
+    pub fn release_bodies(&mut self) {
+        let resources = &mut self.model.resources;
+        if resources.len() < PARALLEL_MIN {
+            resources.iter_mut().for_each(|r| r.release_body());
+        } else {
+            resources
+                .par_iter_mut()
+                .with_min_len(256)
+                .for_each(|r| r.release_body());
+        }
+    }
+
+    /// Frees the model and the results on every core, keeping only the sources (which the
+    /// renderers need for snippets).
+    pub fn into_sources(mut self) -> SourceMap {
+        let sources = std::mem::take(&mut self.sources);
+        let resources = std::mem::take(&mut self.model.resources);
+        let results = std::mem::take(&mut self.results);
+        if resources.len() < PARALLEL_MIN {
+            return sources;
+        }
+        rayon::join(
+            || resources.into_par_iter().with_min_len(256).for_each(drop),
+            || results.into_par_iter().with_min_len(256).for_each(drop),
+        );
+        sources
+    }
+
     /// Evaluates every resource of the model against `catalog` (fills `results` and
     /// `unused_suppressions`; nothing in parse-only mode).
     pub fn evaluate(&mut self, catalog: &Catalog) {
@@ -220,6 +249,11 @@ impl Scan {
         self.timings.append(&mut clock.laps);
     }
 }
+
+/// Fewer items than this are processed on the calling thread: handing work to the pool and
+/// waiting for a worker to wake costs more than a small run's whole stage (measured on one-file
+/// runs).
+pub(crate) const PARALLEL_MIN: usize = 256;
 
 /// One stage's timing.
 #[derive(Debug, Clone, Copy)]

@@ -86,31 +86,45 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text (empty when it could not be read or decoded).
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, built on first use: most files never need one (no finding
+    /// in them), and building it for every file cost a sequential pass over all the text.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// Builds a file and its line index.
     pub fn new(id: FileId, display: String, path: PathBuf, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             id,
             display,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let line_idx = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let line_start = self.line_starts().get(line_idx).copied().unwrap_or(0);
         let column = self
             .text
             .get(line_start..offset)
@@ -125,7 +139,7 @@ impl SourceFile {
 
     /// Byte offset of the start of a 1-based line (clamped).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len())
@@ -148,7 +162,7 @@ impl SourceFile {
 
     /// Number of lines in the file.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

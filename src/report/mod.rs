@@ -252,14 +252,22 @@ impl Report {
         for v in Verdict::ALL {
             summary.verdicts.insert(v.as_str(), 0);
         }
-        let mut resources = Vec::new();
-        let mut aws_side: BTreeMap<&str, std::sync::Arc<Vec<String>>> = BTreeMap::new();
-        for rr in &scan.results {
-            let Some(res) = scan.model.resources.get(rr.resource) else {
-                continue;
-            };
+        // What AWS keeps, shared by every resource of a service.
+        let aws_side: BTreeMap<&str, std::sync::Arc<Vec<String>>> = catalog
+            .services
+            .iter()
+            .map(|(id, svc)| {
+                (
+                    id.as_str(),
+                    std::sync::Arc::new(svc.aws_responsibilities.clone()),
+                )
+            })
+            .collect();
+        // One entry per resource, on every core (line:column and path strings for each duty).
+        use rayon::prelude::*;
+        let entry = |rr: &crate::evaluate::ResourceResult| {
+            let res = scan.model.resources.get(rr.resource)?;
             let header = loc(s, res.header);
-            let service = rr.service.as_ref().and_then(|id| catalog.services.get(id));
             let checklist: Vec<ChecklistEntry> = rr
                 .checklist
                 .iter()
@@ -267,7 +275,6 @@ impl Report {
                     let duty = catalog.duties.get(d.duty)?;
                     let l = loc(s, d.span);
                     let end = s.end(d.span);
-                    *summary.verdicts.entry(d.verdict.as_str()).or_default() += 1;
                     Some(ChecklistEntry {
                         duty: duty.id.clone(),
                         slug: duty.slug.clone(),
@@ -286,8 +293,7 @@ impl Report {
                     })
                 })
                 .collect();
-            summary.duties += checklist.len();
-            resources.push(ResourceEntry {
+            Some(ResourceEntry {
                 address: res.address.clone(),
                 rtype: res.rtype.clone(),
                 path: header.path,
@@ -299,15 +305,29 @@ impl Report {
                 condition: res.condition.clone(),
                 construct_path: res.construct_path.clone(),
                 notes: res.notes.clone(),
-                aws_responsibilities: match (rr.service.as_deref(), service) {
-                    (Some(id), Some(svc)) => aws_side
-                        .entry(id)
-                        .or_insert_with(|| std::sync::Arc::new(svc.aws_responsibilities.clone()))
-                        .clone(),
-                    _ => std::sync::Arc::default(),
-                },
+                aws_responsibilities: rr
+                    .service
+                    .as_deref()
+                    .and_then(|id| aws_side.get(id))
+                    .cloned()
+                    .unwrap_or_default(),
                 checklist,
-            });
+            })
+        };
+        let resources: Vec<ResourceEntry> = if scan.results.len() < crate::scan::PARALLEL_MIN {
+            scan.results.iter().filter_map(entry).collect()
+        } else {
+            scan.results
+                .par_iter()
+                .with_min_len(64)
+                .filter_map(entry)
+                .collect()
+        };
+        for r in &resources {
+            summary.duties += r.checklist.len();
+            for c in &r.checklist {
+                *summary.verdicts.entry(c.verdict.as_str()).or_default() += 1;
+            }
         }
         summary.resources = resources.len();
         Report {

@@ -179,6 +179,9 @@ pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: St
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Terminal width the diagnostics are wrapped to.
+const WIDTH: usize = 100;
+
 /// Diagnostics rendered in parallel per batch, then written in order (bounded memory).
 const BATCH: usize = 2048;
 
@@ -196,15 +199,46 @@ pub fn write(
         (false, true) => GraphicalTheme::ascii(),
         (false, false) => GraphicalTheme::none(),
     };
+    // The help text is the same for every finding of a duty: wrapped once per duty and verdict,
+    // exactly as miette would (same textwrap options), instead of once per finding.
+    let help_indent = {
+        use owo_colors::OwoColorize as _;
+        "  help: ".style(theme.styles.help).to_string()
+    };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(100);
+        .with_width(WIDTH);
+    let findings = report.findings();
+    let mut footers: std::collections::HashMap<(&str, bool), String> = Default::default();
+    for (_, c) in &findings {
+        let unverified = c.verdict == Verdict::Unverified;
+        if footers.contains_key(&(c.duty.as_str(), unverified)) {
+            continue;
+        }
+        let Some(duty) = catalog.duty(&c.duty) else {
+            continue;
+        };
+        let mut help = escape_control(&reflow(&duty.fix));
+        if unverified {
+            help = format!(
+                "srm-lint could not resolve a value, so this is not counted as addressed. {help}"
+            );
+        }
+        let opts = textwrap::Options::new(WIDTH.saturating_sub(2))
+            .initial_indent(&help_indent)
+            .subsequent_indent("        ")
+            .break_words(true);
+        footers.insert(
+            (c.duty.as_str(), unverified),
+            format!("{}\n", textwrap::fill(&help, opts)),
+        );
+    }
     // Snippets of the files that are shown, then every diagnostic, both in parallel.
     let mut shown: Vec<u32> = report
         .errors
         .iter()
         .map(|e| e.span.file)
-        .chain(report.findings().iter().map(|(_, c)| c.span.file))
+        .chain(findings.iter().map(|(_, c)| c.span.file))
         .collect();
     shown.sort_unstable();
     shown.dedup();
@@ -212,10 +246,13 @@ pub fn write(
         .par_iter()
         .filter_map(|id| sources.get(*id).map(|f| (f.id, Snippet::new(f))))
         .collect();
-    let draw = |d: &Diag<'_>| {
+    let draw = |d: &Diag<'_>, footer: Option<&String>| {
         let mut s = String::new();
         if handler.render_report(&mut s, d).is_err() {
             s = format!("{}: {}\n", d.code, d.message);
+        }
+        if let Some(f) = footer {
+            s.push_str(f);
         }
         s.push('\n');
         s
@@ -241,50 +278,47 @@ pub fn write(
                         None
                     },
                 };
-                draw(&d)
+                draw(&d, None)
             })
             .collect();
         for s in rendered {
             w.write_all(s.as_bytes())?;
         }
     }
-    for batch in report.findings().chunks(BATCH) {
+    for batch in findings.chunks(BATCH) {
         let rendered: Vec<String> = batch
-        .par_iter()
-        .map(|(r, c)| {
-            let duty = catalog.duty(&c.duty);
-            let severity = match (c.verdict, c.severity) {
-                (Verdict::Unverified, _) => miette::Severity::Warning,
-                (_, Severity::Critical | Severity::High) => miette::Severity::Error,
-                (_, Severity::Medium) => miette::Severity::Warning,
-                _ => miette::Severity::Advice,
-            };
-            let d = Diag {
-                code: format!("{} {}", c.duty, c.slug),
-                message: escape_control(&format!(
-                    "{} {}: {} [{}]",
-                    c.verdict.as_str(),
-                    r.address,
-                    c.title,
-                    c.severity.as_str()
-                )),
-                severity,
-                help: duty.map(|d| {
-                    let mut h = escape_control(&reflow(&d.fix));
-                    if c.verdict == Verdict::Unverified {
-                        h = format!("srm-lint could not resolve a value, so this is not counted as addressed. {h}");
-                    }
-                    h
-                }),
-                url: duty
-                    .filter(|d| !d.id.starts_with("guard/"))
-                    .map(|d| d.help_uri()),
-                label: Some((c.span, escape_control(&c.message))),
-                source: snippets.get(&c.span.file),
-            };
-            draw(&d)
-        })
-        .collect();
+            .par_iter()
+            .map(|(r, c)| {
+                let duty = catalog.duty(&c.duty);
+                let severity = match (c.verdict, c.severity) {
+                    (Verdict::Unverified, _) => miette::Severity::Warning,
+                    (_, Severity::Critical | Severity::High) => miette::Severity::Error,
+                    (_, Severity::Medium) => miette::Severity::Warning,
+                    _ => miette::Severity::Advice,
+                };
+                let d = Diag {
+                    code: format!("{} {}", c.duty, c.slug),
+                    message: escape_control(&format!(
+                        "{} {}: {} [{}]",
+                        c.verdict.as_str(),
+                        r.address,
+                        c.title,
+                        c.severity.as_str()
+                    )),
+                    severity,
+                    help: None,
+                    url: duty
+                        .filter(|d| !d.id.starts_with("guard/"))
+                        .map(|d| d.help_uri()),
+                    label: Some((c.span, escape_control(&c.message))),
+                    source: snippets.get(&c.span.file),
+                };
+                draw(
+                    &d,
+                    footers.get(&(c.duty.as_str(), c.verdict == Verdict::Unverified)),
+                )
+            })
+            .collect();
         for s in rendered {
             w.write_all(s.as_bytes())?;
         }

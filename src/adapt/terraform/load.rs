@@ -153,6 +153,26 @@ fn local_source_candidates(text: &str, json: bool) -> Vec<String> {
     out
 }
 
+/// A directory's candidate module sources: the joined path and its canonical form.
+fn dir_candidates(d: &DirInfo, sources: &SourceMap) -> Vec<(PathBuf, PathBuf)> {
+    let mut candidates: Vec<String> = d
+        .module_files
+        .iter()
+        .filter_map(|id| sources.get(*id))
+        .flat_map(|f| local_source_candidates(&f.text, super::hcl::is_json_name(&f.display)))
+        .collect();
+    candidates.sort();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|source| {
+            let child = join_normalized(&d.path, &source);
+            let canon = canonical(&child);
+            (child, canon)
+        })
+        .collect()
+}
+
 /// Finds the directories and their components (reads module directories that were not scanned
 /// into the source map).
 pub(crate) fn plan(
@@ -197,29 +217,29 @@ pub(crate) fn plan(
     };
 
     // Candidate edges, following candidate directories that were not scanned (breadth first).
+    // The scanned directories' candidates (a scan of all their text, and a canonical path per
+    // candidate) are found on every core first.
+    let mut found: Vec<Vec<(PathBuf, PathBuf)>> = if p.dirs.len() < 16 {
+        p.dirs.iter().map(|d| dir_candidates(d, sources)).collect()
+    } else {
+        p.dirs
+            .par_iter()
+            .with_max_len(1)
+            .map(|d| dir_candidates(d, sources))
+            .collect()
+    };
     let mut parent: Vec<usize> = (0..p.dirs.len()).collect();
-    let mut canon_of: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut rejected: HashSet<PathBuf> = HashSet::new();
     let mut next = 0;
     while next < p.dirs.len() {
         let i = next;
         next += 1;
         let Some(d) = p.dirs.get(i) else { break };
-        let dir_path = d.path.clone();
-        let mut candidates: Vec<String> = d
-            .module_files
-            .iter()
-            .filter_map(|id| sources.get(*id))
-            .flat_map(|f| local_source_candidates(&f.text, super::hcl::is_json_name(&f.display)))
-            .collect();
-        candidates.sort();
-        candidates.dedup();
-        for source in candidates {
-            let child = join_normalized(&dir_path, &source);
-            let canon = canon_of
-                .entry(child.clone())
-                .or_insert_with(|| canonical(&child))
-                .clone();
+        let candidates = match found.get_mut(i) {
+            Some(c) => std::mem::take(c),
+            None => dir_candidates(d, sources),
+        };
+        for (child, canon) in candidates {
             if let Some(&j) = p.by_canon.get(&canon) {
                 union(&mut parent, i, j);
                 continue;
