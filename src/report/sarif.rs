@@ -68,7 +68,13 @@ pub fn render(report: &Report, catalog: &Catalog) -> String {
             })
         })
         .collect();
-    let rule_index = |id: &str| catalog.duties.iter().position(|d| d.id == id);
+    let rule_indices: std::collections::HashMap<&str, usize> = catalog
+        .duties
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let rule_index = |id: &str| rule_indices.get(id).copied();
     let results: Vec<Value> = report
         .findings()
         .into_iter()
