@@ -311,3 +311,112 @@ fn duplicate_object_key_is_valid_and_the_last_value_wins() {
     assert_eq!(sse.verdict, "addressed");
     assert_eq!(sse.at, "testdata/tf/duplicate-keys/main.tf:12:3");
 }
+
+/// A repository with one large module component (over 1 MB of text: parsed and evaluated on
+/// every worker, one component at a time) beside small independent ones (one per task, under
+/// the tree budget): every root is instantiated once, with its own verdicts and locations, in
+/// sorted order, exactly as when each directory is scanned alone.
+#[test]
+fn a_large_module_component_and_small_ones_give_every_root_its_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    // The shared module: a bucket with a logging companion, padded past 1 MB with locals.
+    let mut module = String::from(
+        "resource \"aws_s3_bucket\" \"this\" {\n  bucket = var.name\n}\n\nresource \"aws_s3_bucket_versioning\" \"this\" {\n  bucket = aws_s3_bucket.this.id\n  versioning_configuration {\n    status = var.versioning\n  }\n}\n\nvariable \"name\" {}\nvariable \"versioning\" {\n  default = \"Enabled\"\n}\n\nlocals {\n",
+    );
+    for i in 0..20_000 {
+        module.push_str(&format!("  pad_{i:05} = \"{}\"\n", "x".repeat(40)));
+    }
+    module.push_str("}\n");
+    assert!(module.len() > 1 << 20, "{}", module.len());
+    write("big/modules/bucket/main.tf", &module);
+    for (i, versioning) in ["Enabled", "Suspended", "Enabled"].iter().enumerate() {
+        write(
+            &format!("big/examples/e{i}/main.tf"),
+            &format!("module \"b\" {{\n  source     = \"../../modules/bucket\"\n  name       = \"e{i}\"\n  versioning = \"{versioning}\"\n}}\n"),
+        );
+    }
+    for i in 0..6 {
+        write(
+            &format!("small{i}/main.tf"),
+            &format!("resource \"aws_s3_bucket\" \"s{i}\" {{\n  bucket = \"s{i}\"\n}}\n"),
+        );
+    }
+
+    let catalog = Catalog::builtin().unwrap();
+    let run = |path: PathBuf| {
+        let opts = ScanOptions {
+            paths: vec![path],
+            ..Default::default()
+        };
+        let scan = srm_lint::scan(&opts, &catalog);
+        let report = serde_json::to_value(Report::build(&scan, &catalog)).unwrap();
+        assert_eq!(report["errors"], Value::Array(vec![]));
+        // (address, versioning verdict, where it points), in report order.
+        report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["type"] == "aws_s3_bucket")
+            .map(|r| {
+                let tail = |p: &str| {
+                    p.rsplit_once("/big/")
+                        .or_else(|| p.rsplit_once("/small"))
+                        .map_or(p, |x| x.1)
+                        .to_string()
+                };
+                let d = r["checklist"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["duty"] == "SRM-S3-004")
+                    .unwrap();
+                let by = r["notes"]
+                    .as_array()
+                    .and_then(|n| n.first())
+                    .and_then(Value::as_str)
+                    .map(tail)
+                    .unwrap_or_default();
+                format!(
+                    "{} [{by}] {} {}:{}:{}",
+                    r["address"].as_str().unwrap(),
+                    d["verdict"].as_str().unwrap(),
+                    tail(d["path"].as_str().unwrap()),
+                    d["line"],
+                    d["column"]
+                )
+            })
+            .collect::<Vec<String>>()
+    };
+    let all = run(root.to_path_buf());
+    // Three instances of the module (one per example root), six small buckets.
+    let module_rows: Vec<&String> = all.iter().filter(|r| r.starts_with("module.b.")).collect();
+    assert_eq!(module_rows.len(), 3, "{all:#?}");
+    assert_eq!(all.len(), 9, "{all:#?}");
+    // The versioning verdict follows each root's variable; it points into the module.
+    assert_eq!(
+        module_rows,
+        [
+            "module.b.aws_s3_bucket.this [examples/e0/main.tf:1:1] addressed modules/bucket/main.tf:8:5",
+            "module.b.aws_s3_bucket.this [examples/e1/main.tf:1:1] unaddressed modules/bucket/main.tf:8:5",
+            "module.b.aws_s3_bucket.this [examples/e2/main.tf:1:1] addressed modules/bucket/main.tf:8:5",
+        ],
+        "{all:#?}"
+    );
+    assert!(
+        all.iter()
+            .any(|r| r == "aws_s3_bucket.s3 [] unaddressed 3/main.tf:1:1"),
+        "{all:#?}"
+    );
+    // Scanning each part alone gives the same rows: the scheduling changes nothing.
+    let mut alone = run(root.join("big"));
+    for i in 0..6 {
+        alone.extend(run(root.join(format!("small{i}"))));
+    }
+    assert_eq!(all, alone);
+}
