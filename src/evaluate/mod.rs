@@ -10,8 +10,9 @@ mod values;
 use crate::catalog::{Catalog, Category, Duty, Proof, Relation};
 use crate::model::{Resource, Val, ValKind};
 use crate::source::Span;
+use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The verdict of one duty on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -116,10 +117,17 @@ impl<'a> Index<'a> {
             .collect();
         let mut by_addr: HashMap<(&str, &str), usize> = HashMap::new();
         let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Resources of each kind, so a relation visits its subjects only (not every resource).
+        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             by_addr.insert((r.scope.as_str(), r.address.as_str()), i);
             by_type.entry(r.rtype.as_str()).or_default().push(i);
+            if let Some(k) = kinds.get(i).copied().flatten() {
+                by_kind.entry(k).or_default().push(i);
+            }
         }
+        let subjects_of =
+            |kind: &str| -> &[usize] { by_kind.get(kind).map(Vec::as_slice).unwrap_or_default() };
         let mut companions: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         let mut relation_ids: HashMap<String, HashMap<String, usize>> = HashMap::new();
         let relations: Vec<&Relation> = catalog.relations().collect();
@@ -137,11 +145,10 @@ impl<'a> Index<'a> {
                 // Subjects by literal name, for joins such as `bucket = "my-bucket"`.
                 let mut by_name: HashMap<(&str, &str), usize> = HashMap::new();
                 if let Some(name_attr) = &rel.by_name {
-                    for (i, r) in resources.iter().enumerate() {
-                        if kinds.get(i).copied().flatten() == Some(rel.subject.as_str()) {
-                            if let Some(n) = path_value(&r.body, name_attr).and_then(Val::as_str) {
-                                by_name.insert((r.scope.as_str(), n), i);
-                            }
+                    for &i in subjects_of(&rel.subject) {
+                        let Some(r) = resources.get(i) else { continue };
+                        if let Some(n) = path_value(&r.body, name_attr).and_then(Val::as_str) {
+                            by_name.insert((r.scope.as_str(), n), i);
                         }
                     }
                 }
@@ -174,10 +181,8 @@ impl<'a> Index<'a> {
                 }
             }
             if let Some(from) = &rel.from_subject {
-                for (s, r) in resources.iter().enumerate() {
-                    if kinds.get(s).copied().flatten() != Some(rel.subject.as_str()) {
-                        continue;
-                    }
+                for &s in subjects_of(&rel.subject) {
+                    let Some(r) = resources.get(s) else { continue };
                     let Some(v) = path_value(&r.body, from) else {
                         continue;
                     };
