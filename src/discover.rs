@@ -106,8 +106,13 @@ const VENDORED: &[&str] = &["node_modules", "vendor", ".terraform", "cdk.out.bak
 
 /// Display form of a path: relative to the working directory when below it, `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let shown = match (&cwd, path.is_absolute()) {
+    display_in(path, std::env::current_dir().ok().as_deref())
+}
+
+/// [`display_path`] with the working directory already known (one `getcwd` per scan, not per
+/// file).
+fn display_in(path: &Path, cwd: Option<&Path>) -> String {
+    let shown = match (cwd, path.is_absolute()) {
         (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,
     };
@@ -138,9 +143,91 @@ fn symlinked_file(path: &Path, root: Option<&Path>) -> Result<bool, String> {
     }
 }
 
+/// What the walker threads found: files and problems.
+type Found = std::sync::Mutex<(Vec<Candidate>, Vec<WalkError>)>;
+
+/// One walker thread's finds, handed over in batches and when the thread is done.
+struct Sink<'a> {
+    local: (Vec<Candidate>, Vec<WalkError>),
+    all: &'a Found,
+}
+
+impl Sink<'_> {
+    fn flush(&mut self) {
+        let mut all = self.all.lock().unwrap_or_else(|p| p.into_inner());
+        all.0.append(&mut self.local.0);
+        all.1.append(&mut self.local.1);
+    }
+}
+
+impl Drop for Sink<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// One walked entry: a candidate file, nothing, or a problem.
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root_display: &str,
+    canonical_root: Option<&Path>,
+    cwd: Option<&Path>,
+    out: &mut (Vec<Candidate>, Vec<WalkError>),
+) {
+    let e = match entry {
+        Ok(e) => e,
+        Err(e) => {
+            out.1.push(WalkError {
+                display: root_display.to_string(),
+                message: e.to_string(),
+            });
+            return;
+        }
+    };
+    let is_file = e.file_type().is_some_and(|t| t.is_file());
+    let path = e.path();
+    let kind = Kind::of(path);
+    if kind == Kind::Other {
+        return;
+    }
+    if e.path_is_symlink() && e.depth() > 0 {
+        match symlinked_file(path, canonical_root) {
+            Ok(true) => out.0.push(Candidate {
+                display: display_in(path, cwd),
+                path: path.to_path_buf(),
+                kind,
+                explicit: false,
+            }),
+            Ok(false) => {}
+            Err(message) => out.1.push(WalkError {
+                display: display_in(path, cwd),
+                message,
+            }),
+        }
+        return;
+    }
+    if !is_file {
+        // A directory named like a template (`x.tf/`) is reported, not read.
+        if e.file_type().is_some_and(|t| t.is_dir()) && kind.is_terraform() {
+            out.1.push(WalkError {
+                display: display_in(path, cwd),
+                message: "is a directory with a Terraform file name; skipped".to_string(),
+            });
+        }
+        return;
+    }
+    out.0.push(Candidate {
+        display: display_in(path, cwd),
+        path: path.to_path_buf(),
+        kind,
+        explicit: false,
+    });
+}
+
 /// Finds the files to scan under `paths` (no path = the working directory).
 pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
     let mut out = Discovery::default();
+    let cwd = std::env::current_dir().ok();
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -197,55 +284,27 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
             }
         }
         let canonical_root = std::fs::canonicalize(root).ok();
-        for entry in builder.build() {
-            match entry {
-                Ok(e) => {
-                    let is_file = e.file_type().is_some_and(|t| t.is_file());
-                    let path = e.path();
-                    let kind = Kind::of(path);
-                    if kind == Kind::Other {
-                        continue;
-                    }
-                    if e.path_is_symlink() && e.depth() > 0 {
-                        match symlinked_file(path, canonical_root.as_deref()) {
-                            Ok(true) => out.files.push(Candidate {
-                                display: display_path(path),
-                                path: path.to_path_buf(),
-                                kind,
-                                explicit: false,
-                            }),
-                            Ok(false) => {}
-                            Err(message) => out.errors.push(WalkError {
-                                display: display_path(path),
-                                message,
-                            }),
-                        }
-                        continue;
-                    }
-                    if !is_file {
-                        // A directory named like a template (`x.tf/`) is reported, not read.
-                        if e.file_type().is_some_and(|t| t.is_dir()) && kind.is_terraform() {
-                            out.errors.push(WalkError {
-                                display: display_path(path),
-                                message: "is a directory with a Terraform file name; skipped"
-                                    .to_string(),
-                            });
-                        }
-                        continue;
-                    }
-                    out.files.push(Candidate {
-                        display: display_path(path),
-                        path: path.to_path_buf(),
-                        kind,
-                        explicit: false,
-                    });
+        // The walk runs on every core (directory reads and stats dominate); entries are
+        // collected per thread and sorted below, so the result does not depend on timing.
+        let found: Found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        builder.build_parallel().run(|| {
+            let mut sink = Sink {
+                local: (Vec::new(), Vec::new()),
+                all: &found,
+            };
+            let (root_display, canonical_root, cwd) =
+                (&display, canonical_root.as_deref(), cwd.as_deref());
+            Box::new(move |entry| {
+                visit(entry, root_display, canonical_root, cwd, &mut sink.local);
+                if sink.local.0.len() + sink.local.1.len() >= 256 {
+                    sink.flush();
                 }
-                Err(e) => out.errors.push(WalkError {
-                    display: display.clone(),
-                    message: e.to_string(),
-                }),
-            }
-        }
+                ignore::WalkState::Continue
+            })
+        });
+        let (files, errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        out.files.extend(files);
+        out.errors.extend(errors);
     }
     // Terraform files named explicitly bring their module: the other files of their directory.
     let explicit_dirs: Vec<PathBuf> = out
