@@ -353,7 +353,8 @@ impl Report {
             .flat_map(|r| r.checklist.iter().map(move |c| (r, c)))
             .filter(|(_, c)| matches!(c.verdict, Verdict::Unaddressed | Verdict::Unverified))
             .collect();
-        out.sort_by(|a, b| {
+        let order = |a: &(&ResourceEntry, &ChecklistEntry),
+                     b: &(&ResourceEntry, &ChecklistEntry)| {
             (&a.1.path, a.1.line, a.1.column, &a.1.duty, &a.0.address).cmp(&(
                 &b.1.path,
                 b.1.line,
@@ -361,7 +362,13 @@ impl Report {
                 &b.1.duty,
                 &b.0.address,
             ))
-        });
+        };
+        if out.len() < crate::scan::PARALLEL_MIN {
+            out.sort_by(order);
+        } else {
+            use rayon::slice::ParallelSliceMut as _;
+            out.par_sort_by(order);
+        }
         out
     }
 
