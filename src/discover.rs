@@ -338,7 +338,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                         p
                     };
                     out.files.push(Candidate {
-                        display: display_path(&p),
+                        display: display_in(&p, cwd.as_deref()),
                         path: p,
                         kind: k,
                         explicit: false,

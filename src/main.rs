@@ -234,6 +234,7 @@ enum PendingCatalog {
 type CatalogResult = Result<Catalog, Vec<srm_lint::catalog::CatalogError>>;
 
 impl PendingCatalog {
+    /// Starts `job` on its own thread; a copy of the job runs here if no thread can be started.
     fn start(job: impl FnOnce() -> CatalogResult + Send + Clone + 'static) -> PendingCatalog {
         match std::thread::Builder::new()
             .name("srm-lint-catalog".into())

@@ -86,13 +86,13 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text (empty when it could not be read or decoded).
     pub text: String,
-    /// Byte offsets of line starts, built on first use: most files never need one (no finding
-    /// in them), and building it for every file cost a sequential pass over all the text.
+    /// Byte offsets of line starts, built on first use by whichever thread first needs a
+    /// line:column: building them as files were added was a sequential pass over all the text.
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    /// Builds a file and its line index.
+    /// Builds a file (its line index is built on first use).
     pub fn new(id: FileId, display: String, path: PathBuf, text: String) -> Self {
         SourceFile {
             id,

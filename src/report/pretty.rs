@@ -122,7 +122,6 @@ struct Diag<'a> {
     code: String,
     message: String,
     severity: miette::Severity,
-    help: Option<String>,
     url: Option<String>,
     label: Option<(Span, String)>,
     source: Option<&'a Snippet<'a>>,
@@ -146,11 +145,6 @@ impl Diagnostic for Diag<'_> {
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
-    }
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn url<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
         self.url
@@ -269,7 +263,6 @@ pub fn write(
                         e.path, e.line, e.column, e.message
                     )),
                     severity: miette::Severity::Error,
-                    help: None,
                     url: None,
                     label: has_text.then(|| (e.span, "here".to_string())),
                     source: if has_text {
@@ -306,7 +299,6 @@ pub fn write(
                         c.severity.as_str()
                     )),
                     severity,
-                    help: None,
                     url: duty
                         .filter(|d| !d.id.starts_with("guard/"))
                         .map(|d| d.help_uri()),
