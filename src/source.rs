@@ -103,7 +103,8 @@ impl SourceFile {
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
+    /// Byte offsets where lines start (the first is 0), computed on first use.
+    pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
             starts.extend(

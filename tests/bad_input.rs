@@ -849,14 +849,26 @@ fn fuzz_regressions_give_errors_not_hangs() {
     let dir = "testdata/bad/fuzz-regressions";
     let (exit, r) = json(&[dir]);
     assert_eq!(exit, 2);
-    for name in ["hcl-backtracking-1.tf", "hcl-backtracking-2.tf"] {
-        assert_error(
-            &r,
-            &format!("{dir}/{name}:1:1"),
-            "too-complex",
-            "the Terraform parser did not finish within 10 s",
-        );
-    }
+    // The second file needs far more than the deadline on any machine. The first needs about
+    // 10 s of one core here: on an idle machine it may end just within the deadline with the
+    // parser's own error, on a busy one it is abandoned. Either way it is a located error.
+    assert_error(
+        &r,
+        &format!("{dir}/hcl-backtracking-2.tf:1:1"),
+        "too-complex",
+        "the Terraform parser did not finish within 10 s",
+    );
+    let first = format!("{dir}/hcl-backtracking-1.tf:1:1: ");
+    assert!(
+        errors(&r).iter().any(|e| {
+            e.strip_prefix(&first).is_some_and(|rest| {
+                rest.starts_with("too-complex the Terraform parser did not finish within 10 s")
+                    || rest.starts_with("parse-error ")
+            })
+        }),
+        "no located error for hcl-backtracking-1.tf in {:#?}",
+        errors(&r)
+    );
     assert_good_tf(&r, dir);
     // In a `.tf.json` string the template is refused before parsing: the value is unverified.
     let (_, r) = json(&[&format!("{dir}/json")]);

@@ -390,9 +390,21 @@ impl Report {
     }
 }
 
+/// Whether `b` may hold a control character other than tab and newline: false is certain (no C0
+/// byte but tab and newline, no DEL, no 0xC2, the lead byte of every C1 character). Written
+/// without branches so it runs on vector registers: it is asked of every message and file shown.
+pub(crate) fn may_hold_control(b: &[u8]) -> bool {
+    b.iter().fold(false, |acc, &x| {
+        acc | ((x < 0x20) & (x != b'\t') & (x != b'\n')) | (x == 0x7f) | (x == 0xc2)
+    })
+}
+
 /// Replaces terminal control characters from the input with visible escapes, so a resource name
 /// or comment cannot inject escape sequences into a terminal or a CI log.
 pub fn escape_control(s: &str) -> String {
+    if !may_hold_control(s.as_bytes()) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control() && c != '\n' && c != '\t' {
