@@ -315,7 +315,7 @@ pub struct Catalog {
     /// Duties, sorted by id.
     pub duties: Vec<Duty>,
     /// Native type → (service id, kind index).
-    type_index: BTreeMap<String, (String, usize)>,
+    type_index: foldhash::HashMap<String, (String, usize)>,
 }
 
 /// What the catalog knows about a native resource type.

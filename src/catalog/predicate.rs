@@ -237,10 +237,30 @@ pub enum Shape<'a> {
     Related(Quant, &'a str, Option<&'a Pred>),
 }
 
+/// None, exactly one, or more than one of something.
+#[derive(Default)]
+enum Count<T> {
+    #[default]
+    Zero,
+    One(T),
+    Many,
+}
+
+impl<T> Count<T> {
+    fn push(&mut self, t: T) {
+        *self = match self {
+            Count::Zero => Count::One(t),
+            _ => Count::Many,
+        };
+    }
+}
+
 impl Pred {
     /// Decodes which shape this predicate has, or says what is wrong with it.
     pub fn shape(&self) -> Result<Shape<'_>, String> {
-        let tests: Vec<Test<'_>> = [
+        // Asked once per evaluation: counted without allocating.
+        let mut tests = Count::default();
+        for t in [
             self.equals.as_ref().map(Test::Equals),
             self.one_of.as_deref().map(Test::OneOf),
             self.not_one_of.as_deref().map(Test::NotOneOf),
@@ -254,24 +274,26 @@ impl Pred {
         ]
         .into_iter()
         .flatten()
-        .collect();
-        let mut shapes: Vec<Shape<'_>> = Vec::new();
+        {
+            tests.push(t);
+        }
+        let mut shapes = Count::default();
         if let Some(path) = &self.attr {
-            match tests.as_slice() {
-                [t] => shapes.push(Shape::Test {
+            match tests {
+                Count::One(t) => shapes.push(Shape::Test {
                     path,
-                    test: *t,
+                    test: t,
                     absent: self.absent.unwrap_or_default(),
                     note: self.note.as_deref(),
                 }),
-                [] => {
+                Count::Zero => {
                     return Err(format!(
                         "`attr = {path:?}` needs a test (equals, one_of, present, …)"
                     ))
                 }
-                _ => return Err(format!("`attr = {path:?}` has more than one test")),
+                Count::Many => return Err(format!("`attr = {path:?}` has more than one test")),
             }
-        } else if !tests.is_empty() {
+        } else if !matches!(tests, Count::Zero) {
             return Err("a test (equals, one_of, …) needs `attr`".to_string());
         }
         if let Some(paths) = &self.range {
@@ -310,10 +332,10 @@ impl Pred {
                 shapes.push(Shape::Related(q, rel, self.filter.as_deref()));
             }
         }
-        match shapes.as_slice() {
-            [s] => Ok(*s),
-            [] => Err("empty predicate".to_string()),
-            _ => Err(
+        match shapes {
+            Count::One(s) => Ok(s),
+            Count::Zero => Err("empty predicate".to_string()),
+            Count::Many => Err(
                 "a predicate table must have exactly one shape (split it with `all`)".to_string(),
             ),
         }

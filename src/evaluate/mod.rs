@@ -136,6 +136,11 @@ impl<'a> Index<'a> {
                 .entry(rel.subject.clone())
                 .or_default()
                 .insert(rel.name.clone(), rid);
+        }
+        // Each relation's (subject, companion) pairs, found independently (on every core for a
+        // large model), then merged in relation order so the result does not depend on timing.
+        let pairs_of = |(rid, rel): (usize, &&Relation)| -> Vec<((usize, usize), usize)> {
+            let mut pairs = Vec::new();
             let comp_idx: Vec<usize> = rel
                 .companion
                 .iter()
@@ -175,7 +180,7 @@ impl<'a> Index<'a> {
                         if kinds.get(s).copied().flatten() == Some(rel.subject.as_str())
                             && companion_matches(rel, resources, &kinds, c)
                         {
-                            companions.entry((s, rid)).or_default().push(c);
+                            pairs.push(((s, rid), c));
                         }
                     }
                 }
@@ -192,12 +197,28 @@ impl<'a> Index<'a> {
                                 .get(c)
                                 .is_some_and(|cr| rel.companion.contains(&cr.rtype));
                             if ok && companion_matches(rel, resources, &kinds, c) {
-                                companions.entry((s, rid)).or_default().push(c);
+                                pairs.push(((s, rid), c));
                             }
                         }
                     }
                 }
             }
+            pairs
+        };
+        use rayon::prelude::*;
+        let found: Vec<Vec<((usize, usize), usize)>> =
+            if resources.len() < crate::scan::PARALLEL_MIN {
+                relations.iter().enumerate().map(pairs_of).collect()
+            } else {
+                relations
+                    .par_iter()
+                    .enumerate()
+                    .with_max_len(1)
+                    .map(pairs_of)
+                    .collect()
+            };
+        for (key, c) in found.into_iter().flatten() {
+            companions.entry(key).or_default().push(c);
         }
         for v in companions.values_mut() {
             v.sort_by_key(|&i| resources.get(i).map(|r| (r.file, r.header.start)));

@@ -180,6 +180,20 @@ pub struct Report {
     pub summary: Summary,
 }
 
+/// Sets `counts` to the number of checklist entries of each verdict (every verdict listed).
+fn count_verdicts(resources: &[ResourceEntry], counts: &mut BTreeMap<&'static str, usize>) {
+    let mut by_verdict = [0usize; Verdict::ALL.len()];
+    for c in resources.iter().flat_map(|r| &r.checklist) {
+        if let Some(n) = by_verdict.get_mut(c.verdict as usize) {
+            *n += 1;
+        }
+    }
+    counts.clear();
+    for v in Verdict::ALL {
+        counts.insert(v.as_str(), by_verdict.get(v as usize).copied().unwrap_or(0));
+    }
+}
+
 fn loc(sources: &SourceMap, span: Span) -> Location {
     let lc = sources.start(span);
     Location {
@@ -323,12 +337,8 @@ impl Report {
                 .filter_map(entry)
                 .collect()
         };
-        for r in &resources {
-            summary.duties += r.checklist.len();
-            for c in &r.checklist {
-                *summary.verdicts.entry(c.verdict.as_str()).or_default() += 1;
-            }
-        }
+        summary.duties = resources.iter().map(|r| r.checklist.len()).sum();
+        count_verdicts(&resources, &mut summary.verdicts);
         summary.resources = resources.len();
         Report {
             tool: Tool {
@@ -374,14 +384,7 @@ impl Report {
 
     /// Recomputes the summary's verdict counts after verdicts changed (attestations, baseline).
     pub fn recount(&mut self) {
-        for v in self.summary.verdicts.values_mut() {
-            *v = 0;
-        }
-        for r in &self.resources {
-            for c in &r.checklist {
-                *self.summary.verdicts.entry(c.verdict.as_str()).or_default() += 1;
-            }
-        }
+        count_verdicts(&self.resources, &mut self.summary.verdicts);
     }
 
     /// Count of a verdict.

@@ -114,6 +114,9 @@ pub(crate) struct Plan {
     unreadable: HashMap<PathBuf, String>,
     /// The directories module sources may lead into (canonical).
     roots: Vec<PathBuf>,
+    /// Canonical forms already asked of the file system (joined module source → canonical), so
+    /// loading does not ask again.
+    canonical: HashMap<PathBuf, PathBuf>,
 }
 
 /// String literals in a file's text that could be local module sources.
@@ -182,7 +185,13 @@ pub(crate) fn plan(
     errors: &mut Vec<ToolError>,
 ) -> Plan {
     let mut p = Plan::default();
-    for d in dirs {
+    // Canonical paths cost a system call per path component: asked on every core.
+    let canons: Vec<PathBuf> = if dirs.len() < 16 {
+        dirs.iter().map(|d| canonical(&d.dir)).collect()
+    } else {
+        dirs.par_iter().map(|d| canonical(&d.dir)).collect()
+    };
+    for (d, canon) in dirs.iter().zip(&canons) {
         let (mut module_files, mut tfvars_files) = (Vec::new(), Vec::new());
         for id in &d.files {
             let name = sources.display(*id);
@@ -192,7 +201,7 @@ pub(crate) fn plan(
                 module_files.push(*id);
             }
         }
-        let canon = canonical(&d.dir);
+        let canon = canon.clone();
         if let Some(&i) = p.by_canon.get(&canon) {
             // The same directory twice: merge.
             if let Some(info) = p.dirs.get_mut(i) {
@@ -211,7 +220,7 @@ pub(crate) fn plan(
         });
     }
     p.roots = if opts.roots.is_empty() {
-        dirs.iter().map(|d| canonical(&d.dir)).collect()
+        canons
     } else {
         opts.roots.iter().map(|r| canonical(r)).collect()
     };
@@ -240,6 +249,7 @@ pub(crate) fn plan(
             None => dir_candidates(d, sources),
         };
         for (child, canon) in candidates {
+            p.canonical.insert(child.clone(), canon.clone());
             if let Some(&j) = p.by_canon.get(&canon) {
                 union(&mut parent, i, j);
                 continue;
@@ -375,7 +385,10 @@ pub(crate) fn load_component(
                 continue;
             }
             let child = join_normalized(&dir_path, &source);
-            let canon = canonical(&child);
+            let canon = match plan.canonical.get(&child) {
+                Some(c) => c.clone(),
+                None => canonical(&child),
+            };
             let res = if let Some(&g) = plan.by_canon.get(&canon) {
                 if let Some(&j) = local.get(&g) {
                     Resolution::Dir(j)
