@@ -139,7 +139,7 @@ pub fn apply(report: &mut Report, att: &Attestations, today: i64) {
                 continue;
             }
             let rec = att.records.iter().find(|a| {
-                (a.duty == c.duty || a.duty == c.slug)
+                (*a.duty == *c.duty || *a.duty == *c.slug)
                     && a.resources.iter().any(|p| glob(p, &r.address))
             });
             let Some(rec) = rec else { continue };

@@ -39,8 +39,8 @@ pub fn from_report(report: &Report) -> Baseline {
         .into_iter()
         .map(|(r, c)| Entry {
             fingerprint: finding_fingerprint(r, &c.duty, &c.path),
-            duty: c.duty.clone(),
-            path: c.path.clone(),
+            duty: c.duty.to_string(),
+            path: c.path.to_string(),
             address: r.address.clone(),
         })
         .collect();

@@ -51,7 +51,7 @@ fn run_example(
     }
     let resource = report.resources.iter().find(|r| match &ex.resource {
         Some(addr) => &r.address == addr,
-        None => r.checklist.iter().any(|c| c.duty == duty.id),
+        None => r.checklist.iter().any(|c| *c.duty == *duty.id),
     });
     let Some(resource) = resource else {
         let found: Vec<String> = report
@@ -63,7 +63,7 @@ fn run_example(
             "no resource with this duty; resources found: {found:?}"
         ));
     };
-    let Some(entry) = resource.checklist.iter().find(|c| c.duty == duty.id) else {
+    let Some(entry) = resource.checklist.iter().find(|c| *c.duty == *duty.id) else {
         return Some(format!(
             "{} has no checklist entry for the duty",
             resource.address

@@ -43,7 +43,7 @@ fn entry<'r>(r: &'r Report, id: &str, duty: &str) -> &'r ChecklistEntry {
     resource(r, id)
         .checklist
         .iter()
-        .find(|c| c.duty == duty)
+        .find(|c| &*c.duty == duty)
         .unwrap_or_else(|| panic!("{id} has no {duty}"))
 }
 

@@ -15,6 +15,7 @@ use crate::scan::Scan;
 use crate::source::{FileFormat, SourceMap, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The tool's name and version.
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +39,7 @@ pub struct FileEntry {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     /// File path.
-    pub path: String,
+    pub path: Arc<str>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column.
@@ -67,11 +68,11 @@ pub struct ErrorEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistEntry {
     /// Duty id.
-    pub duty: String,
+    pub duty: Arc<str>,
     /// Duty slug.
-    pub slug: String,
+    pub slug: Arc<str>,
     /// Duty title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Customer layer.
     pub layer: crate::catalog::Layer,
     /// Control kind.
@@ -81,7 +82,7 @@ pub struct ChecklistEntry {
     /// Verdict.
     pub verdict: Verdict,
     /// File path of the location.
-    pub path: String,
+    pub path: Arc<str>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column.
@@ -194,10 +195,23 @@ fn count_verdicts(resources: &[ResourceEntry], counts: &mut BTreeMap<&'static st
     }
 }
 
-fn loc(sources: &SourceMap, span: Span) -> Location {
+/// Each file's display path, shared by every entry located in it.
+struct Paths(Vec<Arc<str>>);
+
+impl Paths {
+    fn new(sources: &SourceMap) -> Paths {
+        Paths(sources.files().iter().map(|f| Arc::from(f.display.as_str())).collect())
+    }
+
+    fn get(&self, id: crate::source::FileId) -> Arc<str> {
+        self.0.get(id as usize).cloned().unwrap_or_else(|| Arc::from("?"))
+    }
+}
+
+fn loc(paths: &Paths, sources: &SourceMap, span: Span) -> Location {
     let lc = sources.start(span);
     Location {
-        path: sources.display(span.file).to_string(),
+        path: paths.get(span.file),
         line: lc.line,
         column: lc.column,
     }
@@ -207,6 +221,19 @@ impl Report {
     /// Builds the report of a scan.
     pub fn build(scan: &Scan, catalog: &Catalog) -> Report {
         let s = &scan.sources;
+        let paths = Paths::new(s);
+        // Each duty's names, shared by all of its entries.
+        let names: Vec<(Arc<str>, Arc<str>, Arc<str>)> = catalog
+            .duties
+            .iter()
+            .map(|d| {
+                (
+                    Arc::from(d.id.as_str()),
+                    Arc::from(d.slug.as_str()),
+                    Arc::from(d.title.as_str()),
+                )
+            })
+            .collect();
         let files = scan
             .files
             .iter()
@@ -220,9 +247,9 @@ impl Report {
             .errors
             .iter()
             .map(|e| {
-                let l = loc(s, e.span);
+                let l = loc(&paths, s, e.span);
                 ErrorEntry {
-                    path: l.path,
+                    path: l.path.to_string(),
                     line: l.line,
                     column: l.column,
                     code: e.code,
@@ -236,9 +263,9 @@ impl Report {
             .notices
             .iter()
             .map(|n| {
-                let l = loc(s, n.span);
+                let l = loc(&paths, s, n.span);
                 NoticeEntry {
-                    path: l.path,
+                    path: l.path.to_string(),
                     line: l.line,
                     column: l.column,
                     message: n.message.clone(),
@@ -249,9 +276,9 @@ impl Report {
             .unused_suppressions
             .iter()
             .map(|u| {
-                let l = loc(s, u.span);
+                let l = loc(&paths, s, u.span);
                 NoticeEntry {
-                    path: l.path,
+                    path: l.path.to_string(),
                     line: l.line,
                     column: l.column,
                     message: format!("suppression of {} silences nothing; remove it", u.duty),
@@ -281,18 +308,19 @@ impl Report {
         use rayon::prelude::*;
         let entry = |rr: &crate::evaluate::ResourceResult| {
             let res = scan.model.resources.get(rr.resource)?;
-            let header = loc(s, res.header);
+            let header = loc(&paths, s, res.header);
             let checklist: Vec<ChecklistEntry> = rr
                 .checklist
                 .iter()
                 .filter_map(|d| {
                     let duty = catalog.duties.get(d.duty)?;
-                    let l = loc(s, d.span);
+                    let (id, slug, title) = names.get(d.duty)?;
+                    let l = loc(&paths, s, d.span);
                     let end = s.end(d.span);
                     Some(ChecklistEntry {
-                        duty: duty.id.clone(),
-                        slug: duty.slug.clone(),
-                        title: duty.title.clone(),
+                        duty: id.clone(),
+                        slug: slug.clone(),
+                        title: title.clone(),
                         layer: duty.layer,
                         control: duty.control,
                         severity: duty.severity,
@@ -301,7 +329,7 @@ impl Report {
                         line: l.line,
                         column: l.column,
                         message: d.message.clone(),
-                        evidence: d.evidence.iter().map(|e| loc(s, *e)).collect(),
+                        evidence: d.evidence.iter().map(|e| loc(&paths, s, *e)).collect(),
                         span: d.span,
                         end: (end.line, end.column),
                     })
@@ -310,7 +338,7 @@ impl Report {
             Some(ResourceEntry {
                 address: res.address.clone(),
                 rtype: res.rtype.clone(),
-                path: header.path,
+                path: header.path.to_string(),
                 line: header.line,
                 column: header.column,
                 service: rr.service.clone(),

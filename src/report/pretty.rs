@@ -539,7 +539,7 @@ pub fn write(
     let mut shared: foldhash::HashMap<&str, Shared> = Default::default();
     for (_, c) in &findings {
         let unverified = c.verdict == Verdict::Unverified;
-        let entry = shared.entry(c.duty.as_str()).or_insert_with(|| Shared {
+        let entry = shared.entry(&*c.duty).or_insert_with(|| Shared {
             url: catalog
                 .duty(&c.duty)
                 .filter(|d| !d.id.starts_with("guard/"))
@@ -631,7 +631,7 @@ pub fn write(
         let rendered: Vec<String> = batch
             .par_iter()
             .map(|(r, c)| {
-                let duty = shared.get(c.duty.as_str());
+                let duty = shared.get(&*c.duty);
                 let severity = match (c.verdict, c.severity) {
                     (Verdict::Unverified, _) => miette::Severity::Warning,
                     (_, Severity::Critical | Severity::High) => miette::Severity::Error,
