@@ -109,7 +109,7 @@ pub fn duplicate_keys(root: &Node) -> Vec<(String, Span, Span)> {
                 }
             }
             NodeKind::Map(entries) => {
-                let mut seen: std::collections::HashMap<&str, Span> = Default::default();
+                let mut seen: foldhash::HashMap<&str, Span> = Default::default();
                 for e in entries {
                     if let Some(first) = seen.get(e.key.as_str()) {
                         out.push((e.key.clone(), *first, e.key_span));

@@ -200,11 +200,20 @@ struct Paths(Vec<Arc<str>>);
 
 impl Paths {
     fn new(sources: &SourceMap) -> Paths {
-        Paths(sources.files().iter().map(|f| Arc::from(f.display.as_str())).collect())
+        Paths(
+            sources
+                .files()
+                .iter()
+                .map(|f| Arc::from(f.display.as_str()))
+                .collect(),
+        )
     }
 
     fn get(&self, id: crate::source::FileId) -> Arc<str> {
-        self.0.get(id as usize).cloned().unwrap_or_else(|| Arc::from("?"))
+        self.0
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from("?"))
     }
 }
 

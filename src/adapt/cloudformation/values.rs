@@ -26,7 +26,9 @@ pub(super) fn unknown(span: Span, reason: String) -> Val {
 
 /// A string value, or `Unknown` when it holds a dynamic reference.
 pub(super) fn string_val(span: Span, s: String) -> Val {
-    if let Some(i) = s.find("{{resolve:") {
+    // Nearly every string has no `{{`: one vectorised byte search settles it.
+    let has_braces = memchr::memmem::find(s.as_bytes(), b"{{").is_some();
+    if let Some(i) = has_braces.then(|| s.find("{{resolve:")).flatten() {
         let tail = s.get(i..).unwrap_or("");
         let end = tail
             .find("}}")
