@@ -220,6 +220,10 @@ struct Pen {
     link: (String, String),
     linum: (String, String),
     highlight: (String, String),
+    /// Messages longer than a line, wrapped, per severity: many findings share one (a module's
+    /// resource found by every example that calls it), and the Unicode line breaker is the
+    /// costliest part of a diagnostic.
+    wrapped: [std::sync::Mutex<foldhash::HashMap<String, String>>; 3],
 }
 
 /// What a style writes before and after its text (nothing for a plain style).
@@ -262,6 +266,7 @@ impl Pen {
             link: wrapping(styles.link),
             linum: wrapping(styles.linum),
             highlight: wrapping(*styles.highlights.first()?),
+            wrapped: Default::default(),
         })
     }
 }
@@ -308,11 +313,22 @@ fn draw_fast(pen: &Pen, d: &Diag<'_>, out: &mut String) -> bool {
         out.push_str(initial);
         out.push_str(&d.message);
     } else {
-        let opts = textwrap::Options::new(TEXT_WIDTH)
-            .initial_indent(initial)
-            .subsequent_indent(rest)
-            .break_words(true);
-        out.push_str(&textwrap::fill(&d.message, opts));
+        let cache = pen.wrapped.get(sev);
+        let known = cache.and_then(|c| {
+            let c = c.lock().ok()?;
+            c.get(&d.message).map(|w| out.push_str(w))
+        });
+        if known.is_none() {
+            let opts = textwrap::Options::new(TEXT_WIDTH)
+                .initial_indent(initial)
+                .subsequent_indent(rest)
+                .break_words(true);
+            let w = textwrap::fill(&d.message, opts);
+            out.push_str(&w);
+            if let Some(mut c) = cache.and_then(|c| c.lock().ok()) {
+                c.insert(d.message.clone(), w);
+            }
+        }
     }
     out.push('\n');
     let Some((src, plan, label)) = snippet else {
@@ -777,6 +793,10 @@ mod tests {
                     "text {:?} span {}+{}",
                     case.text, case.start, case.len
                 );
+                // Drawn again, a long message comes from the pen's cache: still the same.
+                let mut again = String::new();
+                assert!(draw_fast(&pen, &d, &mut again));
+                assert_eq!(again, slow);
                 drawn += 1;
             } else {
                 assert!(
