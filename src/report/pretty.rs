@@ -212,18 +212,26 @@ const TEXT_WIDTH: usize = WIDTH - 2;
 /// The theme's pieces [`draw_fast`] writes, styled once instead of per diagnostic.
 struct Pen {
     chars: miette::ThemeCharacters,
-    /// Per severity (error, warning, advice): the code's style and the message's first-line and
-    /// continuation indents.
-    severities: [(owo_colors::Style, String, String); 3],
-    /// Display width of the first-line indents (the same for all three themes' icons).
-    initial_width: [usize; 3],
+    /// Error, warning, advice.
+    severities: [SeverityPen; 3],
     link: (String, String),
     linum: (String, String),
     highlight: (String, String),
-    /// Messages longer than a line, wrapped, per severity: many findings share one (a module's
-    /// resource found by every example that calls it), and the Unicode line breaker is the
-    /// costliest part of a diagnostic.
-    wrapped: [std::sync::Mutex<foldhash::HashMap<String, String>>; 3],
+}
+
+/// What a diagnostic of one severity draws with.
+struct SeverityPen {
+    /// The code's style.
+    style: owo_colors::Style,
+    /// The message's first-line indent (with the icon) and its display width.
+    initial: String,
+    initial_width: usize,
+    /// The message's continuation indent.
+    rest: String,
+    /// Messages longer than a line, wrapped: many findings share one (a module's resource found
+    /// by every example that calls it), and the Unicode line breaker is the costliest part of a
+    /// diagnostic.
+    wrapped: std::sync::Mutex<foldhash::HashMap<String, String>>,
 }
 
 /// What a style writes before and after its text (nothing for a plain style).
@@ -243,30 +251,25 @@ impl Pen {
         let chars = &theme.characters;
         let styles = &theme.styles;
         let severity = |style: owo_colors::Style, icon: &String| {
-            (
+            let initial = format!("  {} ", icon.style(style));
+            SeverityPen {
                 style,
-                format!("  {} ", icon.style(style)),
-                format!("  {} ", chars.vbar.style(style)),
-            )
+                initial_width: textwrap::core::display_width(&initial),
+                initial,
+                rest: format!("  {} ", chars.vbar.style(style)),
+                wrapped: Default::default(),
+            }
         };
-        let severities = [
-            severity(styles.error, &chars.error),
-            severity(styles.warning, &chars.warning),
-            severity(styles.advice, &chars.advice),
-        ];
-        let initial_width = [0, 1, 2].map(|i: usize| {
-            severities
-                .get(i)
-                .map_or(0, |s| textwrap::core::display_width(&s.1))
-        });
         Some(Pen {
             chars: chars.clone(),
-            severities,
-            initial_width,
+            severities: [
+                severity(styles.error, &chars.error),
+                severity(styles.warning, &chars.warning),
+                severity(styles.advice, &chars.advice),
+            ],
             link: wrapping(styles.link),
             linum: wrapping(styles.linum),
             highlight: wrapping(*styles.highlights.first()?),
-            wrapped: Default::default(),
         })
     }
 }
@@ -293,39 +296,37 @@ fn draw_fast(pen: &Pen, d: &Diag<'_>, out: &mut String) -> bool {
         miette::Severity::Warning => 1,
         miette::Severity::Advice => 2,
     };
-    let (Some((sev_style, initial, rest)), Some(initial_width)) =
-        (pen.severities.get(sev), pen.initial_width.get(sev))
-    else {
+    let Some(sp) = pen.severities.get(sev) else {
         return false;
     };
     let (link_in, link_out) = (&pen.link.0, &pen.link.1);
     // Header: the code, the help link as text, a blank line.
-    let _ = write!(out, "{}", d.code.style(*sev_style));
+    let _ = write!(out, "{}", d.code.style(sp.style));
     if let Some(url) = d.url {
         let _ = write!(out, " ({link_in}{url}{link_out})");
     }
     out.push_str("\n\n");
     // The message, wrapped as miette wraps it; a line that fits is written as it is.
-    let fits = d.message.len() + initial_width <= TEXT_WIDTH
+    let fits = d.message.len() + sp.initial_width <= TEXT_WIDTH
         && d.message.bytes().all(|b| (0x20..0x7f).contains(&b))
         && !d.message.ends_with(' ');
     if fits {
-        out.push_str(initial);
+        out.push_str(&sp.initial);
         out.push_str(&d.message);
     } else {
-        let cache = pen.wrapped.get(sev);
-        let known = cache.and_then(|c| {
-            let c = c.lock().ok()?;
-            c.get(&d.message).map(|w| out.push_str(w))
-        });
+        let known = sp
+            .wrapped
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&d.message).map(|w| out.push_str(w)));
         if known.is_none() {
             let opts = textwrap::Options::new(TEXT_WIDTH)
-                .initial_indent(initial)
-                .subsequent_indent(rest)
+                .initial_indent(&sp.initial)
+                .subsequent_indent(&sp.rest)
                 .break_words(true);
             let w = textwrap::fill(&d.message, opts);
             out.push_str(&w);
-            if let Some(mut c) = cache.and_then(|c| c.lock().ok()) {
+            if let Ok(mut c) = sp.wrapped.lock() {
                 c.insert(d.message.clone(), w);
             }
         }
@@ -577,7 +578,7 @@ pub fn write(
                 "srm-lint could not resolve a value, so this is not counted as addressed. {help}"
             );
         }
-        let opts = textwrap::Options::new(WIDTH.saturating_sub(2))
+        let opts = textwrap::Options::new(TEXT_WIDTH)
             .initial_indent(&help_indent)
             .subsequent_indent("        ")
             .break_words(true);
