@@ -28,7 +28,7 @@ pub mod parse;
 pub mod scan;
 pub mod source;
 pub mod tree;
-pub use scan::{collect, scan, Scan, ScanOptions};
+pub use scan::{collect, collect_with, scan, Scan, ScanOptions};
 pub mod attest;
 pub mod baseline;
 pub mod config;

@@ -225,10 +225,11 @@ fn policy_errors(errors: Vec<srm_lint::catalog::CatalogError>) -> ExitCode {
 }
 
 /// The catalog of a run, built on its own thread while the files are read and parsed (building
-/// it is most of a one-file run's start-up, and the scan needs it only to evaluate).
-enum PendingCatalog {
-    Thread(std::thread::JoinHandle<CatalogResult>),
-    Ready(CatalogResult),
+/// it is most of a one-file run's start-up, and the scan needs it only to evaluate). The scan
+/// asks for it when its first unit is ready to evaluate; whoever asks first waits for it.
+struct PendingCatalog {
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<CatalogResult>>>,
+    result: std::sync::OnceLock<CatalogResult>,
 }
 
 type CatalogResult = Result<Catalog, Vec<srm_lint::catalog::CatalogError>>;
@@ -236,26 +237,51 @@ type CatalogResult = Result<Catalog, Vec<srm_lint::catalog::CatalogError>>;
 impl PendingCatalog {
     /// Starts `job` on its own thread; a copy of the job runs here if no thread can be started.
     fn start(job: impl FnOnce() -> CatalogResult + Send + Clone + 'static) -> PendingCatalog {
+        let pending = PendingCatalog {
+            thread: std::sync::Mutex::new(None),
+            result: std::sync::OnceLock::new(),
+        };
         match std::thread::Builder::new()
             .name("srm-lint-catalog".into())
             .spawn(job.clone())
         {
-            Ok(h) => PendingCatalog::Thread(h),
-            Err(_) => PendingCatalog::Ready(job()),
+            Ok(h) => {
+                *pending.thread.lock().unwrap_or_else(|p| p.into_inner()) = Some(h);
+            }
+            Err(_) => {
+                let _ = pending.result.set(job());
+            }
         }
+        pending
+    }
+
+    /// The catalog or its errors, waiting for the thread if it is still building.
+    fn get(&self) -> &CatalogResult {
+        if let Some(r) = self.result.get() {
+            return r;
+        }
+        // Whoever holds the lock joins; the others wait on the lock, then find the result.
+        let mut thread = self.thread.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(h) = thread.take() {
+            let r = h.join().unwrap_or_else(|_| not_built());
+            let _ = self.result.set(r);
+        }
+        drop(thread);
+        self.result.get_or_init(not_built)
     }
 
     fn wait(self) -> CatalogResult {
-        match self {
-            PendingCatalog::Ready(r) => r,
-            PendingCatalog::Thread(h) => h.join().unwrap_or_else(|_| {
-                Err(vec![srm_lint::catalog::CatalogError {
-                    path: "policies".into(),
-                    message: "the catalog could not be built".into(),
-                }])
-            }),
-        }
+        self.get();
+        self.result.into_inner().unwrap_or_else(not_built)
     }
+}
+
+/// The result of a catalog thread that died (it cannot panic on input, but be safe).
+fn not_built() -> CatalogResult {
+    Err(vec![srm_lint::catalog::CatalogError {
+        path: "policies".into(),
+        message: "the catalog could not be built".into(),
+    }])
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -328,7 +354,13 @@ fn run_scan(args: ScanArgs, started: Instant) -> ExitCode {
     if !guard_paths.is_empty() {
         return fail("srm-lint was built without Guard support; rebuild with --features guard");
     }
-    let mut result = srm_lint::collect(&opts);
+    // Each unit is evaluated as soon as it is adapted, unless Guard rules need the resource
+    // bodies afterwards.
+    let mut result = if guard_paths.is_empty() {
+        srm_lint::collect_with(&opts, &|| pending.get().as_ref().ok())
+    } else {
+        srm_lint::collect(&opts)
+    };
     laps.extend(&result.timings);
     #[allow(unused_mut)]
     let mut catalog = match pending.wait() {

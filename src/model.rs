@@ -228,13 +228,31 @@ pub struct Model {
     pub errors: Vec<ToolError>,
     /// Informational notices.
     pub notices: Vec<Notice>,
+    /// The resources' checklists, when the scan evaluated this model as soon as it was built
+    /// (one [`ResourceResult`](crate::evaluate::ResourceResult) per resource, indexing
+    /// `resources`; empty otherwise).
+    pub results: Vec<crate::evaluate::ResourceResult>,
+    /// With `results`: the suppressions that silenced nothing.
+    pub unused_suppressions: Vec<crate::evaluate::UnusedSuppression>,
 }
 
 impl Model {
-    /// Appends another model's content.
+    /// Appends another model's content (its results re-indexed to follow this model's).
     pub fn extend(&mut self, other: Model) {
+        let offset = self.resources.len();
         self.resources.extend(other.resources);
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
+        self.results.extend(other.results.into_iter().map(|mut r| {
+            r.resource += offset;
+            r
+        }));
+        self.unused_suppressions.extend(other.unused_suppressions);
     }
 }
+
+/// What the scan does with each self-contained unit of the model as soon as an adapter has
+/// built it (a Terraform component, a CloudFormation file: every scope in it complete), with
+/// whether it may use every core: evaluate it and free the resource bodies while they are
+/// still in cache, instead of holding the whole model until the end.
+pub type UnitHook<'a> = dyn Fn(&mut Model, bool) + Sync + 'a;

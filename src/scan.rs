@@ -63,6 +63,9 @@ pub struct Scan {
     pub timings: Vec<Lap>,
     /// The run only parsed (`ScanOptions::parse_only`): nothing is evaluated.
     pub parse_only: bool,
+    /// `results` were filled unit by unit while adapting ([`collect_with`]); the resource
+    /// bodies are already freed.
+    pub evaluated: bool,
 }
 
 impl Scan {
@@ -72,12 +75,12 @@ impl Scan {
     }
 }
 
-/// A YAML/JSON candidate after parsing and adapting (both in parallel): file, the models of its
-/// templates (`None` when it holds no template; empty in parse-only mode) or the parse error,
-/// kind, named explicitly.
+/// A YAML/JSON candidate after parsing and adapting (both in parallel): file, the model of its
+/// templates (`None` when it holds no template; `Some(None)` in parse-only mode) or the parse
+/// error, kind, named explicitly.
 type ParsedDoc = (
     FileId,
-    Result<Option<Vec<Model>>, crate::tree::TreeError>,
+    Result<Option<Option<Model>>, crate::tree::TreeError>,
     Kind,
     bool,
 );
@@ -178,7 +181,7 @@ fn may_be_template(text: &str) -> bool {
 
 /// Runs the pipeline.
 pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
-    let mut scan = collect(opts);
+    let mut scan = collect_with(opts, &|| Some(catalog));
     scan.evaluate(catalog);
     scan
 }
@@ -186,6 +189,18 @@ pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
 /// The pipeline up to the model: discover, read, parse and adapt, in deterministic order; no
 /// catalog is needed yet, so a caller can load one meanwhile and then call [`Scan::evaluate`].
 pub fn collect(opts: &ScanOptions) -> Scan {
+    collect_with(opts, &|| None)
+}
+
+/// [`collect`], evaluating each self-contained unit (a Terraform component, a CloudFormation
+/// file) as soon as it is adapted, with the catalog `catalog` gives (it is asked when the first
+/// unit is ready, so it can still be loading meanwhile; `None`: evaluate nothing here). Each
+/// unit's resource bodies are freed once it is evaluated, so the whole model is never held at
+/// once. [`Scan::evaluate`] is then a no-op (the results are in).
+pub fn collect_with<'c>(
+    opts: &ScanOptions,
+    catalog: &(dyn Fn() -> Option<&'c Catalog> + Sync),
+) -> Scan {
     let mut clock = Clock::start();
     let found = discover::discover(
         &opts.paths,
@@ -200,7 +215,7 @@ pub fn collect(opts: &ScanOptions) -> Scan {
         .collect();
     clock.lap("discover + read");
     let files: Vec<(Candidate, Loaded)> = found.files.into_iter().zip(loaded).collect();
-    let mut scan = collect_loaded(opts, &found.errors, files);
+    let mut scan = collect_loaded(opts, catalog, &found.errors, files);
     clock.laps.append(&mut scan.timings);
     scan.timings = clock.laps;
     scan
@@ -240,13 +255,36 @@ impl Scan {
     /// `unused_suppressions`; nothing in parse-only mode).
     pub fn evaluate(&mut self, catalog: &Catalog) {
         let mut clock = Clock::start();
-        if !self.parse_only {
+        if !self.parse_only && !self.evaluated {
             let (results, unused) = evaluate::evaluate(catalog, &self.model.resources);
             self.results = results;
             self.unused_suppressions = unused;
         }
         clock.lap("evaluate");
         self.timings.append(&mut clock.laps);
+    }
+}
+
+/// Reorders `items` in place so that item `k` becomes the one that was at `order[k]` (`order`
+/// is a permutation of the indices), by following its cycles with swaps: no copy of the items.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done.get(start).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut k = start;
+        loop {
+            if let Some(d) = done.get_mut(k) {
+                *d = true;
+            }
+            let Some(&src) = order.get(k) else { break };
+            if src == start || src >= items.len() {
+                break;
+            }
+            items.swap(k, src);
+            k = src;
+        }
     }
 }
 
@@ -305,18 +343,34 @@ pub(crate) fn scan_loaded(
     walk_errors: &[discover::WalkError],
     files: Vec<(Candidate, Loaded)>,
 ) -> Scan {
-    let mut scan = collect_loaded(opts, walk_errors, files);
+    let mut scan = collect_loaded(opts, &|| Some(catalog), walk_errors, files);
     scan.evaluate(catalog);
     scan
 }
 
-/// Parse and adapt what was read.
-fn collect_loaded(
+/// Parse and adapt what was read (evaluating unit by unit when `catalog` gives one).
+fn collect_loaded<'c>(
     opts: &ScanOptions,
+    catalog: &(dyn Fn() -> Option<&'c Catalog> + Sync),
     walk_errors: &[discover::WalkError],
     files: Vec<(Candidate, Loaded)>,
 ) -> Scan {
     let mut clock = Clock::start();
+    // Each unit is evaluated as soon as it is built; the catalog is asked for (and prepared)
+    // when the first unit is ready.
+    let prepared: std::sync::OnceLock<Option<evaluate::Prepared<'c>>> = std::sync::OnceLock::new();
+    let unit = |m: &mut Model, parallel: bool| {
+        if opts.parse_only {
+            return;
+        }
+        let Some(p) = prepared.get_or_init(|| catalog().map(evaluate::Prepared::new)) else {
+            return;
+        };
+        let (results, unused) = p.run(&m.resources, parallel);
+        m.results = results;
+        m.unused_suppressions = unused;
+        m.resources.iter_mut().for_each(|r| r.release_body());
+    };
     let mut scan = Scan {
         parse_only: opts.parse_only,
         ..Scan::default()
@@ -433,7 +487,9 @@ fn collect_loaded(
             roots,
         };
         let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
-        let m = terraform::adapt_timed(&dirs, &mut scan.sources, &tf_opts, &mut |s| clock.lap(s));
+        let m = terraform::adapt_timed(&dirs, &mut scan.sources, &tf_opts, &unit, &mut |s| {
+            clock.lap(s)
+        });
         scan.model.extend(m);
     } else {
         // The parse floor: parse the Terraform files and nothing else.
@@ -482,13 +538,16 @@ fn collect_loaded(
                     .collect();
                 match file {
                     _ if templates.is_empty() => None,
-                    Some(file) if !opts.parse_only => Some(
-                        templates
-                            .into_iter()
-                            .map(|t| cloudformation::adapt(file, t, &cfn_opts))
-                            .collect(),
-                    ),
-                    _ => Some(Vec::new()),
+                    Some(file) if !opts.parse_only => {
+                        // A file's templates share its scope: one unit.
+                        let mut m = Model::default();
+                        for t in templates {
+                            m.extend(cloudformation::adapt(file, t, &cfn_opts));
+                        }
+                        unit(&mut m, false);
+                        Some(Some(m))
+                    }
+                    _ => Some(None),
                 }
             });
             (id, r, kind, explicit)
@@ -550,13 +609,32 @@ fn collect_loaded(
 
     // Deterministic order: resources by file path then position; errors likewise.
     let sources = &scan.sources;
-    scan.model.resources.sort_by(|a, b| {
-        (sources.display(a.file), a.header.start, &a.address).cmp(&(
-            sources.display(b.file),
-            b.header.start,
-            &b.address,
-        ))
+    let ranks = sources.display_ranks();
+    let rank = |f: FileId| ranks.get(f as usize).copied().unwrap_or(u32::MAX);
+    let resources = &mut scan.model.resources;
+    let mut order: Vec<usize> = (0..resources.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| {
+            resources
+                .get(i)
+                .map(|r| (rank(r.file), r.header.start, r.address.as_str()))
+        };
+        key(a).cmp(&key(b))
     });
+    permute(resources, &order);
+    let mut results = std::mem::take(&mut scan.model.results);
+    if prepared.get().is_some_and(Option::is_some) && results.len() == resources.len() {
+        // Evaluated unit by unit: `results[i]` is resource `i`'s (units were appended in
+        // order), so it moves with its resource and then points at its new place.
+        permute(&mut results, &order);
+        for (i, rr) in results.iter_mut().enumerate() {
+            rr.resource = i;
+        }
+        scan.results = results;
+        scan.unused_suppressions = std::mem::take(&mut scan.model.unused_suppressions);
+        scan.unused_suppressions.sort();
+        scan.evaluated = true;
+    }
     scan.model.errors.sort_by(|a, b| {
         (sources.display(a.span.file), a.span.start, &a.message).cmp(&(
             sources.display(b.span.file),
@@ -576,4 +654,24 @@ fn collect_loaded(
     clock.lap("sort");
     scan.timings = clock.laps;
     scan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The in-place permutation gives what copying `items[order[k]]` into place `k` gives.
+        #[test]
+        fn permute_moves_each_item_to_its_place(
+            order in (0usize..40).prop_flat_map(|n| Just((0..n).collect::<Vec<usize>>()).prop_shuffle())
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("item{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut got = items;
+            permute(&mut got, &order);
+            prop_assert_eq!(got, expected);
+        }
+    }
 }

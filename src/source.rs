@@ -192,6 +192,30 @@ impl SourceMap {
         &self.files
     }
 
+    /// Each file's place in display-path order (by file id; files with equal display paths
+    /// share a place), so sorting by file compares integers instead of paths.
+    pub fn display_ranks(&self) -> Vec<u32> {
+        let mut ids: Vec<usize> = (0..self.files.len()).collect();
+        ids.sort_by(|&a, &b| {
+            let name = |i: usize| self.files.get(i).map(|f| f.display.as_str());
+            name(a).cmp(&name(b))
+        });
+        let mut ranks = vec![0u32; self.files.len()];
+        let mut rank = 0u32;
+        let mut prev: Option<&str> = None;
+        for i in ids {
+            let name = self.files.get(i).map(|f| f.display.as_str());
+            if prev.is_some() && name != prev {
+                rank += 1;
+            }
+            prev = name;
+            if let Some(r) = ranks.get_mut(i) {
+                *r = rank;
+            }
+        }
+        ranks
+    }
+
     /// Display path of a file, or `?` for an unknown id.
     pub fn display(&self, id: FileId) -> &str {
         self.get(id).map(|f| f.display.as_str()).unwrap_or("?")

@@ -102,15 +102,40 @@ pub struct Index<'a> {
     kinds: std::sync::Arc<[Option<&'a str>]>,
     /// (subject, relation id) → companions.
     companions: HashMap<(usize, usize), Vec<usize>>,
+    rels: &'a Relations<'a>,
+}
+
+/// The catalog's companion relations, numbered.
+#[derive(Default)]
+struct Relations<'c> {
     /// subject kind → relation name → relation id.
-    relation_ids: HashMap<String, HashMap<String, usize>>,
-    relations: Vec<&'a Relation>,
+    ids: HashMap<String, HashMap<String, usize>>,
+    /// By id.
+    list: Vec<&'c Relation>,
+}
+
+impl<'c> Relations<'c> {
+    fn new(catalog: &'c Catalog) -> Self {
+        let list: Vec<&Relation> = catalog.relations().collect();
+        let mut ids: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        for (rid, rel) in list.iter().enumerate() {
+            ids.entry(rel.subject.clone())
+                .or_default()
+                .insert(rel.name.clone(), rid);
+        }
+        Relations { ids, list }
+    }
 }
 
 impl<'a> Index<'a> {
     /// Builds the index: resource kinds and, for every relation, which companions belong to
     /// which subject.
-    pub fn new(catalog: &'a Catalog, resources: &'a [Resource]) -> Self {
+    fn new(
+        catalog: &'a Catalog,
+        rels: &'a Relations<'a>,
+        resources: &'a [Resource],
+        parallel: bool,
+    ) -> Self {
         let kinds: std::sync::Arc<[Option<&str>]> = resources
             .iter()
             .map(|r| catalog.type_info(&r.rtype).map(|t| t.kind.kind.as_str()))
@@ -129,14 +154,7 @@ impl<'a> Index<'a> {
         let subjects_of =
             |kind: &str| -> &[usize] { by_kind.get(kind).map(Vec::as_slice).unwrap_or_default() };
         let mut companions: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        let mut relation_ids: HashMap<String, HashMap<String, usize>> = HashMap::new();
-        let relations: Vec<&Relation> = catalog.relations().collect();
-        for (rid, rel) in relations.iter().enumerate() {
-            relation_ids
-                .entry(rel.subject.clone())
-                .or_default()
-                .insert(rel.name.clone(), rid);
-        }
+        let relations = &rels.list;
         // Each relation's (subject, companion) pairs, found independently (on every core for a
         // large model), then merged in relation order so the result does not depend on timing.
         let pairs_of = |(rid, rel): (usize, &&Relation)| -> Vec<((usize, usize), usize)> {
@@ -207,7 +225,7 @@ impl<'a> Index<'a> {
         };
         use rayon::prelude::*;
         let found: Vec<Vec<((usize, usize), usize)>> =
-            if resources.len() < crate::scan::PARALLEL_MIN {
+            if !parallel || resources.len() < crate::scan::PARALLEL_MIN {
                 relations.iter().enumerate().map(pairs_of).collect()
             } else {
                 relations
@@ -221,21 +239,26 @@ impl<'a> Index<'a> {
             companions.entry(key).or_default().push(c);
         }
         for v in companions.values_mut() {
-            v.sort_by_key(|&i| resources.get(i).map(|r| (r.file, r.header.start)));
+            // By place, then address (instances of one declaration share its place), so the
+            // order does not depend on how the model was assembled.
+            v.sort_by_key(|&i| {
+                resources
+                    .get(i)
+                    .map(|r| (r.file, r.header.start, r.address.as_str()))
+            });
             v.dedup();
         }
         Index {
             resources,
             kinds,
             companions,
-            relation_ids,
-            relations,
+            rels,
         }
     }
 
     fn relation_id(&self, subject: usize, rel: &str) -> Option<usize> {
         let kind = self.kinds.get(subject).copied().flatten()?;
-        self.relation_ids.get(kind)?.get(rel).copied()
+        self.rels.ids.get(kind)?.get(rel).copied()
     }
 
     fn companions(&self, subject: usize, rel: &str) -> &[usize] {
@@ -248,7 +271,7 @@ impl<'a> Index<'a> {
     fn relation_types(&self, subject: usize, rel: &str) -> String {
         match self
             .relation_id(subject, rel)
-            .and_then(|rid| self.relations.get(rid))
+            .and_then(|rid| self.rels.list.get(rid))
         {
             Some(r) => r.companion.join(" or "),
             None => format!("`{rel}` companion"),
@@ -269,12 +292,12 @@ fn companion_matches<'a>(
         return false;
     };
     // Filters are evaluated without relations of their own.
+    let none = Relations::default();
     let empty = Index {
         resources,
         kinds: kinds.clone(),
         companions: HashMap::new(),
-        relation_ids: HashMap::new(),
-        relations: Vec::new(),
+        rels: &none,
     };
     let ctx = Ctx {
         index: &empty,
@@ -305,60 +328,119 @@ pub fn evaluate(
     catalog: &Catalog,
     resources: &[Resource],
 ) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
-    let index = Index::new(catalog, resources);
-    // The duties of each resource kind, looked up once per kind rather than per resource.
-    let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (di, duty) in catalog.duties.iter().enumerate() {
-        if duty.status == "deprecated" {
-            continue;
+    Prepared::new(catalog).run(resources, true)
+}
+
+/// What evaluation derives from the catalog alone, built once per run so that evaluating many
+/// small units (one Terraform component, one template) costs no per-unit catalog work.
+pub struct Prepared<'c> {
+    catalog: &'c Catalog,
+    /// The duties of each resource kind (indices into the catalog's duties).
+    by_kind: HashMap<&'c str, Vec<usize>>,
+    rels: Relations<'c>,
+}
+
+impl<'c> Prepared<'c> {
+    /// Prepares `catalog` for evaluation.
+    pub fn new(catalog: &'c Catalog) -> Self {
+        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (di, duty) in catalog.duties.iter().enumerate() {
+            if duty.status == "deprecated" {
+                continue;
+            }
+            for k in &duty.resources {
+                by_kind.entry(k.as_str()).or_default().push(di);
+            }
         }
-        for k in &duty.resources {
-            by_kind.entry(k.as_str()).or_default().push(di);
+        Prepared {
+            catalog,
+            by_kind,
+            rels: Relations::new(catalog),
         }
     }
-    use rayon::prelude::*;
-    let evaluated: Vec<(ResourceResult, Vec<usize>)> = resources
-        .par_iter()
-        .enumerate()
-        .map(|(ri, res)| {
-            let info = catalog.type_info(&res.rtype);
-            let mut checklist = Vec::new();
-            let mut used_here = Vec::new();
-            let duties = info
-                .and_then(|i| by_kind.get(i.kind.kind.as_str()))
-                .map(|v| v.as_slice())
-                .unwrap_or(&[]);
-            for &di in duties {
-                let Some(duty) = catalog.duties.get(di) else {
-                    continue;
-                };
-                let Some(mut result) = evaluate_duty(&index, ri, res, duty, di) else {
-                    continue;
-                };
-                if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
-                    if let Some((si, s)) = res
-                        .suppressions
-                        .iter()
-                        .enumerate()
-                        .find(|(_, s)| s.duty == duty.id || s.duty == duty.slug)
-                    {
-                        used_here.push(si);
-                        result.message = format!("suppressed ({}): {}", s.reason, result.message);
-                        result.verdict = Verdict::Suppressed;
-                    }
-                }
-                checklist.push(result);
-            }
-            let rr = ResourceResult {
-                resource: ri,
-                service: info.map(|i| i.service.id.clone()),
-                kind: info.map(|i| i.kind.kind.clone()),
-                category: info.map(|i| i.category()),
-                checklist,
+
+    /// Evaluates `resources`, which must hold every resource of each scope among them
+    /// (relations never cross a scope, so a scan can evaluate scope by scope). `parallel`: on
+    /// every core (only where the caller is not itself one of many parallel tasks).
+    /// [`ResourceResult::resource`] indexes `resources`.
+    pub fn run(
+        &self,
+        resources: &[Resource],
+        parallel: bool,
+    ) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
+        let catalog = self.catalog;
+        let by_kind = &self.by_kind;
+        let index = Index::new(catalog, &self.rels, resources, parallel);
+        let evaluated: Vec<(ResourceResult, Vec<usize>)> =
+            if parallel && resources.len() >= crate::scan::PARALLEL_MIN {
+                use rayon::prelude::*;
+                resources
+                    .par_iter()
+                    .enumerate()
+                    .map(|(ri, res)| evaluate_resource(catalog, by_kind, &index, ri, res))
+                    .collect()
+            } else {
+                resources
+                    .iter()
+                    .enumerate()
+                    .map(|(ri, res)| evaluate_resource(catalog, by_kind, &index, ri, res))
+                    .collect()
             };
-            (rr, used_here)
-        })
-        .collect();
+        collect_unused(resources, evaluated)
+    }
+}
+
+/// One resource's checklist, and which of its suppressions were used.
+fn evaluate_resource(
+    catalog: &Catalog,
+    by_kind: &HashMap<&str, Vec<usize>>,
+    index: &Index<'_>,
+    ri: usize,
+    res: &Resource,
+) -> (ResourceResult, Vec<usize>) {
+    let info = catalog.type_info(&res.rtype);
+    let mut checklist = Vec::new();
+    let mut used_here = Vec::new();
+    let duties = info
+        .and_then(|i| by_kind.get(i.kind.kind.as_str()))
+        .map(|v| v.as_slice())
+        .unwrap_or(&[]);
+    for &di in duties {
+        let Some(duty) = catalog.duties.get(di) else {
+            continue;
+        };
+        let Some(mut result) = evaluate_duty(index, ri, res, duty, di) else {
+            continue;
+        };
+        if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
+            if let Some((si, s)) = res
+                .suppressions
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.duty == duty.id || s.duty == duty.slug)
+            {
+                used_here.push(si);
+                result.message = format!("suppressed ({}): {}", s.reason, result.message);
+                result.verdict = Verdict::Suppressed;
+            }
+        }
+        checklist.push(result);
+    }
+    let rr = ResourceResult {
+        resource: ri,
+        service: info.map(|i| i.service.id.clone()),
+        kind: info.map(|i| i.kind.kind.clone()),
+        category: info.map(|i| i.category()),
+        checklist,
+    };
+    (rr, used_here)
+}
+
+/// The checklists, and the suppressions of `resources` that silenced nothing.
+fn collect_unused(
+    resources: &[Resource],
+    evaluated: Vec<(ResourceResult, Vec<usize>)>,
+) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
     let mut used: BTreeMap<(usize, usize), bool> = BTreeMap::new();
     let mut out = Vec::with_capacity(resources.len());
     for (rr, used_here) in evaluated {

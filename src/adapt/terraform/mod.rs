@@ -25,7 +25,7 @@ mod tests;
 #[cfg(test)]
 mod tests_edge;
 
-use crate::model::{Lang, Model, Notice, Resource, ToolError};
+use crate::model::{Lang, Model, Notice, Resource, ToolError, UnitHook};
 use crate::source::{FileId, SourceMap};
 use eval::{Evaluator, Instance, Scope};
 use load::{Loaded, Resolution};
@@ -62,14 +62,17 @@ const EVAL_STACK: usize = 64 << 20;
 
 /// Builds the model of a set of Terraform directories.
 pub fn adapt(dirs: &[TfModuleDir], sources: &mut SourceMap, opts: &TfOptions) -> Model {
-    adapt_timed(dirs, sources, opts, &mut |_| {})
+    adapt_timed(dirs, sources, opts, &|_, _| {}, &mut |_| {})
 }
 
-/// [`adapt`], calling `lap` with the name of each stage as it ends (for `--timings`).
+/// [`adapt`], handing each component's model to `unit` as soon as it is built (every root
+/// module scope in a component is complete) and calling `lap` with the name of each stage as it
+/// ends (for `--timings`).
 pub fn adapt_timed(
     dirs: &[TfModuleDir],
     sources: &mut SourceMap,
     opts: &TfOptions,
+    unit: &UnitHook<'_>,
     lap: &mut dyn FnMut(&'static str),
 ) -> Model {
     let mut model = Model::default();
@@ -112,6 +115,7 @@ pub fn adapt_timed(
             .collect();
         let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts, parallel);
         m.errors.extend(errors);
+        unit(&mut m, parallel);
         drop(defs);
         if parallel {
             // Freeing a large component's trees takes a while too: on every worker.
