@@ -181,7 +181,8 @@ fn may_be_template(text: &str) -> bool {
 
 /// Runs the pipeline.
 pub fn scan(opts: &ScanOptions, catalog: &Catalog) -> Scan {
-    let mut scan = collect_with(opts, &|| Some(catalog));
+    // Evaluated at the end, so the model keeps its resource bodies (for Guard and library users).
+    let mut scan = collect(opts);
     scan.evaluate(catalog);
     scan
 }
@@ -343,7 +344,7 @@ pub(crate) fn scan_loaded(
     walk_errors: &[discover::WalkError],
     files: Vec<(Candidate, Loaded)>,
 ) -> Scan {
-    let mut scan = collect_loaded(opts, &|| Some(catalog), walk_errors, files);
+    let mut scan = collect_loaded(opts, &|| None, walk_errors, files);
     scan.evaluate(catalog);
     scan
 }

@@ -19,16 +19,17 @@ fn evaluating_unit_by_unit_gives_the_report_of_evaluating_at_the_end() {
         ..Default::default()
     };
 
-    let streamed = srm_lint::scan(&opts, &catalog);
+    let streamed = srm_lint::collect_with(&opts, &|| Some(&catalog));
     assert!(streamed.evaluated, "the scan evaluated unit by unit");
     assert!(
         streamed.model.resources.iter().all(|r| r.body.is_null()),
         "bodies are freed once evaluated"
     );
 
-    let mut at_end = srm_lint::collect(&opts);
+    // What `scan` does: evaluate the whole model at the end, bodies kept.
+    let at_end = srm_lint::scan(&opts, &catalog);
     assert!(!at_end.evaluated);
-    at_end.evaluate(&catalog);
+    assert!(at_end.model.resources.iter().any(|r| !r.body.is_null()));
 
     assert!(
         streamed.model.resources.len() > 100,
