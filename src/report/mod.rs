@@ -402,13 +402,10 @@ impl Report {
             .collect();
         let order = |a: &(&ResourceEntry, &ChecklistEntry),
                      b: &(&ResourceEntry, &ChecklistEntry)| {
-            (&a.1.path, a.1.line, a.1.column, &a.1.duty, &a.0.address).cmp(&(
-                &b.1.path,
-                b.1.line,
-                b.1.column,
-                &b.1.duty,
-                &b.0.address,
-            ))
+            cmp_shared(&a.1.path, &b.1.path)
+                .then_with(|| (a.1.line, a.1.column).cmp(&(b.1.line, b.1.column)))
+                .then_with(|| cmp_shared(&a.1.duty, &b.1.duty))
+                .then_with(|| a.0.address.cmp(&b.0.address))
         };
         if out.len() < crate::scan::PARALLEL_MIN {
             out.sort_by(order);
@@ -430,13 +427,33 @@ impl Report {
     }
 }
 
+/// Orders two shared strings; the same allocation (one per file path or duty id) is equal
+/// without reading the text.
+fn cmp_shared(a: &std::sync::Arc<str>, b: &std::sync::Arc<str>) -> std::cmp::Ordering {
+    if std::sync::Arc::ptr_eq(a, b) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
+}
+
 /// Whether `b` may hold a control character other than tab and newline: false is certain (no C0
-/// byte but tab and newline, no DEL, no 0xC2, the lead byte of every C1 character). Written
-/// without branches so it runs on vector registers: it is asked of every message and file shown.
+/// byte but tab and newline, no DEL, no 0xC2, the lead byte of every C1 character). Blocks of
+/// 64 bytes are tested without branches, so they run on vector registers: it is asked of every
+/// message and of every file shown.
 pub(crate) fn may_hold_control(b: &[u8]) -> bool {
-    b.iter().fold(false, |acc, &x| {
-        acc | ((x < 0x20) & (x != b'\t') & (x != b'\n')) | (x == 0x7f) | (x == 0xc2)
-    })
+    let suspect = |x: u8| {
+        u8::from(x < 0x20) & u8::from(x != b'\t') & u8::from(x != b'\n')
+            | u8::from(x == 0x7f)
+            | u8::from(x == 0xc2)
+    };
+    let mut blocks = b.chunks_exact(64);
+    for block in &mut blocks {
+        if block.iter().fold(0u8, |acc, &x| acc | suspect(x)) != 0 {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&x| suspect(x) != 0)
 }
 
 /// Replaces terminal control characters from the input with visible escapes, so a resource name

@@ -925,7 +925,21 @@ mod tests {
         }
 
         #[test]
-        fn the_quick_control_test_never_misses_one(text in "\\PC{0,40}|[\u{0}-\u{ff}]{0,40}") {
+        fn the_quick_control_test_finds_one_control_anywhere_in_long_text(
+            text in "[ -~\t\n]{0,300}",
+            at in 0usize..300,
+            control in prop_oneof![0u32..9, 11u32..13, 14u32..32, Just(0x7f), 0x80u32..0xa0],
+        ) {
+            prop_assert!(!super::super::may_hold_control(text.as_bytes()));
+            let at = at.min(text.len());
+            let mut with = text.clone();
+            with.insert(at, char::from_u32(control).unwrap_or('\0'));
+            prop_assert!(super::super::may_hold_control(with.as_bytes()));
+            prop_assert!(has_unsafe_control(&with));
+        }
+
+        #[test]
+        fn the_quick_control_test_never_misses_one(text in "\\PC{0,200}|[\u{0}-\u{ff}]{0,200}") {
             if !super::super::may_hold_control(text.as_bytes()) {
                 prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
             }
