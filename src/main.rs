@@ -379,10 +379,10 @@ fn run_scan(args: ScanArgs, started: Instant) -> ExitCode {
     }
     // The report needs headers only: free the resource bodies before it is built.
     result.release_bodies();
-    let mut report = Report::build(&result, &catalog);
     let had_errors = result.has_errors();
-    // Only the sources are needed from here on (for snippets); free the model early.
-    let sources = result.into_sources();
+    // Only the sources are needed from here on (for snippets): the report takes the names and
+    // messages, and the rest of the scan is freed.
+    let (mut report, sources) = Report::build_from(result, &catalog);
     laps.lap("report");
 
     // Attestations.

@@ -43,4 +43,15 @@ fn evaluating_unit_by_unit_gives_the_report_of_evaluating_at_the_end() {
         |scan: &srm_lint::Scan| srm_lint::report::json::render(&Report::build(scan, &catalog));
     assert_eq!(json(&streamed), json(&at_end));
     assert_eq!(streamed.unused_suppressions, at_end.unused_suppressions);
+
+    // The CLI builds its report from the scan it no longer needs (moving the messages).
+    let expected = json(&streamed);
+    let files = streamed.sources.files().len();
+    let (report, sources) = Report::build_from(streamed, &catalog);
+    assert_eq!(srm_lint::report::json::render(&report), expected);
+    assert_eq!(
+        sources.files().len(),
+        files,
+        "the sources come back for snippets"
+    );
 }

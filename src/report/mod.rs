@@ -226,28 +226,144 @@ fn loc(paths: &Paths, sources: &SourceMap, span: Span) -> Location {
     }
 }
 
-impl Report {
-    /// Builds the report of a scan.
-    pub fn build(scan: &Scan, catalog: &Catalog) -> Report {
-        let s = &scan.sources;
-        let paths = Paths::new(s);
-        // Each duty's names, shared by all of its entries.
-        let names: Vec<(Arc<str>, Arc<str>, Arc<str>)> = catalog
-            .duties
-            .iter()
-            .map(|d| {
-                (
-                    Arc::from(d.id.as_str()),
-                    Arc::from(d.slug.as_str()),
-                    Arc::from(d.title.as_str()),
-                )
-            })
-            .collect();
+/// What every entry of a report is built with: the file paths and duty names shared by all
+/// entries, and what AWS keeps per service.
+struct Builder<'a> {
+    sources: &'a SourceMap,
+    catalog: &'a Catalog,
+    paths: Paths,
+    /// Each duty's id, slug and title, shared by all of its entries.
+    names: Vec<(Arc<str>, Arc<str>, Arc<str>)>,
+    /// What AWS keeps, shared by every resource of a service.
+    aws_side: BTreeMap<&'a str, Arc<Vec<String>>>,
+}
+
+/// The parts of a resource its report entry keeps (moved out of an owned scan, copied from a
+/// borrowed one).
+struct ResourceParts {
+    header: Span,
+    address: String,
+    rtype: String,
+    condition: Option<String>,
+    construct_path: Option<String>,
+    notes: Vec<String>,
+}
+
+impl ResourceParts {
+    fn copied(r: &crate::model::Resource) -> ResourceParts {
+        ResourceParts {
+            header: r.header,
+            address: r.address.clone(),
+            rtype: r.rtype.clone(),
+            condition: r.condition.clone(),
+            construct_path: r.construct_path.clone(),
+            notes: r.notes.clone(),
+        }
+    }
+
+    fn moved(r: crate::model::Resource) -> ResourceParts {
+        ResourceParts {
+            header: r.header,
+            address: r.address,
+            rtype: r.rtype,
+            condition: r.condition,
+            construct_path: r.construct_path,
+            notes: r.notes,
+        }
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn new(sources: &'a SourceMap, catalog: &'a Catalog) -> Self {
+        Builder {
+            sources,
+            catalog,
+            paths: Paths::new(sources),
+            names: catalog
+                .duties
+                .iter()
+                .map(|d| {
+                    (
+                        Arc::from(d.id.as_str()),
+                        Arc::from(d.slug.as_str()),
+                        Arc::from(d.title.as_str()),
+                    )
+                })
+                .collect(),
+            aws_side: catalog
+                .services
+                .iter()
+                .map(|(id, svc)| (id.as_str(), Arc::new(svc.aws_responsibilities.clone())))
+                .collect(),
+        }
+    }
+
+    fn loc(&self, span: Span) -> Location {
+        loc(&self.paths, self.sources, span)
+    }
+
+    /// One checklist entry (`message`: the result's message, moved or copied).
+    fn duty(&self, d: &crate::evaluate::DutyResult, message: String) -> Option<ChecklistEntry> {
+        let duty = self.catalog.duties.get(d.duty)?;
+        let (id, slug, title) = self.names.get(d.duty)?;
+        let l = self.loc(d.span);
+        let end = self.sources.end(d.span);
+        Some(ChecklistEntry {
+            duty: id.clone(),
+            slug: slug.clone(),
+            title: title.clone(),
+            layer: duty.layer,
+            control: duty.control,
+            severity: duty.severity,
+            verdict: d.verdict,
+            path: l.path,
+            line: l.line,
+            column: l.column,
+            message,
+            evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
+            span: d.span,
+            end: (end.line, end.column),
+        })
+    }
+
+    /// One resource entry.
+    fn resource(
+        &self,
+        res: ResourceParts,
+        service: Option<String>,
+        category: Option<crate::catalog::Category>,
+        known: bool,
+        checklist: Vec<ChecklistEntry>,
+    ) -> ResourceEntry {
+        let header = self.loc(res.header);
+        ResourceEntry {
+            aws_responsibilities: service
+                .as_deref()
+                .and_then(|id| self.aws_side.get(id))
+                .cloned()
+                .unwrap_or_default(),
+            address: res.address,
+            rtype: res.rtype,
+            path: header.path.to_string(),
+            line: header.line,
+            column: header.column,
+            service,
+            category,
+            known,
+            condition: res.condition,
+            construct_path: res.construct_path,
+            notes: res.notes,
+            checklist,
+        }
+    }
+
+    /// The report around the resource entries: files, errors, notices and the summary.
+    fn finish(&self, scan: &Scan, resources: Vec<ResourceEntry>) -> Report {
         let files = scan
             .files
             .iter()
             .map(|(id, f)| FileEntry {
-                path: s.display(*id).to_string(),
+                path: self.sources.display(*id).to_string(),
                 format: *f,
             })
             .collect();
@@ -256,7 +372,7 @@ impl Report {
             .errors
             .iter()
             .map(|e| {
-                let l = loc(&paths, s, e.span);
+                let l = self.loc(e.span);
                 ErrorEntry {
                     path: l.path.to_string(),
                     line: l.line,
@@ -272,7 +388,7 @@ impl Report {
             .notices
             .iter()
             .map(|n| {
-                let l = loc(&paths, s, n.span);
+                let l = self.loc(n.span);
                 NoticeEntry {
                     path: l.path.to_string(),
                     line: l.line,
@@ -285,7 +401,7 @@ impl Report {
             .unused_suppressions
             .iter()
             .map(|u| {
-                let l = loc(&paths, s, u.span);
+                let l = self.loc(u.span);
                 NoticeEntry {
                     path: l.path.to_string(),
                     line: l.line,
@@ -302,78 +418,6 @@ impl Report {
         for v in Verdict::ALL {
             summary.verdicts.insert(v.as_str(), 0);
         }
-        // What AWS keeps, shared by every resource of a service.
-        let aws_side: BTreeMap<&str, std::sync::Arc<Vec<String>>> = catalog
-            .services
-            .iter()
-            .map(|(id, svc)| {
-                (
-                    id.as_str(),
-                    std::sync::Arc::new(svc.aws_responsibilities.clone()),
-                )
-            })
-            .collect();
-        // One entry per resource, on every core (line:column and path strings for each duty).
-        use rayon::prelude::*;
-        let entry = |rr: &crate::evaluate::ResourceResult| {
-            let res = scan.model.resources.get(rr.resource)?;
-            let header = loc(&paths, s, res.header);
-            let checklist: Vec<ChecklistEntry> = rr
-                .checklist
-                .iter()
-                .filter_map(|d| {
-                    let duty = catalog.duties.get(d.duty)?;
-                    let (id, slug, title) = names.get(d.duty)?;
-                    let l = loc(&paths, s, d.span);
-                    let end = s.end(d.span);
-                    Some(ChecklistEntry {
-                        duty: id.clone(),
-                        slug: slug.clone(),
-                        title: title.clone(),
-                        layer: duty.layer,
-                        control: duty.control,
-                        severity: duty.severity,
-                        verdict: d.verdict,
-                        path: l.path,
-                        line: l.line,
-                        column: l.column,
-                        message: d.message.clone(),
-                        evidence: d.evidence.iter().map(|e| loc(&paths, s, *e)).collect(),
-                        span: d.span,
-                        end: (end.line, end.column),
-                    })
-                })
-                .collect();
-            Some(ResourceEntry {
-                address: res.address.clone(),
-                rtype: res.rtype.clone(),
-                path: header.path.to_string(),
-                line: header.line,
-                column: header.column,
-                service: rr.service.clone(),
-                category: rr.category,
-                known: rr.kind.is_some(),
-                condition: res.condition.clone(),
-                construct_path: res.construct_path.clone(),
-                notes: res.notes.clone(),
-                aws_responsibilities: rr
-                    .service
-                    .as_deref()
-                    .and_then(|id| aws_side.get(id))
-                    .cloned()
-                    .unwrap_or_default(),
-                checklist,
-            })
-        };
-        let resources: Vec<ResourceEntry> = if scan.results.len() < crate::scan::PARALLEL_MIN {
-            scan.results.iter().filter_map(entry).collect()
-        } else {
-            scan.results
-                .par_iter()
-                .with_min_len(64)
-                .filter_map(entry)
-                .collect()
-        };
         summary.duties = resources.iter().map(|r| r.checklist.len()).sum();
         count_verdicts(&resources, &mut summary.verdicts);
         summary.resources = resources.len();
@@ -389,6 +433,86 @@ impl Report {
             resources,
             summary,
         }
+    }
+}
+
+impl Report {
+    /// Builds the report of a scan.
+    pub fn build(scan: &Scan, catalog: &Catalog) -> Report {
+        let b = Builder::new(&scan.sources, catalog);
+        // One entry per resource, on every core (line:column and path strings for each duty).
+        let entry = |rr: &crate::evaluate::ResourceResult| {
+            let res = scan.model.resources.get(rr.resource)?;
+            let checklist = rr
+                .checklist
+                .iter()
+                .filter_map(|d| b.duty(d, d.message.clone()))
+                .collect();
+            Some(b.resource(
+                ResourceParts::copied(res),
+                rr.service.clone(),
+                rr.category,
+                rr.kind.is_some(),
+                checklist,
+            ))
+        };
+        use rayon::prelude::*;
+        let resources: Vec<ResourceEntry> = if scan.results.len() < crate::scan::PARALLEL_MIN {
+            scan.results.iter().filter_map(entry).collect()
+        } else {
+            scan.results
+                .par_iter()
+                .with_min_len(64)
+                .filter_map(entry)
+                .collect()
+        };
+        b.finish(scan, resources)
+    }
+
+    /// [`Report::build`] from a scan that is no longer needed: names and messages are moved
+    /// into the report instead of copied, and everything else is freed (on every core). Gives
+    /// back the sources, which the renderers need for snippets.
+    pub fn build_from(mut scan: Scan, catalog: &Catalog) -> (Report, SourceMap) {
+        let results = std::mem::take(&mut scan.results);
+        let mut slots: Vec<Option<crate::model::Resource>> =
+            std::mem::take(&mut scan.model.resources)
+                .into_iter()
+                .map(Some)
+                .collect();
+        let pairs: Vec<(crate::model::Resource, crate::evaluate::ResourceResult)> = results
+            .into_iter()
+            .filter_map(|rr| Some((slots.get_mut(rr.resource)?.take()?, rr)))
+            .collect();
+        let b = Builder::new(&scan.sources, catalog);
+        let entry = |(res, rr): (crate::model::Resource, crate::evaluate::ResourceResult)| {
+            let known = rr.kind.is_some();
+            let checklist = rr
+                .checklist
+                .into_iter()
+                .filter_map(|mut d| {
+                    let message = std::mem::take(&mut d.message);
+                    b.duty(&d, message)
+                })
+                .collect();
+            b.resource(
+                ResourceParts::moved(res),
+                rr.service,
+                rr.category,
+                known,
+                checklist,
+            )
+        };
+        use rayon::prelude::*;
+        let resources: Vec<ResourceEntry> = if pairs.len() < crate::scan::PARALLEL_MIN {
+            pairs.into_iter().map(entry).collect()
+        } else {
+            pairs.into_par_iter().with_min_len(64).map(entry).collect()
+        };
+        let report = b.finish(&scan, resources);
+        drop(b);
+        // Resources without a result (none when the scan evaluated them all) go too.
+        drop(slots);
+        (report, scan.into_sources())
     }
 
     /// Findings (unaddressed and unverified entries) with their resource, sorted by file,
