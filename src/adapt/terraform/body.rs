@@ -8,7 +8,7 @@ use crate::source::Span;
 use crate::tree::Node;
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Resource meta-arguments that are not part of the resource's configuration.
 const META_ATTRS: &[&str] = &["count", "for_each", "depends_on", "provider"];

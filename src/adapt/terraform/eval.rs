@@ -10,7 +10,7 @@ use crate::tree::NodeKind;
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Element, Template};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Evaluation steps allowed for one resource (or one local / output).
 pub(crate) const STEP_BUDGET: u32 = 200_000;

@@ -391,7 +391,7 @@ fn for_expr(
     let vvar = f.intro.value_var.as_str();
     let mut list = Vec::new();
     let mut map: Vec<Attr> = Vec::new();
-    let mut pos: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut pos: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     for (k, v) in pairs {
         if !ev.tick() {
             return unknown(span, "evaluation budget exhausted");

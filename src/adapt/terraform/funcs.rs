@@ -186,7 +186,7 @@ fn known_call(name: &str, args: &[Val], span: Span) -> Result<Option<ValKind>, S
         }
         "merge" => {
             let mut out: Vec<Attr> = Vec::new();
-            let mut pos: std::collections::HashMap<String, usize> = Default::default();
+            let mut pos: foldhash::HashMap<String, usize> = Default::default();
             for a in args {
                 match &a.kind {
                     ValKind::Null => {}

@@ -11,7 +11,7 @@ use super::{TfModuleDir, TfOptions};
 use crate::model::ToolError;
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 
 /// A module directory.

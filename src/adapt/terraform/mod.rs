@@ -30,7 +30,7 @@ use crate::source::{FileId, SourceMap};
 use eval::{Evaluator, Instance, Scope};
 use load::{Loaded, Resolution};
 use module::{is_local_source, CallDecl, ModuleDef};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 /// Options of the Terraform adapter.

@@ -4,7 +4,7 @@
 use super::hcl::{top_blocks, Bd, Ex, ParsedFile};
 use crate::model::ToolError;
 use crate::source::Span;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 /// A `variable` block.

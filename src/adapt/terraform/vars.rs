@@ -7,7 +7,7 @@ use super::hcl::{Content, Ex, ParsedFile};
 use super::ops::respan_deep;
 use crate::model::{Val, ValKind};
 use crate::source::{SourceMap, Span};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// A value given for a root variable.
 #[derive(Debug, Clone)]
