@@ -420,3 +420,68 @@ fn a_large_module_component_and_small_ones_give_every_root_its_findings() {
     }
     assert_eq!(all, alone);
 }
+
+/// Module directories are matched by canonical path, which srm-lint derives from the scan root
+/// for the directories below it instead of asking the file system for each: a scan through a
+/// symbolic link to the repository, and a module source through a symbolic link inside it,
+/// still find the one module directory (its resources instantiated, not reported twice).
+#[test]
+#[cfg(unix)]
+fn module_sources_resolve_through_symbolic_links() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    std::fs::create_dir_all(real.join("modules/bucket")).unwrap();
+    std::fs::create_dir_all(real.join("envs/prod")).unwrap();
+    std::fs::write(
+        real.join("modules/bucket/main.tf"),
+        "resource \"aws_s3_bucket\" \"this\" {\n  bucket = \"b\"\n}\n",
+    )
+    .unwrap();
+    // `mods` is a link to `modules`; the walk does not follow it, the module source does.
+    symlink("modules", real.join("mods")).unwrap();
+    std::fs::write(
+        real.join("envs/prod/main.tf"),
+        "module \"direct\" {\n  source = \"../../modules/bucket\"\n}\nmodule \"linked\" {\n  source = \"../../mods/bucket\"\n}\n",
+    )
+    .unwrap();
+    let link = tmp.path().join("link");
+    symlink(&real, &link).unwrap();
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    for root in [&real, &link] {
+        let opts = ScanOptions {
+            paths: vec![root.clone()],
+            ..Default::default()
+        };
+        let scan = srm_lint::scan(&opts, &catalog);
+        let r = serde_json::to_value(Report::build(&scan, &catalog)).unwrap();
+        let mut addresses: Vec<&str> = r["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x["address"].as_str())
+            .collect();
+        addresses.sort();
+        assert_eq!(
+            addresses,
+            [
+                "module.direct.aws_s3_bucket.this",
+                "module.linked.aws_s3_bucket.this"
+            ],
+            "scanning {}: {r}",
+            root.display()
+        );
+        assert_eq!(r["notices"], Value::Array(vec![]), "{r}");
+        // One module directory: both instances come from the same file, read once.
+        let direct = &resource(&r, "module.direct.aws_s3_bucket.this")["path"];
+        let linked = &resource(&r, "module.linked.aws_s3_bucket.this")["path"];
+        assert_eq!(direct, linked, "{r}");
+        let module_files = scan
+            .sources
+            .files()
+            .iter()
+            .filter(|f| f.display.ends_with("bucket/main.tf"))
+            .count();
+        assert_eq!(module_files, 1, "{r}");
+    }
+}

@@ -6,9 +6,9 @@ use super::hcl::{block_header, json_objects, Bd};
 use crate::model::{Attr, Val, ValKind};
 use crate::source::Span;
 use crate::tree::Node;
+use foldhash::{HashMap, HashMapExt};
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span as _;
-use foldhash::{HashMap, HashMapExt};
 
 /// Resource meta-arguments that are not part of the resource's configuration.
 const META_ATTRS: &[&str] = &["count", "for_each", "depends_on", "provider"];

@@ -7,10 +7,10 @@ use super::ops::respan_deep;
 use crate::model::{Reference, Val, ValKind};
 use crate::source::{SourceMap, Span};
 use crate::tree::NodeKind;
+use foldhash::{HashMap, HashMapExt};
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Element, Template};
 use std::cell::{Cell, RefCell};
-use foldhash::{HashMap, HashMapExt};
 
 /// Evaluation steps allowed for one resource (or one local / output).
 pub(crate) const STEP_BUDGET: u32 = 200_000;

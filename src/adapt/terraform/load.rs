@@ -10,8 +10,8 @@ use super::module::{
 use super::{TfModuleDir, TfOptions};
 use crate::model::ToolError;
 use crate::source::{FileId, SourceMap, Span};
-use rayon::prelude::*;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A module directory.
@@ -28,6 +28,8 @@ pub(crate) struct DirInfo {
     /// Whether it was one of the scanned directories (false: loaded as a module source).
     pub scanned: bool,
     path: PathBuf,
+    /// Its canonical path.
+    canon: PathBuf,
 }
 
 /// Where a local module source leads.
@@ -124,19 +126,13 @@ fn local_source_candidates(text: &str, json: bool) -> Vec<String> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(off) = bytes
-        .get(i..)
-        .and_then(|b| b.iter().position(|&c| c == b'"'))
-    {
+    while let Some(off) = bytes.get(i..).and_then(|b| memchr::memchr(b'"', b)) {
         let open = i + off;
         i = open + 1;
         if bytes.get(open + 1) != Some(&b'.') {
             continue;
         }
-        let Some(len) = bytes
-            .get(open + 1..)
-            .and_then(|b| b.iter().position(|&c| c == b'"'))
-        else {
+        let Some(len) = bytes.get(open + 1..).and_then(|b| memchr::memchr(b'"', b)) else {
             break;
         };
         let Some(lit) = text.get(open + 1..open + 1 + len) else {
@@ -156,8 +152,15 @@ fn local_source_candidates(text: &str, json: bool) -> Vec<String> {
     out
 }
 
-/// A directory's candidate module sources: the joined path and its canonical form.
-fn dir_candidates(d: &DirInfo, sources: &SourceMap) -> Vec<(PathBuf, PathBuf)> {
+/// A directory's candidate module sources: the joined path and its canonical form. A source
+/// that, joined to the directory's canonical path, names a known directory (`by_canon`) is that
+/// directory without asking the file system: a canonical path has no symbolic links, so `..`
+/// from it is the real parent, and a path through a symbolic link is never canonical.
+fn dir_candidates(
+    d: &DirInfo,
+    sources: &SourceMap,
+    by_canon: &HashMap<PathBuf, usize>,
+) -> Vec<(PathBuf, PathBuf)> {
     let mut candidates: Vec<String> = d
         .module_files
         .iter()
@@ -170,10 +173,36 @@ fn dir_candidates(d: &DirInfo, sources: &SourceMap) -> Vec<(PathBuf, PathBuf)> {
         .into_iter()
         .map(|source| {
             let child = join_normalized(&d.path, &source);
-            let canon = canonical(&child);
+            let lexical = join_normalized(&d.canon, &source);
+            let canon = if by_canon.contains_key(&lexical) {
+                lexical
+            } else {
+                canonical(&child)
+            };
             (child, canon)
         })
         .collect()
+}
+
+/// The canonical path of a scanned directory: its scan root's canonical path joined with the
+/// rest of its path, when the directory lies under a root (the walk does not follow symbolic
+/// links, so nothing below a root is one); otherwise asked of the file system. Saves a system
+/// call per path component for each of thousands of directories.
+fn scanned_canonical(dir: &Path, roots: &[(PathBuf, PathBuf)]) -> PathBuf {
+    let below = roots
+        .iter()
+        .filter_map(|(root, canon)| Some((dir.strip_prefix(root).ok()?, root, canon)))
+        .max_by_key(|(_, root, _)| root.components().count());
+    match below {
+        Some((rel, _, canon))
+            if rel
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_))) =>
+        {
+            canon.join(rel)
+        }
+        _ => canonical(dir),
+    }
 }
 
 /// Finds the directories and their components (reads module directories that were not scanned
@@ -185,11 +214,21 @@ pub(crate) fn plan(
     errors: &mut Vec<ToolError>,
 ) -> Plan {
     let mut p = Plan::default();
-    // Canonical paths cost a system call per path component: asked on every core.
+    // Canonical paths cost a system call per path component: derived from the scan roots'
+    // where possible, asked on every core otherwise.
+    let root_canons: Vec<(PathBuf, PathBuf)> = opts
+        .roots
+        .iter()
+        .map(|r| (r.clone(), canonical(r)))
+        .collect();
     let canons: Vec<PathBuf> = if dirs.len() < 16 {
-        dirs.iter().map(|d| canonical(&d.dir)).collect()
+        dirs.iter()
+            .map(|d| scanned_canonical(&d.dir, &root_canons))
+            .collect()
     } else {
-        dirs.par_iter().map(|d| canonical(&d.dir)).collect()
+        dirs.par_iter()
+            .map(|d| scanned_canonical(&d.dir, &root_canons))
+            .collect()
     };
     for (d, canon) in dirs.iter().zip(&canons) {
         let (mut module_files, mut tfvars_files) = (Vec::new(), Vec::new());
@@ -201,15 +240,14 @@ pub(crate) fn plan(
                 module_files.push(*id);
             }
         }
-        let canon = canon.clone();
-        if let Some(&i) = p.by_canon.get(&canon) {
+        if let Some(&i) = p.by_canon.get(canon) {
             // The same directory twice: merge.
             if let Some(info) = p.dirs.get_mut(i) {
                 info.report |= d.report;
             }
             continue;
         }
-        p.by_canon.insert(canon, p.dirs.len());
+        p.by_canon.insert(canon.clone(), p.dirs.len());
         p.dirs.push(DirInfo {
             display: dir_display(&d.dir, &d.files, sources),
             module_files,
@@ -217,24 +255,28 @@ pub(crate) fn plan(
             report: d.report,
             scanned: true,
             path: d.dir.clone(),
+            canon: canon.clone(),
         });
     }
     p.roots = if opts.roots.is_empty() {
         canons
     } else {
-        opts.roots.iter().map(|r| canonical(r)).collect()
+        root_canons.into_iter().map(|(_, c)| c).collect()
     };
 
     // Candidate edges, following candidate directories that were not scanned (breadth first).
     // The scanned directories' candidates (a scan of all their text, and a canonical path per
     // candidate) are found on every core first.
     let mut found: Vec<Vec<(PathBuf, PathBuf)>> = if p.dirs.len() < 16 {
-        p.dirs.iter().map(|d| dir_candidates(d, sources)).collect()
+        p.dirs
+            .iter()
+            .map(|d| dir_candidates(d, sources, &p.by_canon))
+            .collect()
     } else {
         p.dirs
             .par_iter()
             .with_max_len(1)
-            .map(|d| dir_candidates(d, sources))
+            .map(|d| dir_candidates(d, sources, &p.by_canon))
             .collect()
     };
     let mut parent: Vec<usize> = (0..p.dirs.len()).collect();
@@ -246,7 +288,7 @@ pub(crate) fn plan(
         let Some(d) = p.dirs.get(i) else { break };
         let candidates = match found.get_mut(i) {
             Some(c) => std::mem::take(c),
-            None => dir_candidates(d, sources),
+            None => dir_candidates(d, sources, &p.by_canon),
         };
         for (child, canon) in candidates {
             p.canonical.insert(child.clone(), canon.clone());
@@ -280,7 +322,7 @@ pub(crate) fn plan(
                         }
                     }
                     let j = p.dirs.len();
-                    p.by_canon.insert(canon, j);
+                    p.by_canon.insert(canon.clone(), j);
                     p.dirs.push(DirInfo {
                         display: display_dir(&child),
                         module_files: ids,
@@ -288,6 +330,7 @@ pub(crate) fn plan(
                         report: false,
                         scanned: false,
                         path: child,
+                        canon,
                     });
                     parent.push(j);
                     union(&mut parent, i, j);

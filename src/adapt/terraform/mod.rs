@@ -28,9 +28,9 @@ mod tests_edge;
 use crate::model::{Lang, Model, Notice, Resource, ToolError, UnitHook};
 use crate::source::{FileId, SourceMap};
 use eval::{Evaluator, Instance, Scope};
+use foldhash::{HashMap, HashMapExt};
 use load::{Loaded, Resolution};
 use module::{is_local_source, CallDecl, ModuleDef};
-use foldhash::{HashMap, HashMapExt};
 use std::path::PathBuf;
 
 /// Options of the Terraform adapter.
