@@ -238,7 +238,12 @@ pub struct Model {
 
 impl Model {
     /// Appends another model's content (its results re-indexed to follow this model's).
-    pub fn extend(&mut self, other: Model) {
+    pub fn extend(&mut self, mut other: Model) {
+        if self.resources.is_empty() && self.results.is_empty() {
+            // Nothing to re-index or copy after: take the other's resources and results whole.
+            std::mem::swap(&mut self.resources, &mut other.resources);
+            std::mem::swap(&mut self.results, &mut other.results);
+        }
         let offset = self.resources.len();
         self.resources.extend(other.resources);
         self.errors.extend(other.errors);
@@ -248,6 +253,16 @@ impl Model {
             r
         }));
         self.unused_suppressions.extend(other.unused_suppressions);
+    }
+}
+
+/// Appends `models` to `into` in order, with room made once for all of them.
+pub fn extend_all(into: &mut Model, models: Vec<Model>) {
+    into.resources
+        .reserve(models.iter().map(|m| m.resources.len()).sum());
+    into.results.reserve(models.iter().map(|m| m.results.len()).sum());
+    for m in models {
+        into.extend(m);
     }
 }
 

@@ -603,9 +603,7 @@ fn collect_loaded<'c>(
             }
         }
     }
-    for m in cfn_models {
-        scan.model.extend(m);
-    }
+    crate::model::extend_all(&mut scan.model, cfn_models);
     clock.lap("CloudFormation parse + adapt");
 
     // Deterministic order: resources by file path then position; errors likewise.

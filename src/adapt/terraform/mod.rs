@@ -159,9 +159,7 @@ pub fn adapt_timed(
         .zip(outs)
         .collect();
     outs.sort_by_key(|(first, _)| *first);
-    for (_, m) in outs {
-        model.extend(m);
-    }
+    crate::model::extend_all(&mut model, outs.into_iter().map(|(_, m)| m).collect());
     model.errors.sort();
     model.errors.dedup();
     model.notices.sort();
