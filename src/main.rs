@@ -438,9 +438,8 @@ fn run_scan(args: ScanArgs, started: Instant) -> ExitCode {
         }
     };
     let text = match args.format {
-        Format::Json | Format::Pretty => None,
+        Format::Json | Format::Pretty | Format::Sarif => None,
         Format::Compact => Some(report::compact::render(&report)),
-        Format::Sarif => Some(report::sarif::render(&report, &catalog)),
         Format::Markdown => Some(report::markdown::render(&report)),
         Format::Github => Some(report::github::render(&report)),
     };
@@ -472,6 +471,7 @@ fn run_scan(args: ScanArgs, started: Instant) -> ExitCode {
         match (&text, args.format) {
             (Some(t), _) => w.write_all(t.as_bytes()),
             (None, Format::Pretty) => report::pretty::write(&report, &sources, &catalog, style, w),
+            (None, Format::Sarif) => report::sarif::write(&report, &catalog, w),
             (None, _) => report::json::write(&report, w),
         }
     });

@@ -260,7 +260,8 @@ impl Model {
 pub fn extend_all(into: &mut Model, models: Vec<Model>) {
     into.resources
         .reserve(models.iter().map(|m| m.resources.len()).sum());
-    into.results.reserve(models.iter().map(|m| m.results.len()).sum());
+    into.results
+        .reserve(models.iter().map(|m| m.results.len()).sum());
     for m in models {
         into.extend(m);
     }

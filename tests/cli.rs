@@ -143,6 +143,14 @@ fn json_output_of_the_examples() {
     insta::assert_snapshot!("examples_json", stdout);
 }
 
+/// The SARIF document is written field by field (not built as a JSON value first); the snapshot
+/// pins its exact bytes, key order included.
+#[test]
+fn sarif_output_of_the_examples() {
+    let (_, stdout, _) = run(&["testdata/examples", "--format", "sarif"]);
+    insta::assert_snapshot!("examples_sarif", stdout);
+}
+
 #[test]
 fn explain_prints_the_duty_docs() {
     let (code, stdout, _) = run(&["explain", "SRM-S3-004"]);

@@ -1,11 +1,16 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. Rules carry the duty docs and a help
 //! URI; results carry a region and a `partialFingerprints` value that hashes (duty, file,
 //! resource address), so it survives edits that only move lines.
+//!
+//! The document is written straight to the output through typed views of the report (fields in
+//! the order `serde_json` sorts object keys, so the output is the same as building a JSON value
+//! first), without holding a copy of every result in memory.
 
-use super::{Report, ResourceEntry};
-use crate::catalog::{Catalog, Severity};
+use super::{ChecklistEntry, ErrorEntry, Report, ResourceEntry};
+use crate::catalog::{Catalog, Duty, Layer, Severity};
 use crate::evaluate::Verdict;
-use serde_json::{json, Value};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 
 /// FNV-1a 64-bit: a small, stable, dependency-free hash for fingerprints.
 pub fn fingerprint(parts: &[&str]) -> String {
@@ -43,104 +48,311 @@ pub fn finding_fingerprint(resource: &ResourceEntry, duty: &str, path: &str) -> 
     fingerprint(&[duty, path, &resource.address])
 }
 
-/// Renders the report as SARIF 2.1.0.
-pub fn render(report: &Report, catalog: &Catalog) -> String {
-    let rules: Vec<Value> = catalog
-        .duties
-        .iter()
-        .map(|d| {
-            json!({
-                "id": d.id,
-                "name": d.slug,
-                "shortDescription": { "text": d.title },
-                "fullDescription": { "text": d.summary.trim() },
-                "help": {
-                    "text": format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()),
-                    "markdown": format!("{}\n\n**How to fix:** {}", d.why.trim(), d.fix.trim()),
-                },
-                "helpUri": if d.id.starts_with("guard/") { Value::Null } else { Value::from(d.help_uri()) },
-                "defaultConfiguration": { "level": level(Verdict::Unaddressed, d.severity) },
-                "properties": {
-                    "tags": ["security", "aws", "shared-responsibility", serde_json::to_value(d.layer).unwrap_or(Value::Null)],
-                    "security-severity": security_severity(d.severity),
-                    "precision": "high",
-                },
-            })
-        })
-        .collect();
-    let rule_indices: std::collections::HashMap<&str, usize> = catalog
+/// Writes the report as SARIF 2.1.0 (pretty-printed, with a final newline).
+pub fn write(
+    report: &Report,
+    catalog: &Catalog,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let findings = report.findings();
+    let rule_indices: foldhash::HashMap<&str, usize> = catalog
         .duties
         .iter()
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let rule_index = |id: &str| rule_indices.get(id).copied();
-    let results: Vec<Value> = report
-        .findings()
-        .into_iter()
-        .map(|(r, c)| {
-            let mut result = json!({
-                "ruleId": c.duty,
-                "level": level(c.verdict, c.severity),
-                "message": { "text": format!("{} {}: {} — {}", c.verdict.as_str(), r.address, c.title, c.message) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": c.path },
-                        "region": {
-                            "startLine": c.line,
-                            "startColumn": c.column,
-                            "endLine": c.end.0.max(c.line),
-                            "endColumn": if c.end.0 > c.line { c.end.1 } else { c.end.1.max(c.column) },
-                        },
-                    },
-                    "logicalLocations": [{ "fullyQualifiedName": r.address, "kind": "resource" }],
-                }],
-                "partialFingerprints": { "srmLintFinding/v1": finding_fingerprint(r, &c.duty, &c.path) },
-                "properties": { "verdict": c.verdict.as_str(), "resourceType": r.rtype },
-            });
-            if let (Some(i), Some(obj)) = (rule_index(&c.duty), result.as_object_mut()) {
-                obj.insert("ruleIndex".into(), json!(i));
-            }
-            result
-        })
-        .collect();
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|e| {
-            json!({
-                "level": "error",
-                "message": { "text": format!("{}: {}", e.code, e.message) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": e.path },
-                        "region": { "startLine": e.line, "startColumn": e.column },
-                    },
-                }],
-            })
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "srm-lint",
-                    "version": report.tool.version,
-                    "informationUri": "https://github.com/srm-lint/srm-lint",
-                    "rules": rules,
+    let doc = Doc {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: [Invocation {
+                execution_successful: report.errors.is_empty(),
+                tool_execution_notifications: Seq(&report.errors, notification),
+            }],
+            results: Seq(&findings, |&(r, c)| result(r, c, &rule_indices)),
+            tool: Tool {
+                driver: Driver {
+                    information_uri: "https://github.com/srm-lint/srm-lint",
+                    name: "srm-lint",
+                    rules: Seq(&catalog.duties, rule),
+                    version: report.tool.version,
                 },
             },
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+/// Renders the report as SARIF 2.1.0.
+pub fn render(report: &Report, catalog: &Catalog) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail; serialisation of these types cannot either.
+    let _ = write(report, catalog, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A slice written as a JSON array, each item through a view made when it is written.
+struct Seq<'s, T, F>(&'s [T], F);
+
+impl<'s, T, F, V> Serialize for Seq<'s, T, F>
+where
+    F: Fn(&'s T) -> V,
+    V: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let items: &'s [T] = self.0;
+        let mut seq = s.serialize_seq(Some(items.len()))?;
+        for item in items {
+            seq.serialize_element(&(self.1)(item))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Doc<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [R; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<I, R, T> {
+    column_kind: &'static str,
+    invocations: [I; 1],
+    results: R,
+    tool: T,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<N> {
+    execution_successful: bool,
+    tool_execution_notifications: N,
+}
+
+#[derive(Serialize)]
+struct Tool<D> {
+    driver: D,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a, R> {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: R,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    default_configuration: Level,
+    full_description: Text<&'a str>,
+    help: Help,
+    help_uri: Option<String>,
+    id: &'a str,
+    name: &'a str,
+    properties: RuleProperties,
+    short_description: Text<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    precision: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: (&'static str, &'static str, &'static str, Layer),
+}
+
+fn rule(d: &Duty) -> Rule<'_> {
+    Rule {
+        default_configuration: Level {
+            level: level(Verdict::Unaddressed, d.severity),
+        },
+        full_description: Text {
+            text: d.summary.trim(),
+        },
+        help: Help {
+            markdown: format!("{}\n\n**How to fix:** {}", d.why.trim(), d.fix.trim()),
+            text: format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()),
+        },
+        help_uri: (!d.id.starts_with("guard/")).then(|| d.help_uri()),
+        id: &d.id,
+        name: &d.slug,
+        properties: RuleProperties {
+            precision: "high",
+            security_severity: security_severity(d.severity),
+            tags: ("security", "aws", "shared-responsibility", d.layer),
+        },
+        short_description: Text { text: &d.title },
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification<'a> {
+    level: &'static str,
+    locations: [NotificationLocation<'a>; 1],
+    message: Text<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation<'a> {
+    physical_location: Physical<'a, StartRegion>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a, R> {
+    artifact_location: Uri<'a>,
+    region: R,
+}
+
+#[derive(Serialize)]
+struct Uri<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StartRegion {
+    start_column: usize,
+    start_line: usize,
+}
+
+fn notification(e: &ErrorEntry) -> Notification<'_> {
+    Notification {
+        level: "error",
+        locations: [NotificationLocation {
+            physical_location: Physical {
+                artifact_location: Uri { uri: &e.path },
+                region: StartRegion {
+                    start_column: e.column,
+                    start_line: e.line,
+                },
+            },
+        }],
+        message: Text {
+            text: format!("{}: {}", e.code, e.message),
+        },
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: [ResultLocation<'a>; 1],
+    message: Text<String>,
+    partial_fingerprints: Fingerprints,
+    properties: ResultProperties<'a>,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    logical_locations: [Logical<'a>; 1],
+    physical_location: Physical<'a, Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logical<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "srmLintFinding/v1")]
+    finding: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    resource_type: &'a str,
+    verdict: &'static str,
+}
+
+fn result<'a>(
+    r: &'a ResourceEntry,
+    c: &'a ChecklistEntry,
+    rule_indices: &foldhash::HashMap<&str, usize>,
+) -> SarifResult<'a> {
+    SarifResult {
+        level: level(c.verdict, c.severity),
+        locations: [ResultLocation {
+            logical_locations: [Logical {
+                fully_qualified_name: &r.address,
+                kind: "resource",
+            }],
+            physical_location: Physical {
+                artifact_location: Uri { uri: &c.path },
+                region: Region {
+                    end_column: if c.end.0 > c.line {
+                        c.end.1
+                    } else {
+                        c.end.1.max(c.column)
+                    },
+                    end_line: c.end.0.max(c.line),
+                    start_column: c.column,
+                    start_line: c.line,
+                },
+            },
+        }],
+        message: Text {
+            text: format!(
+                "{} {}: {} — {}",
+                c.verdict.as_str(),
+                r.address,
+                c.title,
+                c.message
+            ),
+        },
+        partial_fingerprints: Fingerprints {
+            finding: finding_fingerprint(r, &c.duty, &c.path),
+        },
+        properties: ResultProperties {
+            resource_type: &r.rtype,
+            verdict: c.verdict.as_str(),
+        },
+        rule_id: &c.duty,
+        rule_index: rule_indices.get(&*c.duty).copied(),
+    }
 }
