@@ -124,8 +124,8 @@ def main(argv):
 
     rows = [
         ("corpus", "srm-lint, whole corpus", "corpus", "corpus"),
-        ("corpus-json", "… `--format json`", "corpus", "corpus"),
-        ("corpus-sarif", "… `--format sarif`", "corpus", "corpus"),
+        ("corpus-json", "… `--format json`", "corpus", "corpus-json"),
+        ("corpus-sarif", "… `--format sarif`", "corpus", "corpus-sarif"),
         ("corpus-parse-only", "… `--parse-only` (floor)", "corpus-parse-only", "corpus-parse-only"),
         ("corpus-1thread", "… `RAYON_NUM_THREADS=1`", "corpus", None),
         ("corpus-x4", "srm-lint, corpus ×4", "corpus-x4", "corpus-x4"),

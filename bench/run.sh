@@ -166,7 +166,9 @@ uptime >"$W/load-start.txt"
 # 1. The whole corpus, and the same run with the machine-readable formats.
 srm_case corpus "$RUNS" 3 "$CORPUS"
 hf corpus-json "$RUNS" 2 "$BIN $CORPUS --format json"
+rss corpus-json "$BIN" "$CORPUS" --format json
 hf corpus-sarif "$RUNS" 2 "$BIN $CORPUS --format sarif"
+rss corpus-sarif "$BIN" "$CORPUS" --format sarif
 # 4. The parse-only floor on the same files.
 srm_case corpus-parse-only "$RUNS" 3 "$CORPUS" --parse-only
 # 2. The pre-commit case.
