@@ -227,3 +227,42 @@ fn timings_go_to_stderr_and_leave_the_output_unchanged() {
         assert!(stderr.contains(stage), "no `{stage}` in:\n{stderr}");
     }
 }
+
+/// A broken policy file in the configuration's `policy_dirs` stops the run with exit code 2
+/// and the file's TOML error, even though the scan (which evaluates each unit as soon as it is
+/// built) asked for the catalog while it was still being built.
+#[test]
+fn a_broken_policy_file_is_a_tool_error_not_a_clean_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("policies")).expect("mkdir");
+    std::fs::write(
+        dir.path().join(".srm-lint.toml"),
+        "policy_dirs = [\"policies\"]\n",
+    )
+    .expect("write config");
+    std::fs::write(
+        dir.path().join("policies/broken.toml"),
+        "[service\nid = 1\n",
+    )
+    .expect("write policy");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+    )
+    .expect("write tf");
+    let out = Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .arg(".")
+        .output()
+        .expect("run srm-lint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("policy error"), "{stderr}");
+    assert!(stderr.contains("broken.toml"), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "no report when the catalog is broken"
+    );
+}
