@@ -44,6 +44,30 @@ fn evaluating_unit_by_unit_gives_the_report_of_evaluating_at_the_end() {
     assert_eq!(json(&streamed), json(&at_end));
     assert_eq!(streamed.unused_suppressions, at_end.unused_suppressions);
 
+    // Results listed out of resource order (any `Scan` a library caller builds) give the
+    // same report too: each is matched to its resource by index.
+    let mut shuffled = srm_lint::scan(&opts, &catalog);
+    let in_order = json(&shuffled);
+    shuffled.results.reverse();
+    let (report, _) = Report::build_from(shuffled, &catalog);
+    let mut reversed: serde_json::Value =
+        serde_json::from_str(&srm_lint::report::json::render(&report)).expect("json");
+    let mut expected: serde_json::Value = serde_json::from_str(&in_order).expect("json");
+    // Only the order of the resource entries may differ.
+    let key = |v: &serde_json::Value| {
+        (
+            v["path"].to_string(),
+            v["line"].to_string(),
+            v["address"].to_string(),
+        )
+    };
+    for doc in [&mut reversed, &mut expected] {
+        if let Some(list) = doc["resources"].as_array_mut() {
+            list.sort_by_key(key);
+        }
+    }
+    assert_eq!(reversed, expected);
+
     // The CLI builds its report from the scan it no longer needs (moving the messages).
     let expected = json(&streamed);
     let files = streamed.sources.files().len();

@@ -474,15 +474,20 @@ impl Report {
     /// back the sources, which the renderers need for snippets.
     pub fn build_from(mut scan: Scan, catalog: &Catalog) -> (Report, SourceMap) {
         let results = std::mem::take(&mut scan.results);
-        let mut slots: Vec<Option<crate::model::Resource>> =
-            std::mem::take(&mut scan.model.resources)
+        let resources = std::mem::take(&mut scan.model.resources);
+        let in_order = results.len() == resources.len()
+            && results.iter().enumerate().all(|(i, rr)| rr.resource == i);
+        let mut slots: Vec<Option<crate::model::Resource>> = Vec::new();
+        let pairs: Vec<(crate::model::Resource, crate::evaluate::ResourceResult)> = if in_order {
+            // The usual case (one result per resource, in order): no lookup, no extra copy.
+            resources.into_iter().zip(results).collect()
+        } else {
+            slots = resources.into_iter().map(Some).collect();
+            results
                 .into_iter()
-                .map(Some)
-                .collect();
-        let pairs: Vec<(crate::model::Resource, crate::evaluate::ResourceResult)> = results
-            .into_iter()
-            .filter_map(|rr| Some((slots.get_mut(rr.resource)?.take()?, rr)))
-            .collect();
+                .filter_map(|rr| Some((slots.get_mut(rr.resource)?.take()?, rr)))
+                .collect()
+        };
         let b = Builder::new(&scan.sources, catalog);
         let entry = |(res, rr): (crate::model::Resource, crate::evaluate::ResourceResult)| {
             let known = rr.kind.is_some();
