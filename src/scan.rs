@@ -622,9 +622,23 @@ fn collect_loaded<'c>(
     });
     permute(resources, &order);
     let mut results = std::mem::take(&mut scan.model.results);
-    if prepared.get().is_some_and(Option::is_some) && results.len() == resources.len() {
+    if prepared.get().is_some_and(Option::is_some) {
         // Evaluated unit by unit: `results[i]` is resource `i`'s (units were appended in
-        // order), so it moves with its resource and then points at its new place.
+        // order), so it moves with its resource and then points at its new place. The bodies
+        // are gone, so a mismatch (a unit that skipped evaluation) cannot be evaluated again:
+        // it is reported, never passed off as a clean result.
+        if results.len() != resources.len() {
+            scan.model.errors.push(ToolError {
+                span: Span::file_start(0),
+                code: "internal-error",
+                message: format!(
+                    "{} checklists for {} resources; please report this",
+                    results.len(),
+                    resources.len()
+                ),
+            });
+            results.clear();
+        }
         permute(&mut results, &order);
         for (i, rr) in results.iter_mut().enumerate() {
             rr.resource = i;

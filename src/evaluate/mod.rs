@@ -1,8 +1,9 @@
 //! Evaluation: for each resource, the checklist of duties the catalog assigns to its kind, each
 //! with a verdict, a location and a message.
 //!
-//! Companion relations are indexed once per scan (linear in resources × relations), so
-//! evaluation never searches the whole model per duty.
+//! Companion relations are indexed once per evaluated unit (linear in resources × relations;
+//! a unit is the whole scan, or one Terraform component or CloudFormation file when the scan
+//! evaluates as it goes), so evaluation never searches the whole model per duty.
 
 mod pred;
 mod values;
@@ -96,7 +97,7 @@ pub struct UnusedSuppression {
     pub duty: String,
 }
 
-/// The scan-wide index of resources, kinds and companion relations.
+/// The index of one unit's resources, kinds and companion relations.
 pub struct Index<'a> {
     resources: &'a [Resource],
     kinds: std::sync::Arc<[Option<&'a str>]>,
