@@ -117,6 +117,50 @@ fn multi_file_module_counts_evidence_from_security_tf() {
 }
 
 #[test]
+fn directories_named_by_a_path_string_stay_roots_of_their_own() {
+    // app/ names "../lambda" and lambda/ names "../logs" in strings that are not module calls:
+    // all three are root modules, each resource reported once, under its own address, with
+    // its own directory's companions.
+    let r = scan("roots-by-reference");
+    let addresses: Vec<&str> = r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "aws_s3_bucket.app",
+            "aws_s3_bucket.code",
+            "aws_s3_bucket_versioning.code",
+            "aws_s3_bucket.logs",
+            "aws_s3_bucket_versioning.logs"
+        ]
+    );
+    let at = |dir: &str, line: u32, col: u32| {
+        format!("testdata/tf/roots-by-reference/{dir}/main.tf:{line}:{col}")
+    };
+    let app = duty(&r, "aws_s3_bucket.app", "SRM-S3-004");
+    assert_eq!(
+        (app.verdict.as_str(), app.at),
+        ("unaddressed", at("app", 9, 1))
+    );
+    let code = duty(&r, "aws_s3_bucket.code", "SRM-S3-004");
+    assert_eq!(
+        (code.verdict.as_str(), code.at),
+        ("addressed", at("lambda", 13, 5))
+    );
+    let logs = duty(&r, "aws_s3_bucket.logs", "SRM-S3-004");
+    assert_eq!(
+        (logs.verdict.as_str(), logs.at),
+        ("unaddressed", at("logs", 8, 5))
+    );
+    assert!(logs.message.contains("\"Suspended\""), "{}", logs.message);
+    assert!(notes(&r, "aws_s3_bucket.code").is_empty());
+}
+
+#[test]
 fn two_calls_of_one_local_module_get_their_own_verdicts() {
     let r = scan("module-two-calls");
     let data = duty(&r, "module.data.aws_s3_bucket.this", "SRM-S3-004");

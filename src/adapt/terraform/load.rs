@@ -27,6 +27,10 @@ pub(crate) struct DirInfo {
     pub report: bool,
     /// Whether it was one of the scanned directories (false: loaded as a module source).
     pub scanned: bool,
+    /// Whether some candidate module source (see [`Plan`]) of some directory leads here. A
+    /// directory nothing leads to is called by nobody: if it is scanned and reported, it is
+    /// certainly a root module.
+    pub targeted: bool,
     path: PathBuf,
     /// Its canonical path.
     canon: PathBuf,
@@ -50,8 +54,39 @@ pub(crate) struct Loaded {
     pub parsed: HashMap<FileId, ParsedFile>,
     /// Resolution of `(calling dir, source)`.
     pub resolved: HashMap<(usize, String), Resolution>,
-    /// Indices of the root modules.
+    /// Indices of the root modules among the directories parsed here (a root that calls some
+    /// of them may still be among `lazy`: see [`Loaded::eager_roots`]).
     pub roots: Vec<usize>,
+    /// Indices of the directories not parsed here: scanned, reported directories no candidate
+    /// source leads to, so certainly roots that nothing else needs. Each is parsed, evaluated
+    /// and dropped on its own ([`load_lazy_root`]), so a component whose many examples call one
+    /// module holds the module's trees and the roots in flight, not every root at once.
+    pub lazy: Vec<usize>,
+    /// Global directory index (into the plan) → index here.
+    local: HashMap<usize, usize>,
+}
+
+impl Loaded {
+    /// The roots among the directories parsed here, given the directories the lazy roots call
+    /// (a directory a reported scanned directory calls is not a root).
+    pub(crate) fn eager_roots(&self, called_by_lazy: &HashSet<usize>) -> Vec<usize> {
+        self.roots
+            .iter()
+            .copied()
+            .filter(|r| !called_by_lazy.contains(r))
+            .collect()
+    }
+}
+
+/// One lazily loaded root directory: its parsed files and where its module sources lead.
+#[derive(Debug, Default)]
+pub(crate) struct LazyRoot {
+    /// Its parsed files by id (module files and tfvars files).
+    pub parsed: HashMap<FileId, ParsedFile>,
+    /// Resolution of each of its local module sources.
+    pub resolved: HashMap<String, Resolution>,
+    /// The directories (indices into [`Loaded::dirs`]) it calls.
+    pub calls: HashSet<usize>,
 }
 
 /// Parses files in parallel, recording parse errors.
@@ -254,6 +289,7 @@ pub(crate) fn plan(
             tfvars_files,
             report: d.report,
             scanned: true,
+            targeted: false,
             path: d.dir.clone(),
             canon: canon.clone(),
         });
@@ -294,6 +330,9 @@ pub(crate) fn plan(
             p.canonical.insert(child.clone(), canon.clone());
             if let Some(&j) = p.by_canon.get(&canon) {
                 union(&mut parent, i, j);
+                if let Some(t) = p.dirs.get_mut(j) {
+                    t.targeted = true;
+                }
                 continue;
             }
             if rejected.contains(&canon)
@@ -329,6 +368,7 @@ pub(crate) fn plan(
                         tfvars_files: Vec::new(),
                         report: false,
                         scanned: false,
+                        targeted: true,
                         path: child,
                         canon,
                     });
@@ -381,10 +421,50 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
     }
 }
 
+/// Where a local module source of a directory leads, as far as the plan and the directories
+/// loaded so far (`local`: global index → index in the component) know.
+enum Target {
+    /// A directory already in the component.
+    Known(usize),
+    /// A directory of the plan not loaded yet (global index).
+    Load(usize),
+    /// Nowhere to go.
+    Refused(Resolution),
+}
+
+fn target(plan: &Plan, local: &HashMap<usize, usize>, dir_path: &Path, source: &str) -> Target {
+    let child = join_normalized(dir_path, source);
+    let canon = match plan.canonical.get(&child) {
+        Some(c) => c.clone(),
+        None => canonical(&child),
+    };
+    if let Some(&g) = plan.by_canon.get(&canon) {
+        return match local.get(&g) {
+            Some(&j) => Target::Known(j),
+            None if plan.dirs.get(g).is_some() => Target::Load(g),
+            None => Target::Refused(Resolution::Refused("was not loaded".to_string())),
+        };
+    }
+    Target::Refused(if let Some(why) = plan.unreadable.get(&canon) {
+        Resolution::Refused(why.clone())
+    } else if !plan.roots.iter().any(|r| canon.starts_with(r)) {
+        Resolution::Refused("leaves the scanned directories".to_string())
+    } else if !canon.is_dir() {
+        Resolution::Refused("is not a directory".to_string())
+    } else {
+        // The pre-scan finds every literal source; this is only reached if it did not.
+        Resolution::Refused("was not loaded".to_string())
+    })
+}
+
 /// Parses one component and resolves its module calls exactly: its scanned directories, plus
 /// the module directories they really call. `parallel`: parse its files on the rayon pool
 /// (only when components are not themselves run in parallel: a worker waiting for its nested
 /// parses could otherwise pick up another component and block on the tree budget).
+///
+/// Certain roots (scanned, reported, no candidate source leads to them) are left unparsed in
+/// [`Loaded::lazy`] when every directory of the component was scanned (a module directory
+/// outside the scan is only loaded when a parsed directory really calls it).
 pub(crate) fn load_component(
     plan: &Plan,
     members: &[usize],
@@ -393,23 +473,25 @@ pub(crate) fn load_component(
     parallel: bool,
 ) -> Loaded {
     let mut l = Loaded::default();
-    // Global index → local index.
-    let mut local: HashMap<usize, usize> = HashMap::new();
+    let all_scanned = members
+        .iter()
+        .all(|&g| plan.dirs.get(g).is_some_and(|d| d.scanned));
+    let mut eager: Vec<FileId> = Vec::new();
     for &g in members {
         if let Some(d) = plan.dirs.get(g).filter(|d| d.scanned) {
-            local.insert(g, l.dirs.len());
+            let i = l.dirs.len();
+            l.local.insert(g, i);
             l.dirs.push(d.clone());
+            if all_scanned && d.report && !d.targeted {
+                l.lazy.push(i);
+            } else {
+                eager.extend(d.module_files.iter().chain(&d.tfvars_files));
+            }
         }
     }
-    let all: Vec<FileId> = l
-        .dirs
-        .iter()
-        .flat_map(|d| d.module_files.iter().chain(&d.tfvars_files))
-        .copied()
-        .collect();
-    parse_all(parallel, &all, sources, &mut l.parsed, errors);
+    parse_all(parallel, &eager, sources, &mut l.parsed, errors);
 
-    // Follow local module sources breadth first.
+    // Follow local module sources breadth first (a lazy root has no parsed files: no calls).
     let mut called_by: Vec<HashSet<usize>> = vec![HashSet::new(); l.dirs.len()];
     let mut next = 0;
     while next < l.dirs.len() {
@@ -427,33 +509,20 @@ pub(crate) fn load_component(
             if !is_local_source(&source) || l.resolved.contains_key(&(i, source.clone())) {
                 continue;
             }
-            let child = join_normalized(&dir_path, &source);
-            let canon = match plan.canonical.get(&child) {
-                Some(c) => c.clone(),
-                None => canonical(&child),
-            };
-            let res = if let Some(&g) = plan.by_canon.get(&canon) {
-                if let Some(&j) = local.get(&g) {
-                    Resolution::Dir(j)
-                } else if let Some(d) = plan.dirs.get(g) {
-                    let j = l.dirs.len();
-                    local.insert(g, j);
-                    new_files.extend(d.module_files.iter().copied());
-                    l.dirs.push(d.clone());
-                    called_by.push(HashSet::new());
-                    Resolution::Dir(j)
-                } else {
-                    Resolution::Refused("was not loaded".to_string())
-                }
-            } else if let Some(why) = plan.unreadable.get(&canon) {
-                Resolution::Refused(why.clone())
-            } else if !plan.roots.iter().any(|r| canon.starts_with(r)) {
-                Resolution::Refused("leaves the scanned directories".to_string())
-            } else if !canon.is_dir() {
-                Resolution::Refused("is not a directory".to_string())
-            } else {
-                // The pre-scan finds every literal source; this is only reached if it did not.
-                Resolution::Refused("was not loaded".to_string())
+            let res = match target(plan, &l.local, &dir_path, &source) {
+                Target::Known(j) => Resolution::Dir(j),
+                Target::Load(g) => match plan.dirs.get(g) {
+                    Some(d) => {
+                        let j = l.dirs.len();
+                        l.local.insert(g, j);
+                        new_files.extend(d.module_files.iter().copied());
+                        l.dirs.push(d.clone());
+                        called_by.push(HashSet::new());
+                        Resolution::Dir(j)
+                    }
+                    None => Resolution::Refused("was not loaded".to_string()),
+                },
+                Target::Refused(r) => r,
             };
             if let Resolution::Dir(j) = res {
                 if j != i {
@@ -468,7 +537,7 @@ pub(crate) fn load_component(
     }
     // Roots: reported scanned directories that no reported scanned directory calls.
     for (i, d) in l.dirs.iter().enumerate() {
-        if !d.scanned || !d.report {
+        if !d.scanned || !d.report || l.lazy.contains(&i) {
             continue;
         }
         let called = called_by
@@ -487,6 +556,52 @@ pub(crate) fn load_component(
         }
     }
     l
+}
+
+/// Parses lazy root `i` of a component and resolves its module sources (a lazy root is never
+/// called, and every directory it can call was loaded with the component).
+pub(crate) fn load_lazy_root(
+    plan: &Plan,
+    loaded: &Loaded,
+    i: usize,
+    sources: &SourceMap,
+    errors: &mut Vec<ToolError>,
+) -> LazyRoot {
+    let mut r = LazyRoot::default();
+    let Some(d) = loaded.dirs.get(i) else {
+        return r;
+    };
+    let ids: Vec<FileId> = d
+        .module_files
+        .iter()
+        .chain(&d.tfvars_files)
+        .copied()
+        .collect();
+    parse_all(false, &ids, sources, &mut r.parsed, errors);
+    let files: Vec<&ParsedFile> = d
+        .module_files
+        .iter()
+        .filter_map(|id| r.parsed.get(id))
+        .collect();
+    for source in call_sources(&files) {
+        if !is_local_source(&source) || r.resolved.contains_key(&source) {
+            continue;
+        }
+        let res = match target(plan, &loaded.local, &d.path, &source) {
+            Target::Known(j) => {
+                if j != i {
+                    r.calls.insert(j);
+                }
+                Resolution::Dir(j)
+            }
+            // Every candidate of a component's directory is in the component, and a component
+            // with lazy roots has all its directories loaded: not reached.
+            Target::Load(_) => Resolution::Refused("was not loaded".to_string()),
+            Target::Refused(res) => res,
+        };
+        r.resolved.insert(source, res);
+    }
+    r
 }
 
 /// Parses the `--var-file` files (shared by every root).

@@ -28,7 +28,7 @@ mod tests_edge;
 use crate::model::{Lang, Model, Notice, Resource, ToolError, UnitHook};
 use crate::source::{FileId, SourceMap};
 use eval::{Evaluator, Instance, Scope};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use load::{Loaded, Resolution};
 use module::{is_local_source, CallDecl, ModuleDef};
 use std::path::PathBuf;
@@ -113,9 +113,17 @@ pub fn adapt_timed(
                 module::index(d.display.clone(), &files, &mut errors)
             })
             .collect();
-        let mut m = evaluate_roots(&loaded, &defs, &var_files, sources, opts, parallel);
+        let ctx = RootCtx {
+            plan: &plan,
+            loaded: &loaded,
+            defs: &defs,
+            var_files: &var_files,
+            sources,
+            opts,
+            unit,
+        };
+        let mut m = ctx.evaluate_roots(parallel);
         m.errors.extend(errors);
-        unit(&mut m, parallel);
         drop(defs);
         if parallel {
             // Freeing a large component's trees takes a while too: on every worker.
@@ -230,90 +238,213 @@ impl Drop for Held<'_> {
     }
 }
 
-/// Instantiates and evaluates every root module (`parallel`: the roots on every worker).
-fn evaluate_roots(
-    loaded: &Loaded,
-    defs: &[ModuleDef<'_>],
-    var_files: &HashMap<FileId, hcl::ParsedFile>,
-    sources: &SourceMap,
-    opts: &TfOptions,
-    parallel: bool,
-) -> Model {
-    let mut model = Model::default();
-    let mut comments: HashMap<FileId, Vec<suppress::Comment>> = HashMap::new();
-    for d in &loaded.dirs {
-        if d.scanned && !d.report {
-            continue;
+/// What evaluating the roots of one component needs.
+struct RootCtx<'a, 'l> {
+    plan: &'l load::Plan,
+    loaded: &'l Loaded,
+    defs: &'a [ModuleDef<'a>],
+    var_files: &'l HashMap<FileId, hcl::ParsedFile>,
+    sources: &'l SourceMap,
+    opts: &'l TfOptions,
+    unit: &'l UnitHook<'l>,
+}
+
+/// Suppression comments by file.
+type Comments = HashMap<FileId, Vec<suppress::Comment>>;
+
+impl<'a> RootCtx<'a, '_> {
+    /// Instantiates and evaluates every root module (`parallel`: the roots on every worker),
+    /// handing each root's model (a complete scope) to the unit hook: the lazy roots one by one
+    /// as each is done (its trees are dropped right after), then the others together.
+    fn evaluate_roots(&self, parallel: bool) -> Model {
+        let loaded = self.loaded;
+        let mut model = Model::default();
+        let mut comments: Comments = HashMap::new();
+        for (i, d) in loaded.dirs.iter().enumerate() {
+            if (d.scanned && !d.report) || loaded.lazy.contains(&i) {
+                continue;
+            }
+            self.scan_comments(d, &mut comments, &mut model.errors);
         }
+        let lazy_one = |r: usize| -> (usize, Model, HashSet<usize>) {
+            let mut m = Model::default();
+            let root = load::load_lazy_root(self.plan, loaded, r, self.sources, &mut m.errors);
+            let mut errors = Vec::new();
+            if let Some(d) = loaded.dirs.get(r) {
+                let files: Vec<&hcl::ParsedFile> = d
+                    .module_files
+                    .iter()
+                    .filter_map(|id| root.parsed.get(id))
+                    .collect();
+                let mut own = Comments::new();
+                self.scan_comments(d, &mut own, &mut errors);
+                let def = module::index(d.display.clone(), &files, &mut errors);
+                let top = Top {
+                    dir: r,
+                    def: &def,
+                    resolved: &root.resolved,
+                };
+                self.one_root(r, Some(top), &root.parsed, &[&comments, &own], &mut m);
+            }
+            m.errors.extend(errors);
+            (self.unit)(&mut m, false);
+            (r, m, root.calls)
+        };
+        let lazy: Vec<(usize, Model, HashSet<usize>)> = if parallel {
+            use rayon::prelude::*;
+            loaded
+                .lazy
+                .par_iter()
+                .with_max_len(1)
+                .map(|&r| lazy_one(r))
+                .collect()
+        } else {
+            loaded.lazy.iter().map(|&r| lazy_one(r)).collect()
+        };
+        let called: HashSet<usize> = lazy
+            .iter()
+            .flat_map(|(_, _, c)| c.iter().copied())
+            .collect();
+        let eager_one = |r: usize| -> (usize, Model) {
+            let mut m = Model::default();
+            self.one_root(r, None, &loaded.parsed, &[&comments], &mut m);
+            (r, m)
+        };
+        let roots = loaded.eager_roots(&called);
+        let mut eager: Vec<(usize, Model)> = if parallel {
+            use rayon::prelude::*;
+            roots
+                .par_iter()
+                .with_max_len(1)
+                .map(|&r| eager_one(r))
+                .collect()
+        } else {
+            roots.iter().map(|&r| eager_one(r)).collect()
+        };
+        if !eager.is_empty() {
+            // Evaluated together (one call, every core when `parallel`), then split back.
+            let mut together = Model::default();
+            let sizes: Vec<usize> = eager.iter().map(|(_, m)| m.resources.len()).collect();
+            for (_, m) in &mut eager {
+                together.resources.append(&mut m.resources);
+            }
+            (self.unit)(&mut together, parallel);
+            // `results[i]` is resource `i`'s: both split by count, each model indexed from 0.
+            let mut resources = together.resources.into_iter();
+            let mut results = together.results.into_iter();
+            let mut start = 0;
+            for ((_, m), n) in eager.iter_mut().zip(sizes) {
+                m.resources.extend(resources.by_ref().take(n));
+                m.results.extend(results.by_ref().take(n).map(|mut r| {
+                    r.resource = r.resource.saturating_sub(start);
+                    r
+                }));
+                start += n;
+            }
+            // Unused suppressions are not tied to a resource index.
+            if let Some((_, m)) = eager.first_mut() {
+                m.unused_suppressions
+                    .append(&mut together.unused_suppressions);
+            }
+        }
+        // In directory order, as the roots were before some were loaded lazily.
+        let mut all: Vec<(usize, Model)> = lazy.into_iter().map(|(r, m, _)| (r, m)).collect();
+        all.extend(eager);
+        all.sort_by_key(|(r, _)| *r);
+        crate::model::extend_all(&mut model, all.into_iter().map(|(_, m)| m).collect());
+        model
+    }
+
+    /// The suppression comments of a directory's HCL files.
+    fn scan_comments(&self, d: &load::DirInfo, into: &mut Comments, errors: &mut Vec<ToolError>) {
         for id in &d.module_files {
-            if let Some(f) = sources.get(*id) {
+            if let Some(f) = self.sources.get(*id) {
                 if !hcl::is_json_name(&f.display) {
-                    comments.insert(*id, suppress::scan(f, &mut model.errors));
+                    into.insert(*id, suppress::scan(f, errors));
                 }
             }
         }
     }
-    let one_root = |root: usize| -> Model {
-        let mut model = Model::default();
+
+    /// Instantiates root `root` (with `top` standing in for its own directory when it was
+    /// loaded lazily) and emits its resources into `model`.
+    fn one_root<'b>(
+        &self,
+        root: usize,
+        top: Option<Top<'b>>,
+        parsed: &HashMap<FileId, hcl::ParsedFile>,
+        comments: &[&Comments],
+        model: &mut Model,
+    ) where
+        'a: 'b,
+    {
+        let loaded = self.loaded;
         let Some(dir) = loaded.dirs.get(root) else {
-            return model;
+            return;
         };
         let mut tfvars: Vec<&hcl::ParsedFile> = Vec::new();
         let mut ranked: Vec<(Option<(u8, String)>, FileId)> = dir
             .tfvars_files
             .iter()
-            .map(|id| (module::tfvars_rank(sources.display(*id)), *id))
+            .map(|id| (module::tfvars_rank(self.sources.display(*id)), *id))
             .filter(|(r, _)| r.is_some())
             .collect();
         ranked.sort();
-        tfvars.extend(ranked.iter().filter_map(|(_, id)| loaded.parsed.get(id)));
-        tfvars.extend(opts.var_files.iter().filter_map(|id| var_files.get(id)));
+        tfvars.extend(ranked.iter().filter_map(|(_, id)| parsed.get(id)));
+        tfvars.extend(
+            self.opts
+                .var_files
+                .iter()
+                .filter_map(|id| self.var_files.get(id)),
+        );
         let mut insts = Vec::new();
         let mut chain = vec![root];
         let ctx = BuildCtx {
             loaded,
-            defs,
+            defs: self.defs,
+            top,
             root_display: dir.display.clone(),
         };
-        ctx.build(
-            &mut insts,
-            root,
-            String::new(),
-            None,
-            &mut chain,
-            &mut model,
-        );
+        ctx.build(&mut insts, root, String::new(), None, &mut chain, model);
         if let Some(r) = insts.first_mut() {
-            r.root_values = vars::given(&tfvars, &opts.vars, sources);
+            r.root_values = vars::given(&tfvars, &self.opts.vars, self.sources);
         }
-        let ev = Evaluator::new(insts, sources);
-        emit(&ev, &dir.display, &comments, &mut model);
-        model
-    };
-    let models: Vec<Model> = if parallel {
-        use rayon::prelude::*;
-        loaded
-            .roots
-            .par_iter()
-            .with_max_len(1)
-            .map(|&r| one_root(r))
-            .collect()
-    } else {
-        loaded.roots.iter().map(|&r| one_root(r)).collect()
-    };
-    for m in models {
-        model.extend(m);
+        let ev = Evaluator::new(insts, self.sources);
+        emit(&ev, &dir.display, comments, model);
     }
-    model
+}
+
+/// A lazily loaded root: its directory index, module definition and call resolutions.
+#[derive(Clone, Copy)]
+struct Top<'b> {
+    dir: usize,
+    def: &'b ModuleDef<'b>,
+    resolved: &'b HashMap<String, Resolution>,
 }
 
 struct BuildCtx<'a, 'l> {
     loaded: &'l Loaded,
     defs: &'a [ModuleDef<'a>],
+    /// The root's own directory when it was loaded lazily.
+    top: Option<Top<'a>>,
     root_display: String,
 }
 
 impl<'a> BuildCtx<'a, '_> {
+    fn def(&self, dir: usize) -> Option<&'a ModuleDef<'a>> {
+        match self.top {
+            Some(t) if t.dir == dir => Some(t.def),
+            _ => self.defs.get(dir),
+        }
+    }
+
+    fn resolution(&self, dir: usize, source: &str) -> Option<&Resolution> {
+        match self.top {
+            Some(t) if t.dir == dir => t.resolved.get(source),
+            _ => self.loaded.resolved.get(&(dir, source.to_string())),
+        }
+    }
+
     /// Creates the instance of directory `dir` and, recursively, of its module calls.
     fn build(
         &self,
@@ -324,7 +455,7 @@ impl<'a> BuildCtx<'a, '_> {
         chain: &mut Vec<usize>,
         model: &mut Model,
     ) -> Option<usize> {
-        let def = self.defs.get(dir)?;
+        let def = self.def(dir)?;
         let id = insts.len();
         insts.push(Instance::new(
             def,
@@ -350,7 +481,7 @@ impl<'a> BuildCtx<'a, '_> {
                 )));
                 continue;
             }
-            match self.loaded.resolved.get(&(dir, source.clone())) {
+            match self.resolution(dir, source) {
                 Some(Resolution::Dir(child)) => {
                     if chain.contains(child) || chain.len() > MAX_MODULE_DEPTH {
                         let what = if chain.contains(child) { "calls itself (directly or through other modules)" } else { "is nested too deeply" };
@@ -382,12 +513,7 @@ impl<'a> BuildCtx<'a, '_> {
 }
 
 /// Evaluates and emits the resources of every instance of one root.
-fn emit(
-    ev: &Evaluator<'_>,
-    scope: &str,
-    comments: &HashMap<FileId, Vec<suppress::Comment>>,
-    model: &mut Model,
-) {
+fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Model) {
     for (i, inst) in ev.insts.iter().enumerate() {
         let mut inst_notes = Vec::new();
         if let Some((_, call)) = inst.parent {
@@ -418,7 +544,8 @@ fn emit(
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;
             let suppressions = comments
-                .get(&decl.header.file)
+                .iter()
+                .find_map(|c| c.get(&decl.header.file))
                 .map(|c| suppress::for_lines(c, first, last))
                 .unwrap_or_default();
             model.resources.push(Resource {
