@@ -268,7 +268,7 @@ pub fn extend_all(into: &mut Model, models: Vec<Model>) {
 }
 
 /// What the scan does with each self-contained unit of the model as soon as an adapter has
-/// built it (a Terraform component, a CloudFormation file: every scope in it complete), with
+/// built it (Terraform root modules, a CloudFormation file: every scope in it complete), with
 /// whether it may use every core: evaluate it and free the resource bodies while they are
 /// still in cache, instead of holding the whole model until the end.
 pub type UnitHook<'a> = dyn Fn(&mut Model, bool) + Sync + 'a;

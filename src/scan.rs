@@ -193,7 +193,7 @@ pub fn collect(opts: &ScanOptions) -> Scan {
     collect_with(opts, &|| None)
 }
 
-/// [`collect`], evaluating each self-contained unit (a Terraform component, a CloudFormation
+/// [`collect`], evaluating each self-contained unit (Terraform root modules, a CloudFormation
 /// file) as soon as it is adapted, with the catalog `catalog` gives (it is asked when the first
 /// unit is ready, so it can still be loading meanwhile; `None`: evaluate nothing here). Each
 /// unit's resource bodies are freed once it is evaluated, so the whole model is never held at

@@ -2,7 +2,7 @@
 //! with a verdict, a location and a message.
 //!
 //! Companion relations are indexed once per evaluated unit (linear in resources × relations;
-//! a unit is the whole scan, or one Terraform component or CloudFormation file when the scan
+//! a unit is the whole scan, or Terraform root modules or one CloudFormation file when the scan
 //! evaluates as it goes), so evaluation never searches the whole model per duty.
 
 mod pred;
@@ -333,7 +333,7 @@ pub fn evaluate(
 }
 
 /// What evaluation derives from the catalog alone, built once per run so that evaluating many
-/// small units (one Terraform component, one template) costs no per-unit catalog work.
+/// small units (one Terraform root, one template) costs no per-unit catalog work.
 pub struct Prepared<'c> {
     catalog: &'c Catalog,
     /// The duties of each resource kind (indices into the catalog's duties).

@@ -65,9 +65,9 @@ pub fn adapt(dirs: &[TfModuleDir], sources: &mut SourceMap, opts: &TfOptions) ->
     adapt_timed(dirs, sources, opts, &|_, _| {}, &mut |_| {})
 }
 
-/// [`adapt`], handing each component's model to `unit` as soon as it is built (every root
-/// module scope in a component is complete) and calling `lap` with the name of each stage as it
-/// ends (for `--timings`).
+/// [`adapt`], handing the models of a component's roots to `unit` as soon as they are built
+/// (each root module's scope complete: a lazily loaded root alone, the others of the component
+/// together) and calling `lap` with the name of each stage as it ends (for `--timings`).
 pub fn adapt_timed(
     dirs: &[TfModuleDir],
     sources: &mut SourceMap,
