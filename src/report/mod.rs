@@ -588,8 +588,13 @@ pub(crate) fn may_hold_control(b: &[u8]) -> bool {
 /// Replaces terminal control characters from the input with visible escapes, so a resource name
 /// or comment cannot inject escape sequences into a terminal or a CI log.
 pub fn escape_control(s: &str) -> String {
+    escape_control_cow(s).into_owned()
+}
+
+/// [`escape_control`], borrowing `s` when there is nothing to escape (nearly always).
+pub(crate) fn escape_control_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if !may_hold_control(s.as_bytes()) {
-        return s.to_owned();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -599,5 +604,5 @@ pub fn escape_control(s: &str) -> String {
             out.push(c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
