@@ -62,11 +62,18 @@ pub(crate) struct Loaded {
     /// and dropped on its own ([`load_lazy_root`]), so a component whose many examples call one
     /// module holds the module's trees and the roots in flight, not every root at once.
     pub lazy: Vec<usize>,
+    /// Whether each directory (by index) is among `lazy`.
+    is_lazy: Vec<bool>,
     /// Global directory index (into the plan) → index here.
     local: HashMap<usize, usize>,
 }
 
 impl Loaded {
+    /// Whether directory `i` is loaded lazily (not parsed with the component).
+    pub(crate) fn is_lazy(&self, i: usize) -> bool {
+        self.is_lazy.get(i).copied().unwrap_or(false)
+    }
+
     /// The roots among the directories parsed here, given the directories the lazy roots call
     /// (a directory a reported scanned directory calls is not a root).
     pub(crate) fn eager_roots(&self, called_by_lazy: &HashSet<usize>) -> Vec<usize> {
@@ -482,7 +489,9 @@ pub(crate) fn load_component(
             let i = l.dirs.len();
             l.local.insert(g, i);
             l.dirs.push(d.clone());
-            if all_scanned && d.report && !d.targeted {
+            let lazy = all_scanned && d.report && !d.targeted;
+            l.is_lazy.push(lazy);
+            if lazy {
                 l.lazy.push(i);
             } else {
                 eager.extend(d.module_files.iter().chain(&d.tfvars_files));
@@ -537,7 +546,7 @@ pub(crate) fn load_component(
     }
     // Roots: reported scanned directories that no reported scanned directory calls.
     for (i, d) in l.dirs.iter().enumerate() {
-        if !d.scanned || !d.report || l.lazy.contains(&i) {
+        if !d.scanned || !d.report || l.is_lazy(i) {
             continue;
         }
         let called = called_by

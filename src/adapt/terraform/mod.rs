@@ -261,7 +261,7 @@ impl<'a> RootCtx<'a, '_> {
         let mut model = Model::default();
         let mut comments: Comments = HashMap::new();
         for (i, d) in loaded.dirs.iter().enumerate() {
-            if (d.scanned && !d.report) || loaded.lazy.contains(&i) {
+            if (d.scanned && !d.report) || loaded.is_lazy(i) {
                 continue;
             }
             self.scan_comments(d, &mut comments, &mut model.errors);
