@@ -447,24 +447,10 @@ fn spaces(out: &mut String, n: usize) {
 
 /// A number right-aligned in `width` columns (what `{:width$}` makes of it).
 fn number(out: &mut String, n: usize, width: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut rest = n;
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || i == 0 {
-            break;
-        }
-    }
-    let text = digits.get(i..).unwrap_or_default();
+    let mut buf = itoa::Buffer::new();
+    let text = buf.format(n);
     spaces(out, width.saturating_sub(text.len()));
-    for &d in text {
-        out.push(char::from(d));
-    }
+    out.push_str(text);
 }
 
 /// Tab stops of miette's snippets.
