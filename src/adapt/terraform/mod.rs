@@ -269,7 +269,6 @@ impl<'a> RootCtx<'a, '_> {
         let lazy_one = |r: usize| -> (usize, Model, HashSet<usize>) {
             let mut m = Model::default();
             let root = load::load_lazy_root(self.plan, loaded, r, self.sources, &mut m.errors);
-            let mut errors = Vec::new();
             if let Some(d) = loaded.dirs.get(r) {
                 let files: Vec<&hcl::ParsedFile> = d
                     .module_files
@@ -277,8 +276,8 @@ impl<'a> RootCtx<'a, '_> {
                     .filter_map(|id| root.parsed.get(id))
                     .collect();
                 let mut own = Comments::new();
-                self.scan_comments(d, &mut own, &mut errors);
-                let def = module::index(d.display.clone(), &files, &mut errors);
+                self.scan_comments(d, &mut own, &mut m.errors);
+                let def = module::index(d.display.clone(), &files, &mut m.errors);
                 let top = Top {
                     dir: r,
                     def: &def,
@@ -286,7 +285,6 @@ impl<'a> RootCtx<'a, '_> {
                 };
                 self.one_root(r, Some(top), &root.parsed, &[&comments, &own], &mut m);
             }
-            m.errors.extend(errors);
             (self.unit)(&mut m, false);
             (r, m, root.calls)
         };
