@@ -507,13 +507,14 @@ impl Laps {
             stage,
             wall: now.duration_since(self.last),
             rss: srm_lint::scan::resident_bytes(),
+            beside: false,
         });
         self.last = now;
     }
 
     /// Adds the library's own stage timings (already elapsed).
     fn extend(&mut self, inner: &[Lap]) {
-        let sum: Duration = inner.iter().map(|l| l.wall).sum();
+        let sum: Duration = inner.iter().filter(|l| !l.beside).map(|l| l.wall).sum();
         let now = Instant::now();
         let rest = now.duration_since(self.last).saturating_sub(sum);
         if rest >= Duration::from_micros(50) {
@@ -521,6 +522,7 @@ impl Laps {
                 stage: "(between stages)",
                 wall: rest,
                 rss: None,
+                beside: false,
             });
         }
         self.laps.extend_from_slice(inner);
@@ -530,11 +532,13 @@ impl Laps {
     fn render(&self) -> String {
         let mut out = String::from("srm-lint timings:\n");
         for l in &self.laps {
-            out.push_str(&format!(
-                "  {:<30} {:>9.1} ms",
-                l.stage,
-                l.wall.as_secs_f64() * 1e3
-            ));
+            let ms = l.wall.as_secs_f64() * 1e3;
+            if l.beside {
+                // Part of the stage above, run beside the other parts on the same workers.
+                out.push_str(&format!("    {:<28} {ms:>9.1} ms  (beside)\n", l.stage));
+                continue;
+            }
+            out.push_str(&format!("  {:<30} {ms:>9.1} ms", l.stage));
             if let Some(b) = l.rss {
                 out.push_str(&format!("  {:>8.1} MB resident", b as f64 / 1048576.0));
             }

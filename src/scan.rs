@@ -303,6 +303,9 @@ pub struct Lap {
     pub wall: std::time::Duration,
     /// Resident memory at the end of the stage, in bytes (Linux only).
     pub rss: Option<u64>,
+    /// The stage ran beside others on the same workers, within the stage listed before it
+    /// (its time is part of that one's and is not added to the total).
+    pub beside: bool,
 }
 
 /// The process's resident memory in bytes, where the OS tells it (Linux).
@@ -316,6 +319,8 @@ pub fn resident_bytes() -> Option<u64> {
 struct Clock {
     last: std::time::Instant,
     laps: Vec<Lap>,
+    /// Stages that ran beside the one in progress, listed after it when it ends.
+    beside: Vec<Lap>,
 }
 
 impl Clock {
@@ -323,6 +328,7 @@ impl Clock {
         Clock {
             last: std::time::Instant::now(),
             laps: Vec::new(),
+            beside: Vec::new(),
         }
     }
 
@@ -332,8 +338,20 @@ impl Clock {
             stage,
             wall: now.duration_since(self.last),
             rss: resident_bytes(),
+            beside: false,
         });
+        self.laps.append(&mut self.beside);
         self.last = now;
+    }
+
+    /// A stage that runs beside the one in progress took `wall`.
+    fn beside(&mut self, stage: &'static str, wall: std::time::Duration) {
+        self.beside.push(Lap {
+            stage,
+            wall,
+            rss: None,
+            beside: true,
+        });
     }
 }
 
@@ -465,7 +483,7 @@ fn collect_loaded<'c>(
             }
         })
         .collect();
-    if !opts.parse_only {
+    let parsed: (Vec<ParsedDoc>, std::time::Duration) = if !opts.parse_only {
         let roots: Vec<PathBuf> = if opts.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -488,72 +506,49 @@ fn collect_loaded<'c>(
             roots,
         };
         let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
-        let m = terraform::adapt_timed(&dirs, &mut scan.sources, &tf_opts, &unit, &mut |s| {
-            clock.lap(s)
-        });
+        // CloudFormation runs beside the Terraform modules, on the same workers.
+        let (m, parsed) = terraform::adapt_beside(
+            &dirs,
+            &mut scan.sources,
+            &tf_opts,
+            &unit,
+            &mut |s, beside| match beside {
+                Some(wall) => clock.beside(s, wall),
+                None => clock.lap(s),
+            },
+            |sources| timed(|| parse_templates(&cfn_files, sources, opts, &unit)),
+        );
         scan.model.extend(m);
+        parsed
     } else {
-        // The parse floor: parse the Terraform files and nothing else.
-        let errors: Vec<ToolError> = scan
-            .files
-            .par_iter()
-            .with_max_len(1)
-            .filter(|(_, f)| *f == FileFormat::Terraform)
-            .filter_map(|(id, _)| {
-                let text = scan.sources.get(*id)?.text.as_str();
-                crate::parse::hcl::parse_body(text.trim_start_matches('\u{feff}'))
-                    .err()
-                    .map(|e| ToolError {
-                        span: Span::new(*id, e.offset, e.offset),
-                        code: e.code,
-                        message: e.message,
-                    })
-            })
-            .collect();
+        // The parse floor: the same files parsed and nothing else, the Terraform files beside
+        // the templates as in a full run.
+        let tf_files: Vec<FileId> = scan.files.iter().map(|(id, _)| *id).collect();
+        clock.lap("group files");
+        let sources = &scan.sources;
+        let ((errors, tf_wall), parsed) = rayon::join(
+            || {
+                timed(|| {
+                    tf_files
+                        .par_iter()
+                        .with_max_len(1)
+                        .filter_map(|id| {
+                            let f = sources.get(*id)?;
+                            terraform::parse_only(*id, &f.display, &f.text)
+                        })
+                        .collect::<Vec<ToolError>>()
+                })
+            },
+            || timed(|| parse_templates(&cfn_files, sources, opts, &unit)),
+        );
+        clock.beside("Terraform parse", tf_wall);
         scan.model.errors.extend(errors);
-    }
-    clock.lap("Terraform finish");
-
-    // CloudFormation: parse and adapt in parallel (the trees are also dropped on the workers).
-    let cfn_opts = CfnOptions {
-        parameters: opts.parameters.clone(),
+        parsed
     };
-    // One file per task: sizes vary by orders of magnitude, and rayon's default splitting can
-    // leave one worker with most of the work.
-    let parsed: Vec<ParsedDoc> = cfn_files
-        .par_iter()
-        .with_max_len(1)
-        .map(|&(id, kind, explicit)| {
-            let file = scan.sources.get(id);
-            let text = file.map(|f| f.text.as_str()).unwrap_or("");
-            let json_like = kind == Kind::Json || text.trim_start().starts_with('{');
-            let r = if json_like {
-                crate::parse::json::parse(text, id).map(|n| vec![n])
-            } else {
-                crate::parse::yaml::parse(text, id)
-            };
-            let r = r.map(|docs| {
-                let templates: Vec<&crate::tree::Node> = docs
-                    .iter()
-                    .filter(|d| cloudformation::is_template(d))
-                    .collect();
-                match file {
-                    _ if templates.is_empty() => None,
-                    Some(file) if !opts.parse_only => {
-                        // A file's templates share its scope: one unit.
-                        let mut m = Model::default();
-                        for t in templates {
-                            m.extend(cloudformation::adapt(file, t, &cfn_opts));
-                        }
-                        unit(&mut m, false);
-                        Some(Some(m))
-                    }
-                    _ => Some(None),
-                }
-            });
-            (id, r, kind, explicit)
-        })
-        .collect();
+    let (parsed, cfn_wall) = parsed;
+    clock.beside("CloudFormation parse + adapt", cfn_wall);
+    clock.lap("Terraform + CloudFormation");
+
     let mut cfn_models: Vec<Model> = Vec::new();
     for (id, r, kind, explicit) in parsed {
         match r {
@@ -604,7 +599,7 @@ fn collect_loaded<'c>(
         }
     }
     crate::model::extend_all(&mut scan.model, cfn_models);
-    clock.lap("CloudFormation parse + adapt");
+    clock.lap("merge models");
 
     // Deterministic order: resources by file path then position; errors likewise.
     let sources = &scan.sources;
@@ -667,6 +662,62 @@ fn collect_loaded<'c>(
     clock.lap("sort");
     scan.timings = clock.laps;
     scan
+}
+
+/// `work`'s result and how long it took.
+fn timed<R>(work: impl FnOnce() -> R) -> (R, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let r = work();
+    (r, started.elapsed())
+}
+
+/// Parses the candidate templates and adapts (and, through `unit`, evaluates) each file's
+/// templates as one unit, in parallel, one file per task: sizes vary by orders of magnitude,
+/// and rayon's default splitting can leave one worker with most of the work. The trees are
+/// dropped on the workers.
+fn parse_templates(
+    cfn_files: &[(FileId, Kind, bool)],
+    sources: &SourceMap,
+    opts: &ScanOptions,
+    unit: &crate::model::UnitHook<'_>,
+) -> Vec<ParsedDoc> {
+    let cfn_opts = CfnOptions {
+        parameters: opts.parameters.clone(),
+    };
+    cfn_files
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(id, kind, explicit)| {
+            let file = sources.get(id);
+            let text = file.map(|f| f.text.as_str()).unwrap_or("");
+            let json_like = kind == Kind::Json || text.trim_start().starts_with('{');
+            let r = if json_like {
+                crate::parse::json::parse(text, id).map(|n| vec![n])
+            } else {
+                crate::parse::yaml::parse(text, id)
+            };
+            let r = r.map(|docs| {
+                let templates: Vec<&crate::tree::Node> = docs
+                    .iter()
+                    .filter(|d| cloudformation::is_template(d))
+                    .collect();
+                match file {
+                    _ if templates.is_empty() => None,
+                    Some(file) if !opts.parse_only => {
+                        // A file's templates share its scope: one unit.
+                        let mut m = Model::default();
+                        for t in templates {
+                            m.extend(cloudformation::adapt(file, t, &cfn_opts));
+                        }
+                        unit(&mut m, false);
+                        Some(Some(m))
+                    }
+                    _ => Some(None),
+                }
+            });
+            (id, r, kind, explicit)
+        })
+        .collect()
 }
 
 #[cfg(test)]

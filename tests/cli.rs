@@ -218,7 +218,8 @@ fn timings_go_to_stderr_and_leave_the_output_unchanged() {
     for stage in [
         "srm-lint timings:",
         "discover + read",
-        "Terraform parse + evaluate modules",
+        "Terraform + CloudFormation",
+        "Terraform parse + evaluate",
         "CloudFormation parse + adapt",
         "evaluate",
         "render + write",
@@ -264,5 +265,77 @@ fn a_broken_policy_file_is_a_tool_error_not_a_clean_run() {
     assert!(
         out.stdout.is_empty(),
         "no report when the catalog is broken"
+    );
+}
+
+/// The benchmark floor (`--parse-only`) reads and parses the same files as a full run: the
+/// syntax errors of a `.tf`, a `.tf.json`, a `terraform.tfvars` and a template come out the same
+/// (file, line, column), and nothing is evaluated.
+#[test]
+fn the_parse_only_floor_parses_every_file_a_full_run_parses() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tf")).expect("mkdir");
+    std::fs::create_dir_all(root.join("good")).expect("mkdir");
+    std::fs::write(
+        root.join("good/main.tf"),
+        "resource \"aws_s3_bucket\" \"ok\" {\n  bucket = \"b\"\n}\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("tf/main.tf"), "resource \"x\" \"y\" {\n  a = \n").expect("write");
+    std::fs::write(
+        root.join("tf/extra.tf.json"),
+        "{\"resource\": {\"aws_sqs_queue\": ",
+    )
+    .expect("write");
+    std::fs::write(root.join("tf/terraform.tfvars"), "region = = 1\n").expect("write");
+    std::fs::write(
+        root.join("template.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: [\n",
+    )
+    .expect("write");
+    let dir_arg = root.to_str().expect("utf-8 temp path");
+    let errors = |v: &serde_json::Value| -> Vec<(String, u64, u64, String)> {
+        v["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| {
+                let path = e["path"].as_str().unwrap_or("");
+                let name = path.rsplit('/').next().unwrap_or(path).to_string();
+                (
+                    name,
+                    e["line"].as_u64().unwrap_or(0),
+                    e["column"].as_u64().unwrap_or(0),
+                    e["code"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .filter(|e| e.3 == "parse-error")
+            .collect()
+    };
+    let (full_code, full) = json(&[dir_arg]);
+    let (floor_code, floor) = json(&[dir_arg, "--parse-only"]);
+    assert_eq!((full_code, floor_code), (2, 2));
+    let floor_errors = errors(&floor);
+    let names: Vec<&str> = floor_errors.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "template.yaml",
+            "extra.tf.json",
+            "main.tf",
+            "terraform.tfvars"
+        ],
+        "{floor:#}"
+    );
+    assert!(
+        floor_errors.contains(&("main.tf".into(), 2, 7, "parse-error".into())),
+        "{floor_errors:?}"
+    );
+    assert_eq!(floor_errors, errors(&full));
+    assert_eq!(floor["summary"]["resources"], 0, "{floor:#}");
+    assert!(
+        full["summary"]["resources"].as_u64().unwrap_or(0) >= 1,
+        "{full:#}"
     );
 }

@@ -62,34 +62,89 @@ const EVAL_STACK: usize = 64 << 20;
 
 /// Builds the model of a set of Terraform directories.
 pub fn adapt(dirs: &[TfModuleDir], sources: &mut SourceMap, opts: &TfOptions) -> Model {
-    adapt_timed(dirs, sources, opts, &|_, _| {}, &mut |_| {})
+    let (model, ()) = adapt_beside(dirs, sources, opts, &|_, _| {}, &mut |_, _| {}, |_| ());
+    model
+}
+
+/// Parses one Terraform file (native or JSON syntax, module or variable file) as [`adapt`] does,
+/// and drops the tree: the parse-only floor. Gives the syntax error, if any.
+pub fn parse_only(file: FileId, name: &str, text: &str) -> Option<ToolError> {
+    hcl::parse_file(file, name, text).1
 }
 
 /// [`adapt`], handing the models of a component's roots to `unit` as soon as they are built
 /// (each root module's scope complete: a lazily loaded root alone, the others of the component
-/// together) and calling `lap` with the name of each stage as it ends (for `--timings`).
-pub fn adapt_timed(
+/// together), with other work run `beside` it on the same workers: once the module directories
+/// are found (the only step that adds files to `sources`), the modules are parsed and evaluated
+/// while `beside` runs, so either fills the time the other leaves a worker idle (a large
+/// component's last roots, the tail of a parallel loop).
+///
+/// For `--timings`, `lap(stage, None)` is called when the directories are found, and
+/// `lap(stage, Some(wall))` gives the time the Terraform side took (beside the other work).
+pub fn adapt_beside<R: Send>(
     dirs: &[TfModuleDir],
     sources: &mut SourceMap,
     opts: &TfOptions,
     unit: &UnitHook<'_>,
-    lap: &mut dyn FnMut(&'static str),
-) -> Model {
+    lap: &mut dyn FnMut(&'static str, Option<std::time::Duration>),
+    beside: impl FnOnce(&SourceMap) -> R + Send,
+) -> (Model, R) {
     let mut model = Model::default();
     let plan = load::plan(dirs, sources, opts, &mut model.errors);
     let sources: &SourceMap = sources;
     let var_files = load::parse_var_files(&opts.var_files, sources, &mut model.errors);
-    lap("Terraform find modules");
+    lap("Terraform find modules", None);
+    if plan.components.is_empty() {
+        return (model, beside(sources));
+    }
+    let both = || {
+        rayon::join(
+            || {
+                let started = std::time::Instant::now();
+                let outs = adapt_components(&plan, &var_files, sources, opts, unit);
+                (outs, started.elapsed())
+            },
+            || beside(sources),
+        )
+    };
+    // Evaluation recursion is bounded; the workers get a large stack as headroom.
+    let ((outs, own), other) = match rayon::ThreadPoolBuilder::new()
+        .stack_size(EVAL_STACK)
+        .thread_name(|i| format!("srm-lint-tf-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(both),
+        Err(_) => both(),
+    };
+    lap("Terraform parse + evaluate", Some(own));
+    crate::model::extend_all(&mut model, outs);
+    model.errors.sort();
+    model.errors.dedup();
+    model.notices.sort();
+    model.notices.dedup();
+    (model, other)
+}
+
+/// Parses, evaluates and drops every component of `plan`; their models in component order.
+fn adapt_components(
+    plan: &load::Plan,
+    var_files: &HashMap<FileId, hcl::ParsedFile>,
+    sources: &SourceMap,
+    opts: &TfOptions,
+    unit: &UnitHook<'_>,
+) -> Vec<Model> {
+    use rayon::prelude::*;
     // Components are independent: each is parsed, evaluated and dropped on its own, so only the
     // syntax trees of the components in flight are in memory. Large components (a repository
     // whose examples all call its root module) go first, one at a time, with their files parsed
     // and their roots evaluated in parallel; then the small ones run side by side, each on one
     // worker, with the text in flight bounded by the tree budget. The two phases never nest, so
-    // no worker waiting on nested parallel work can pick up a component and block on the budget.
+    // no worker waiting on nested parallel work can pick up a component and block on the budget
+    // (work run beside this never takes from the budget).
     let mut order: Vec<(usize, &Vec<usize>)> = plan
         .components
         .iter()
-        .map(|members| (component_bytes(&plan, members, sources), members))
+        .map(|members| (component_bytes(plan, members, sources), members))
         .collect();
     order.sort_by_key(|o| std::cmp::Reverse(o.0));
     let split = order
@@ -100,7 +155,7 @@ pub fn adapt_timed(
     let budget = Budget::new(TREE_TEXT_BUDGET);
     let eval_component = |members: &Vec<usize>, parallel: bool| {
         let mut errors = Vec::new();
-        let loaded = load::load_component(&plan, members, sources, &mut errors, parallel);
+        let loaded = load::load_component(plan, members, sources, &mut errors, parallel);
         let defs: Vec<ModuleDef<'_>> = loaded
             .dirs
             .iter()
@@ -114,10 +169,10 @@ pub fn adapt_timed(
             })
             .collect();
         let ctx = RootCtx {
-            plan: &plan,
+            plan,
             loaded: &loaded,
             defs: &defs,
-            var_files: &var_files,
+            var_files,
             sources,
             opts,
             unit,
@@ -127,39 +182,20 @@ pub fn adapt_timed(
         drop(defs);
         if parallel {
             // Freeing a large component's trees takes a while too: on every worker.
-            use rayon::prelude::*;
             loaded.parsed.into_par_iter().for_each(drop);
         }
         m
     };
-    let run = || {
-        use rayon::prelude::*;
-        let mut outs: Vec<Model> = big
-            .iter()
-            .map(|&(_, members)| eval_component(members, true))
-            .collect();
-        // One component per task: they are sorted by size, and rayon's default splitting would
-        // leave one worker alone with the largest chunk (measured: one worker did 93 % of it).
-        outs.par_extend(small.par_iter().with_max_len(1).map(|&(bytes, members)| {
-            let _held = budget.acquire(bytes);
-            eval_component(members, false)
-        }));
-        outs
-    };
-    // Evaluation recursion is bounded; the workers get a large stack as headroom.
-    let outs = if order.is_empty() {
-        Vec::new()
-    } else {
-        match rayon::ThreadPoolBuilder::new()
-            .stack_size(EVAL_STACK)
-            .thread_name(|i| format!("srm-lint-tf-{i}"))
-            .build()
-        {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        }
-    };
-    lap("Terraform parse + evaluate modules");
+    let mut outs: Vec<Model> = big
+        .iter()
+        .map(|&(_, members)| eval_component(members, true))
+        .collect();
+    // One component per task: they are sorted by size, and rayon's default splitting would
+    // leave one worker alone with the largest chunk (measured: one worker did 93 % of it).
+    outs.par_extend(small.par_iter().with_max_len(1).map(|&(bytes, members)| {
+        let _held = budget.acquire(bytes);
+        eval_component(members, false)
+    }));
     // Back in component order (the final sort is by position; this keeps ties deterministic).
     let mut outs: Vec<(usize, Model)> = order
         .iter()
@@ -167,12 +203,7 @@ pub fn adapt_timed(
         .zip(outs)
         .collect();
     outs.sort_by_key(|(first, _)| *first);
-    crate::model::extend_all(&mut model, outs.into_iter().map(|(_, m)| m).collect());
-    model.errors.sort();
-    model.errors.dedup();
-    model.notices.sort();
-    model.notices.dedup();
-    model
+    outs.into_iter().map(|(_, m)| m).collect()
 }
 
 /// Most bytes of Terraform text whose syntax trees are held at once (a tree takes about 20 times
