@@ -169,8 +169,11 @@ hf corpus-json "$RUNS" 2 "$BIN $CORPUS --format json"
 rss corpus-json "$BIN" "$CORPUS" --format json
 hf corpus-sarif "$RUNS" 2 "$BIN $CORPUS --format sarif"
 rss corpus-sarif "$BIN" "$CORPUS" --format sarif
-# 4. The parse-only floor on the same files.
+# 4. The parse-only floor on the same files; then the full run and the floor alternately, run by
+#    run, for their ratio (the shared machine's speed drifts between hyperfine's blocks).
 srm_case corpus-parse-only "$RUNS" 3 "$CORPUS" --parse-only
+say "timing the full run and the parse-only floor alternately"
+python3 "$ROOT/bench/report.py" pair "$W/pair.json" "$RUNS" "$BIN" "$CORPUS"
 # 2. The pre-commit case.
 srm_case one-tf "$((RUNS * 2))" 5 "$CORPUS/$ONE_TF"
 srm_case one-cfn "$((RUNS * 2))" 5 "$CORPUS/$ONE_CFN"
