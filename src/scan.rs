@@ -606,15 +606,25 @@ fn collect_loaded<'c>(
     let ranks = sources.display_ranks();
     let rank = |f: FileId| ranks.get(f as usize).copied().unwrap_or(u32::MAX);
     let resources = &mut scan.model.resources;
-    let mut order: Vec<usize> = (0..resources.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| {
-            resources
-                .get(i)
-                .map(|r| (rank(r.file), r.header.start, r.address.as_str()))
-        };
-        key(a).cmp(&key(b))
-    });
+    // Sorted by compact keys (file rank, position, index) on every core; the address (and then
+    // the index, which keeps the order of equal resources as it was) only breaks ties.
+    let mut keys: Vec<(u32, u32, usize)> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (rank(r.file), r.header.start, i))
+        .collect();
+    let by_key = |a: &(u32, u32, usize), b: &(u32, u32, usize)| {
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+            let address = |i: usize| resources.get(i).map(|r| r.address.as_str());
+            address(a.2).cmp(&address(b.2)).then(a.2.cmp(&b.2))
+        })
+    };
+    if keys.len() < PARALLEL_MIN {
+        keys.sort_unstable_by(by_key);
+    } else {
+        keys.par_sort_unstable_by(by_key);
+    }
+    let order: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
     permute(resources, &order);
     let mut results = std::mem::take(&mut scan.model.results);
     if prepared.get().is_some_and(Option::is_some) {
@@ -656,8 +666,8 @@ fn collect_loaded<'c>(
             .cmp(&(sources.display(b.span.file), b.span.start))
     });
     scan.model.notices.dedup();
-    scan.files
-        .sort_by(|a, b| sources.display(a.0).cmp(sources.display(b.0)));
+    // By display path (the ranks order files as their paths do; the sort is stable).
+    scan.files.sort_by_key(|f| rank(f.0));
     scan.files.dedup();
     clock.lap("sort");
     scan.timings = clock.laps;

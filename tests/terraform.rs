@@ -163,6 +163,23 @@ fn directories_named_by_a_path_string_stay_roots_of_their_own() {
 #[test]
 fn two_calls_of_one_local_module_get_their_own_verdicts() {
     let r = scan("module-two-calls");
+    // Both calls declare their resources at the same place: ordered by file, position, then
+    // address (not by the order of the calls).
+    let order: Vec<&str> = r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "module.data.aws_s3_bucket.this",
+            "module.logs.aws_s3_bucket.this",
+            "module.data.aws_s3_bucket_versioning.this",
+            "module.logs.aws_s3_bucket_versioning.this",
+        ]
+    );
     let data = duty(&r, "module.data.aws_s3_bucket.this", "SRM-S3-004");
     assert_eq!(data.verdict, "addressed");
     assert_eq!(
