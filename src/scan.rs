@@ -523,6 +523,7 @@ fn collect_loaded<'c>(
     } else {
         // The parse floor: the same files parsed and nothing else, the Terraform files beside
         // the templates as in a full run.
+        // So far only Terraform files are listed (templates are added once parsed).
         let tf_files: Vec<FileId> = scan.files.iter().map(|(id, _)| *id).collect();
         clock.lap("group files");
         let sources = &scan.sources;

@@ -206,7 +206,6 @@ impl Diagnostic for Diag<'_> {
     }
 }
 
-/// `s` with terminal control characters escaped, without a copy when it has none.
 /// The parts joined in one allocation (cheaper than `format!` for tens of thousands of lines).
 fn concat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -216,6 +215,7 @@ fn concat(parts: &[&str]) -> String {
     s
 }
 
+/// `s` with terminal control characters escaped, without a copy when it has none.
 fn escaped(s: String) -> String {
     if may_hold_control(s.as_bytes()) {
         escape_control(&s)
