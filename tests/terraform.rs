@@ -47,6 +47,16 @@ fn resource<'r>(r: &'r Value, address: &str) -> &'r Value {
         .unwrap_or_else(|| panic!("no resource {address}"))
 }
 
+/// The resources' addresses, in report order.
+fn addresses(r: &Value) -> Vec<&str> {
+    r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["address"].as_str().unwrap())
+        .collect()
+}
+
 fn has_resource(r: &Value, address: &str) -> bool {
     r["resources"]
         .as_array()
@@ -122,12 +132,7 @@ fn directories_named_by_a_path_string_stay_roots_of_their_own() {
     // all three are root modules, each resource reported once, under its own address, with
     // its own directory's companions.
     let r = scan("roots-by-reference");
-    let addresses: Vec<&str> = r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["address"].as_str().unwrap())
-        .collect();
+    let addresses = addresses(&r);
     assert_eq!(
         addresses,
         [
@@ -165,14 +170,8 @@ fn two_calls_of_one_local_module_get_their_own_verdicts() {
     let r = scan("module-two-calls");
     // Both calls declare their resources at the same place: ordered by file, position, then
     // address (not by the order of the calls).
-    let order: Vec<&str> = r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["address"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        order,
+        addresses(&r),
         [
             "module.data.aws_s3_bucket.this",
             "module.logs.aws_s3_bucket.this",
