@@ -33,5 +33,6 @@ pub mod attest;
 pub mod baseline;
 pub mod config;
 pub mod docs;
+pub mod harness;
 pub mod params;
 pub mod report;

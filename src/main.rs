@@ -45,6 +45,14 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
         format: CatalogFormat,
+        /// More policy directories (your own duties), read beside the built-in catalog.
+        #[arg(long = "policies", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+        /// Check the duties instead of listing them: documentation, references, and every
+        /// example's verdict and location (only the `--policies` duties when given). Exit 1 on
+        /// a problem.
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -191,7 +199,23 @@ fn main() -> ExitCode {
         Some(c) => c,
         None => return run_scan(cli.scan, started),
     };
-    let catalog = match Catalog::builtin() {
+    let extra = match &command {
+        Command::Catalog { policies, .. } => policies.clone(),
+        Command::Explain { .. } => Vec::new(),
+    };
+    let mut policy_files = Vec::new();
+    for dir in &extra {
+        if !dir.is_dir() {
+            return fail(format!("{}: not a policy directory", dir.display()));
+        }
+        policy_files.extend(Catalog::load_dir(dir));
+    }
+    let built = if policy_files.is_empty() {
+        Catalog::builtin()
+    } else {
+        Catalog::builtin_with(policy_files)
+    };
+    let catalog = match built {
         Ok(c) => c,
         Err(errors) => return policy_errors(errors),
     };
@@ -206,7 +230,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Catalog { format } => {
+        Command::Catalog { check: true, .. } => check_catalog(&catalog, !extra.is_empty()),
+        Command::Catalog { format, .. } => {
             let text = match format {
                 CatalogFormat::Text => srm_lint::docs::catalog_text(&catalog),
                 CatalogFormat::Json => srm_lint::docs::catalog_json(&catalog),
@@ -215,6 +240,31 @@ fn main() -> ExitCode {
             emit(None, ExitCode::SUCCESS, |w| w.write_all(text.as_bytes()))
         }
     }
+}
+
+/// `srm-lint catalog --check`: problems on standard output, a count on standard error.
+fn check_catalog(catalog: &Catalog, only_extra: bool) -> ExitCode {
+    let builtin: std::collections::HashSet<String> = match (only_extra, Catalog::builtin()) {
+        (true, Ok(b)) => b.duties.into_iter().map(|d| d.id).collect(),
+        _ => Default::default(),
+    };
+    let outcome = srm_lint::harness::check(catalog, |d| !builtin.contains(&d.id));
+    let mut text = String::new();
+    for p in &outcome.problems {
+        text.push_str(&srm_lint::report::escape_control(p));
+        text.push('\n');
+    }
+    eprintln!(
+        "srm-lint: {} examples run, {} problems",
+        outcome.examples,
+        outcome.problems.len()
+    );
+    let code = if outcome.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    emit(None, code, |w| w.write_all(text.as_bytes()))
 }
 
 fn policy_errors(errors: Vec<srm_lint::catalog::CatalogError>) -> ExitCode {

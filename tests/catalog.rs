@@ -3,9 +3,6 @@
 //! run through the whole pipeline.
 
 use srm_lint::catalog::Catalog;
-use srm_lint::report::Report;
-use srm_lint::{scan, ScanOptions};
-use std::fmt::Write as _;
 
 fn catalog() -> Catalog {
     match Catalog::builtin() {
@@ -17,182 +14,22 @@ fn catalog() -> Catalog {
     }
 }
 
-/// Runs one example and returns a description of what went wrong, if anything.
-fn run_example(
-    catalog: &Catalog,
-    duty: &srm_lint::catalog::Duty,
-    ex: &srm_lint::catalog::Example,
-) -> Option<String> {
-    let dir = tempfile::tempdir().ok()?;
-    let name = match ex.format.as_str() {
-        "terraform" => "main.tf",
-        _ if ex.code.trim_start().starts_with('{') => "template.json",
-        _ => "template.yaml",
-    };
-    let path = dir.path().join(name);
-    std::fs::write(&path, &ex.code).ok()?;
-    let result = scan(
-        &ScanOptions {
-            paths: vec![path],
-            ..ScanOptions::default()
-        },
-        catalog,
-    );
-    let report = Report::build(&result, catalog);
-    if !report.errors.is_empty() {
-        return Some(format!(
-            "tool errors: {:?}",
-            report
-                .errors
-                .iter()
-                .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
-                .collect::<Vec<_>>()
-        ));
-    }
-    let resource = report.resources.iter().find(|r| match &ex.resource {
-        Some(addr) => &r.address == addr,
-        None => r.checklist.iter().any(|c| *c.duty == *duty.id),
-    });
-    let Some(resource) = resource else {
-        let found: Vec<String> = report
-            .resources
-            .iter()
-            .map(|r| format!("{} ({})", r.address, r.rtype))
-            .collect();
-        return Some(format!(
-            "no resource with this duty; resources found: {found:?}"
-        ));
-    };
-    let Some(entry) = resource.checklist.iter().find(|c| *c.duty == *duty.id) else {
-        return Some(format!(
-            "{} has no checklist entry for the duty",
-            resource.address
-        ));
-    };
-    let mut problems = String::new();
-    if entry.verdict.as_str() != ex.verdict {
-        let _ = write!(
-            problems,
-            "verdict {} (expected {}): {}",
-            entry.verdict.as_str(),
-            ex.verdict,
-            entry.message
-        );
-    }
-    if let Some(at) = &ex.at {
-        let got = format!("{}:{}", entry.line, entry.column);
-        if &got != at {
-            let _ = write!(
-                problems,
-                " location {got} (expected {at}): {}",
-                entry.message
-            );
-        }
-    }
-    (!problems.is_empty()).then_some(problems)
-}
-
 #[test]
-fn every_example_gets_its_declared_verdict_and_location() {
+fn every_duty_is_complete_and_every_example_gets_its_declared_verdict_and_location() {
     let catalog = catalog();
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    for duty in &catalog.duties {
-        for (i, ex) in duty.examples.iter().enumerate() {
-            ran += 1;
-            if let Some(p) = run_example(&catalog, duty, ex) {
-                failures.push(format!(
-                    "{} example #{} ({} {}): {p}",
-                    duty.id,
-                    i + 1,
-                    ex.format,
-                    ex.verdict
-                ));
-            }
-        }
-    }
-    assert!(ran > 0, "no examples found");
+    let outcome = srm_lint::harness::check(&catalog, |_| true);
     assert!(
-        failures.is_empty(),
-        "{} of {ran} examples failed:\n{}",
-        failures.len(),
-        failures.join("\n")
+        outcome.examples > 700,
+        "only {} examples ran",
+        outcome.examples
     );
-}
-
-#[test]
-fn every_duty_is_documented_and_has_good_and_bad_examples_per_language() {
-    let catalog = catalog();
-    let mut problems = Vec::new();
-    for d in &catalog.duties {
-        for (field, text) in [
-            ("summary", &d.summary),
-            ("why", &d.why),
-            ("fix", &d.fix),
-            ("default", &d.default),
-            ("title", &d.title),
-        ] {
-            if text.trim().len() < 10 {
-                problems.push(format!("{}: `{field}` is missing or too short", d.id));
-            }
-        }
-        let r = &d.references;
-        if r.security_hub.is_empty()
-            && r.checkov.is_empty()
-            && r.trivy.is_empty()
-            && r.links.is_empty()
-        {
-            problems.push(format!("{}: no references", d.id));
-        }
-        if !d.id.starts_with("SRM-") {
-            problems.push(format!("{}: id must start with SRM-", d.id));
-        }
-        for banned in [
-            "ensure-",
-            "avoid-",
-            "use-",
-            "prefer-",
-            "do-not-",
-            "consider-",
-        ] {
-            if d.slug.starts_with(banned) {
-                problems.push(format!(
-                    "{}: slug `{}` starts with `{banned}`",
-                    d.id, d.slug
-                ));
-            }
-        }
-        for (lang, ev) in [
-            ("terraform", &d.terraform),
-            ("cloudformation", &d.cloudformation),
-        ] {
-            if ev.is_none() {
-                continue;
-            }
-            let good = d
-                .examples
-                .iter()
-                .any(|e| e.format == lang && e.verdict == "addressed");
-            let bad = d
-                .examples
-                .iter()
-                .any(|e| e.format == lang && e.verdict != "addressed");
-            let attest = d
-                .examples
-                .iter()
-                .any(|e| e.format == lang && e.verdict == "attestation");
-            if !(attest || good && bad) {
-                problems.push(format!(
-                    "{}: needs an addressed and a non-addressed {lang} example",
-                    d.id
-                ));
-            }
-        }
-        if d.terraform.is_none() && d.cloudformation.is_none() {
-            problems.push(format!("{}: no evidence for any language", d.id));
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        outcome.problems.is_empty(),
+        "{} problems in {} examples:\n{}",
+        outcome.problems.len(),
+        outcome.examples,
+        outcome.problems.join("\n")
+    );
 }
 
 /// The built-in catalog is embedded as JSON converted from `policies/` at build time (start-up
@@ -221,4 +58,80 @@ fn the_embedded_catalog_is_the_toml_on_disk() {
     };
     assert!(embedded.duties.len() > 100, "{}", embedded.duties.len());
     assert_eq!(json(&embedded), json(&from_toml));
+}
+
+/// `srm-lint catalog --check --policies DIR` proves an author's own duties without building
+/// srm-lint: a wrong location and a missing bad example are reported, with exit code 1.
+#[test]
+fn catalog_check_reports_a_wrong_example_of_a_policy_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let svc = dir.path().join("demo");
+    std::fs::create_dir(&svc).expect("mkdir");
+    std::fs::write(
+        svc.join("service.toml"),
+        r#"id = "demo"
+name = "Demo"
+category = "abstracted"
+aws_responsibilities = ["Running the demo service"]
+[[resource]]
+kind = "demo-parameter"
+title = "Demo parameter"
+terraform = ["aws_ssm_parameter"]
+"#,
+    )
+    .expect("write");
+    std::fs::write(
+        svc.join("demo-parameter-plain.toml"),
+        r#"id = "SRM-DEMO-001"
+slug = "demo-parameter-plain"
+title = "Store the parameter as a SecureString"
+resources = ["demo-parameter"]
+layer = "customer-data"
+control = "customer"
+severity = "low"
+since = "0.2.0"
+default = "A parameter is stored as plain text unless its type says otherwise."
+summary = "The demo duty, for the harness test."
+why = "Plain-text parameters are readable by anyone who can read the parameter."
+fix = "Set `type = \"SecureString\"`."
+[references]
+checkov = ["CKV2_AWS_34"]
+[terraform]
+require = { attr = "type", equals = "SecureString" }
+[[example]]
+format = "terraform"
+verdict = "addressed"
+at = "1:1"
+code = '''
+resource "aws_ssm_parameter" "p" {
+  type = "SecureString"
+}
+'''
+"#,
+    )
+    .expect("write");
+    let out = assert_cmd::Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .args(["catalog", "--check", "--policies"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "SRM-DEMO-001: needs an addressed and a non-addressed terraform example\n\
+         SRM-DEMO-001 example #1 (terraform addressed):  location 2:3 (expected 1:1): \
+         `type` is \"SecureString\"\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 examples run, 2 problems"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

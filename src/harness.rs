@@ -1,0 +1,206 @@
+//! The catalog's own check: every duty is complete (docs, references, good and bad examples in
+//! each language it covers) and every example gets exactly the verdict and location it declares
+//! when run through the whole pipeline. `tests/catalog.rs` runs it over the built-in catalog and
+//! `srm-lint catalog --check --policies DIR` over a policy directory being written, so an author
+//! proves a new duty without building srm-lint.
+//!
+//! This is a tool built on the engine, not a stage of it: it runs whole scans.
+
+use crate::catalog::{Catalog, Duty, Example};
+use crate::report::Report;
+use crate::{scan, ScanOptions};
+use std::fmt::Write as _;
+
+/// What a check found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Examples run.
+    pub examples: usize,
+    /// One line per problem, `<duty id>: <what is wrong>`, in catalog order.
+    pub problems: Vec<String>,
+}
+
+/// Checks every duty for which `keep` holds: its documentation and references first, then each
+/// of its examples through a scan of a temporary file.
+pub fn check(catalog: &Catalog, keep: impl Fn(&Duty) -> bool) -> Outcome {
+    let mut out = Outcome::default();
+    for duty in catalog.duties.iter().filter(|d| keep(d)) {
+        lint(duty, &mut out.problems);
+        for (i, ex) in duty.examples.iter().enumerate() {
+            out.examples += 1;
+            if let Some(p) = run_example(catalog, duty, ex) {
+                out.problems.push(format!(
+                    "{} example #{} ({} {}): {p}",
+                    duty.id,
+                    i + 1,
+                    ex.format,
+                    ex.verdict
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The completeness rules of `policies/README.md`.
+fn lint(d: &Duty, problems: &mut Vec<String>) {
+    for (field, text) in [
+        ("summary", &d.summary),
+        ("why", &d.why),
+        ("fix", &d.fix),
+        ("default", &d.default),
+        ("title", &d.title),
+    ] {
+        if text.trim().len() < 10 {
+            problems.push(format!("{}: `{field}` is missing or too short", d.id));
+        }
+    }
+    let r = &d.references;
+    if r.security_hub.is_empty() && r.checkov.is_empty() && r.trivy.is_empty() && r.links.is_empty()
+    {
+        problems.push(format!("{}: no references", d.id));
+    }
+    if !d.id.starts_with("SRM-") {
+        problems.push(format!("{}: id must start with SRM-", d.id));
+    }
+    for banned in [
+        "ensure-",
+        "avoid-",
+        "use-",
+        "prefer-",
+        "do-not-",
+        "consider-",
+    ] {
+        if d.slug.starts_with(banned) {
+            problems.push(format!(
+                "{}: slug `{}` starts with `{banned}`",
+                d.id, d.slug
+            ));
+        }
+    }
+    for (lang, ev) in [
+        ("terraform", d.terraform.is_some()),
+        ("cloudformation", d.cloudformation.is_some()),
+    ] {
+        if !ev {
+            continue;
+        }
+        let of = |verdict: fn(&str) -> bool| {
+            d.examples
+                .iter()
+                .any(|e| e.format == lang && verdict(&e.verdict))
+        };
+        let good = of(|v| v == "addressed");
+        let bad = of(|v| v != "addressed");
+        let attest = of(|v| v == "attestation");
+        if !(attest || good && bad) {
+            problems.push(format!(
+                "{}: needs an addressed and a non-addressed {lang} example",
+                d.id
+            ));
+        }
+    }
+    if d.terraform.is_none() && d.cloudformation.is_none() {
+        problems.push(format!("{}: no evidence for any language", d.id));
+    }
+}
+
+/// Runs one example and says what went wrong, if anything.
+fn run_example(catalog: &Catalog, duty: &Duty, ex: &Example) -> Option<String> {
+    let dir = match tempfile_dir() {
+        Ok(d) => d,
+        Err(e) => return Some(format!("cannot make a temporary directory: {e}")),
+    };
+    let name = match ex.format.as_str() {
+        "terraform" => "main.tf",
+        _ if ex.code.trim_start().starts_with('{') => "template.json",
+        _ => "template.yaml",
+    };
+    let path = dir.path.join(name);
+    if let Err(e) = std::fs::write(&path, &ex.code) {
+        return Some(format!("cannot write the example: {e}"));
+    }
+    let result = scan(
+        &ScanOptions {
+            paths: vec![path],
+            ..ScanOptions::default()
+        },
+        catalog,
+    );
+    let report = Report::build(&result, catalog);
+    if !report.errors.is_empty() {
+        let errors: Vec<String> = report
+            .errors
+            .iter()
+            .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+            .collect();
+        return Some(format!("tool errors: {errors:?}"));
+    }
+    let resource = report.resources.iter().find(|r| match &ex.resource {
+        Some(addr) => &r.address == addr,
+        None => r.checklist.iter().any(|c| *c.duty == *duty.id),
+    });
+    let Some(resource) = resource else {
+        let found: Vec<String> = report
+            .resources
+            .iter()
+            .map(|r| format!("{} ({})", r.address, r.rtype))
+            .collect();
+        return Some(format!(
+            "no resource with this duty; resources found: {found:?}"
+        ));
+    };
+    let Some(entry) = resource.checklist.iter().find(|c| *c.duty == *duty.id) else {
+        return Some(format!(
+            "{} has no checklist entry for the duty",
+            resource.address
+        ));
+    };
+    let mut problems = String::new();
+    if entry.verdict.as_str() != ex.verdict {
+        let _ = write!(
+            problems,
+            "verdict {} (expected {}): {}",
+            entry.verdict.as_str(),
+            ex.verdict,
+            entry.message
+        );
+    }
+    if let Some(at) = &ex.at {
+        let got = format!("{}:{}", entry.line, entry.column);
+        if &got != at {
+            let _ = write!(
+                problems,
+                " location {got} (expected {at}): {}",
+                entry.message
+            );
+        }
+    }
+    (!problems.is_empty()).then_some(problems)
+}
+
+/// A temporary directory removed when dropped (the library does not depend on `tempfile`).
+struct TempDir {
+    path: std::path::PathBuf,
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+fn tempfile_dir() -> std::io::Result<TempDir> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let base = std::env::temp_dir();
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = base.join(format!("srm-lint-example-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&path) {
+            Ok(()) => return Ok(TempDir { path }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
