@@ -48,6 +48,10 @@ enum Command {
         /// More policy directories (your own duties), read beside the built-in catalog.
         #[arg(long = "policies", value_name = "DIR")]
         policies: Vec<PathBuf>,
+        /// Read the whole catalog from this directory instead of the one built in (a checkout's
+        /// `policies/` being edited, checked without rebuilding srm-lint).
+        #[arg(long = "catalog-dir", value_name = "DIR")]
+        catalog_dir: Option<PathBuf>,
         /// Check the duties instead of listing them: documentation, references, and every
         /// example's verdict and location (only the `--policies` duties when given). Exit 1 on
         /// a problem.
@@ -199,9 +203,13 @@ fn main() -> ExitCode {
         Some(c) => c,
         None => return run_scan(cli.scan, started),
     };
-    let extra = match &command {
-        Command::Catalog { policies, .. } => policies.clone(),
-        Command::Explain { .. } => Vec::new(),
+    let (extra, base) = match &command {
+        Command::Catalog {
+            policies,
+            catalog_dir,
+            ..
+        } => (policies.clone(), catalog_dir.clone()),
+        Command::Explain { .. } => (Vec::new(), None),
     };
     let mut policy_files = Vec::new();
     for dir in &extra {
@@ -210,10 +218,17 @@ fn main() -> ExitCode {
         }
         policy_files.extend(Catalog::load_dir(dir));
     }
-    let built = if policy_files.is_empty() {
-        Catalog::builtin()
-    } else {
-        Catalog::builtin_with(policy_files)
+    let built = match &base {
+        Some(dir) if !dir.is_dir() => {
+            return fail(format!("{}: not a policy directory", dir.display()))
+        }
+        Some(dir) => {
+            let mut files = Catalog::load_dir(dir);
+            files.extend(policy_files);
+            Catalog::from_files(files)
+        }
+        None if policy_files.is_empty() => Catalog::builtin(),
+        None => Catalog::builtin_with(policy_files),
     };
     let catalog = match built {
         Ok(c) => c,
