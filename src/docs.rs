@@ -18,6 +18,10 @@ fn refs(d: &Duty) -> Vec<String> {
         out.push(format!("trivy: {}", r.trivy.join(", ")));
     }
     out.extend(r.links.iter().cloned());
+    let differences = r.differences.trim();
+    if !differences.is_empty() {
+        out.push(format!("How the references differ: {differences}"));
+    }
     out
 }
 

@@ -180,6 +180,10 @@ pub struct References {
     /// Documentation links.
     #[serde(default)]
     pub links: Vec<String>,
+    /// How a referenced peer check differs from the duty, when it does not check exactly the
+    /// same thing (shown in the docs beside the references).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub differences: String,
 }
 
 /// The evidence for one language.
