@@ -44,6 +44,16 @@ def strip_tests(text):
         out.append(line)
     return "\n".join(out)
 
+# Names the crate root re-exports (`pub use engine::{scan, ...}`) count as their module.
+reexports = {}
+lib = open(os.path.join(root, "lib.rs")).read()
+for m in re.finditer(r"pub use (\w+)::\{([^}]*)\}", lib):
+    for name in m.group(2).split(","):
+        reexports[name.strip()] = m.group(1)
+for m in re.finditer(r"pub use (\w+)::(\w+);", lib):
+    reexports[m.group(2)] = m.group(1)
+modules = {f[:-3] if f.endswith(".rs") else f for f in os.listdir(root)} - {"lib", "main"}
+
 edges = {}
 files = []
 for dp, dn, fn in os.walk(root):
@@ -72,6 +82,9 @@ for f in sorted(files):
             if t != me:
                 edges.setdefault(me, set()).add(t)
 
+for k in list(edges):
+    edges[k] = {reexports.get(t, t) for t in edges[k]} & modules
+    edges[k].discard(k)
 for k in sorted(edges):
     print(f"{k} -> {', '.join(sorted(edges[k]))}")
 

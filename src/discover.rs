@@ -323,12 +323,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
             for e in entries.flatten() {
                 let p = e.path();
                 let k = Kind::of(&p);
-                let auto = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .is_some_and(|n| {
-                        n.starts_with("terraform.tfvars") || n.contains(".auto.tfvars")
-                    });
+                let auto = is_auto_loaded(&p);
                 let sibling = matches!(k, Kind::Terraform | Kind::TerraformJson)
                     || (k.is_terraform() && auto);
                 if sibling && p.is_file() {
@@ -353,4 +348,25 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
     out.errors.sort();
     out.errors.dedup();
     out
+}
+
+/// The one tfvars rule: the sort key of a variable-values file Terraform loads by itself, by its
+/// precedence (lower loads first): `terraform.tfvars`, `terraform.tfvars.json`, then
+/// `*.auto.tfvars(.json)` by name; `None` for a file read only through `--var-file`.
+pub fn tfvars_rank(name: &str) -> Option<(u8, String)> {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    match base {
+        "terraform.tfvars" => Some((0, String::new())),
+        "terraform.tfvars.json" => Some((1, String::new())),
+        _ if base.ends_with(".auto.tfvars") || base.ends_with(".auto.tfvars.json") => {
+            Some((2, base.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether Terraform loads this variable-values file by itself ([`tfvars_rank`]).
+pub fn is_auto_loaded(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| tfvars_rank(&n.to_string_lossy()).is_some())
 }

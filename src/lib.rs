@@ -19,16 +19,18 @@
 pub mod adapt;
 pub mod catalog;
 pub mod discover;
+pub mod engine;
 pub mod evaluate;
 #[cfg(feature = "guard")]
 pub mod guard;
-pub mod memscan;
 pub mod model;
+pub mod outcome;
+pub mod par;
 pub mod parse;
-pub mod scan;
 pub mod source;
 pub mod tree;
-pub use scan::{collect, collect_with, scan, Scan, ScanOptions};
+pub use engine::{collect, collect_with, scan, scan_text, ScanOptions};
+pub use outcome::Scan;
 pub mod attest;
 pub mod baseline;
 pub mod config;

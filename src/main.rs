@@ -9,8 +9,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use srm_lint::catalog::Catalog;
 use srm_lint::evaluate::Verdict;
+use srm_lint::outcome::Lap;
 use srm_lint::report::{self, Report};
-use srm_lint::scan::Lap;
 use srm_lint::ScanOptions;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -571,7 +571,7 @@ impl Laps {
         self.laps.push(Lap {
             stage,
             wall: now.duration_since(self.last),
-            rss: srm_lint::scan::resident_bytes(),
+            rss: srm_lint::outcome::resident_bytes(),
             beside: false,
         });
         self.last = now;

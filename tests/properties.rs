@@ -125,7 +125,7 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
 /// The whole pipeline and every renderer on one in-memory file.
 fn scan_all(name: &str, text: &str) {
     let cat = catalog();
-    let scan = srm_lint::memscan::scan_text(name, text, cat);
+    let scan = srm_lint::scan_text(name, text, cat);
     let r = Report::build(&scan, cat);
     let _ = report::json::render(&r);
     let _ = report::compact::render(&r);
@@ -186,7 +186,7 @@ fn seeds_are_valid_templates() {
         ("template.yaml", YAML),
         ("template.json", JSON),
     ] {
-        let scan = srm_lint::memscan::scan_text(&format!("{DIR}/{name}"), text, catalog());
+        let scan = srm_lint::scan_text(&format!("{DIR}/{name}"), text, catalog());
         let errors: Vec<&str> = scan
             .model
             .errors

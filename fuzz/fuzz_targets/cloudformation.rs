@@ -24,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
     } else {
         "/nonexistent-srm-lint-fuzz/template.yaml"
     };
-    let _ = srm_lint::memscan::scan_text(name, text, catalog());
+    let _ = srm_lint::scan_text(name, text, catalog());
 });

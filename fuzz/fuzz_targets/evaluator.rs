@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let name = NAMES[usize::from(*first) % NAMES.len()];
     let name = format!("/nonexistent-srm-lint-fuzz/{name}");
     let cat = catalog();
-    let scan = srm_lint::memscan::scan_text(&name, text, cat);
+    let scan = srm_lint::scan_text(&name, text, cat);
     let r = Report::build(&scan, cat);
     let _ = report::json::render(&r);
     let _ = report::compact::render(&r);

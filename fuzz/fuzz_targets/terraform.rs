@@ -22,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
     } else {
         format!("{DIR}/main.tf")
     };
-    let _ = srm_lint::memscan::scan_text(&name, text, catalog());
+    let _ = srm_lint::scan_text(&name, text, catalog());
 });

@@ -17,17 +17,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/policies.rs"));
 }
 
-/// AWS service category in the Shared Responsibility Model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    /// IaaS: the customer runs the guest OS and network configuration.
-    Infrastructure,
-    /// Managed platform: AWS runs the OS and engine; the customer configures it.
-    Container,
-    /// Serverless: AWS runs everything up to the endpoint.
-    Abstracted,
-}
+pub use crate::model::Category;
 
 /// The layer of the customer's side a duty belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -8,94 +8,12 @@
 mod pred;
 mod values;
 
-use crate::catalog::{Catalog, Category, Duty, Proof, Relation};
+use crate::catalog::{Catalog, Duty, Proof, Relation};
+pub use crate::model::result::{DutyResult, ResourceResult, UnusedSuppression, Verdict};
 use crate::model::{Resource, Val, ValKind};
-use crate::source::Span;
 use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
 use std::collections::BTreeMap;
-
-/// The verdict of one duty on one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// The code does not address the duty.
-    Unaddressed,
-    /// srm-lint cannot tell: a value it needs is unknown.
-    Unverified,
-    /// IaC cannot prove the duty; someone must attest it.
-    Attestation,
-    /// An attestation record covers the duty.
-    Attested,
-    /// An in-code suppression with a reason silences the finding.
-    Suppressed,
-    /// The code addresses the duty.
-    Addressed,
-}
-
-impl Verdict {
-    /// The lowercase name used in every output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Addressed => "addressed",
-            Verdict::Unaddressed => "unaddressed",
-            Verdict::Unverified => "unverified",
-            Verdict::Attestation => "attestation",
-            Verdict::Attested => "attested",
-            Verdict::Suppressed => "suppressed",
-        }
-    }
-
-    /// Every verdict, in report order.
-    pub const ALL: [Verdict; 6] = [
-        Verdict::Unaddressed,
-        Verdict::Unverified,
-        Verdict::Attestation,
-        Verdict::Attested,
-        Verdict::Suppressed,
-        Verdict::Addressed,
-    ];
-}
-
-/// One checklist entry.
-#[derive(Debug, Clone)]
-pub struct DutyResult {
-    /// Index of the duty in [`Catalog::duties`].
-    pub duty: usize,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Where: the wrong attribute, the resource header when something is missing, or the
-    /// evidence when addressed.
-    pub span: Span,
-    /// What srm-lint found.
-    pub message: String,
-    /// Where the evidence is (for `addressed`).
-    pub evidence: Vec<Span>,
-}
-
-/// A resource with its checklist.
-#[derive(Debug, Clone)]
-pub struct ResourceResult {
-    /// Index into the model's resources.
-    pub resource: usize,
-    /// Service id (`s3`), or `None` for a type the catalog does not know.
-    pub service: Option<String>,
-    /// Resource kind id.
-    pub kind: Option<String>,
-    /// SRM category.
-    pub category: Option<Category>,
-    /// The checklist, in duty id order.
-    pub checklist: Vec<DutyResult>,
-}
-
-/// A suppression that silenced nothing.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct UnusedSuppression {
-    /// Where it is written.
-    pub span: Span,
-    /// The duty it names.
-    pub duty: String,
-}
 
 /// The index of one unit's resources, kinds and companion relations.
 pub struct Index<'a> {
@@ -226,7 +144,7 @@ impl<'a> Index<'a> {
         };
         use rayon::prelude::*;
         let found: Vec<Vec<((usize, usize), usize)>> =
-            if !parallel || resources.len() < crate::scan::PARALLEL_MIN {
+            if !parallel || resources.len() < crate::par::PARALLEL_MIN {
                 relations.iter().enumerate().map(pairs_of).collect()
             } else {
                 relations
@@ -373,7 +291,7 @@ impl<'c> Prepared<'c> {
         let by_kind = &self.by_kind;
         let index = Index::new(catalog, &self.rels, resources, parallel);
         let evaluated: Vec<(ResourceResult, Vec<usize>)> =
-            if parallel && resources.len() >= crate::scan::PARALLEL_MIN {
+            if parallel && resources.len() >= crate::par::PARALLEL_MIN {
                 use rayon::prelude::*;
                 resources
                     .par_iter()

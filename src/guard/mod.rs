@@ -25,7 +25,7 @@ mod run;
 use crate::catalog::{Catalog, Control, Duty, Layer, Proof, References, Severity};
 use crate::evaluate::{DutyResult, Verdict};
 use crate::model::{Lang, Notice, ToolError};
-use crate::scan::Scan;
+use crate::outcome::Scan;
 use crate::source::{FileFormat, FileId, Span};
 use render::Doc;
 use std::collections::{BTreeMap, HashMap};

@@ -134,7 +134,7 @@ pub fn parse_template(text: &str) -> Result<hcl_edit::template::Template, HclErr
 
 fn direct(text: &str) -> Result<Body, HclError> {
     // Duplicate object keys are accepted the way Terraform accepts them.
-    crate::adapt::terraform::dupkeys::parse_body(text).map_err(|e| HclError {
+    super::hcl_dupkeys::parse_body(text).map_err(|e| HclError {
         offset: e.location().offset(),
         code: "parse-error",
         message: e.message().to_string(),

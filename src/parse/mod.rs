@@ -5,5 +5,6 @@
 //! adapter, which keeps hcl-edit's own spanned AST.
 
 pub mod hcl;
+pub(crate) mod hcl_dupkeys;
 pub mod json;
 pub mod yaml;

@@ -11,7 +11,7 @@ pub mod sarif;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
-use crate::scan::Scan;
+use crate::outcome::Scan;
 use crate::source::{FileFormat, SourceMap, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -457,7 +457,7 @@ impl Report {
             ))
         };
         use rayon::prelude::*;
-        let resources: Vec<ResourceEntry> = if scan.results.len() < crate::scan::PARALLEL_MIN {
+        let resources: Vec<ResourceEntry> = if scan.results.len() < crate::par::PARALLEL_MIN {
             scan.results.iter().filter_map(entry).collect()
         } else {
             scan.results
@@ -508,7 +508,7 @@ impl Report {
             )
         };
         use rayon::prelude::*;
-        let resources: Vec<ResourceEntry> = if pairs.len() < crate::scan::PARALLEL_MIN {
+        let resources: Vec<ResourceEntry> = if pairs.len() < crate::par::PARALLEL_MIN {
             pairs.into_iter().map(entry).collect()
         } else {
             pairs.into_par_iter().with_min_len(64).map(entry).collect()
@@ -536,7 +536,7 @@ impl Report {
                 .then_with(|| cmp_shared(&a.1.duty, &b.1.duty))
                 .then_with(|| a.0.address.cmp(&b.0.address))
         };
-        if out.len() < crate::scan::PARALLEL_MIN {
+        if out.len() < crate::par::PARALLEL_MIN {
             out.sort_by(order);
         } else {
             use rayon::slice::ParallelSliceMut as _;

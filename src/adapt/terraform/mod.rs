@@ -8,7 +8,6 @@
 //! that declare them, notes and suppressions.
 
 mod body;
-pub(crate) mod dupkeys;
 mod eval;
 mod expr;
 mod funcs;

@@ -258,18 +258,7 @@ pub(crate) fn is_tfvars_name(name: &str) -> bool {
     name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
 }
 
-/// Sort key of a tfvars file by Terraform's precedence (lower loads first).
-pub(crate) fn tfvars_rank(name: &str) -> Option<(u8, String)> {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    match base {
-        "terraform.tfvars" => Some((0, String::new())),
-        "terraform.tfvars.json" => Some((1, String::new())),
-        _ if base.ends_with(".auto.tfvars") || base.ends_with(".auto.tfvars.json") => {
-            Some((2, base.to_string()))
-        }
-        _ => None,
-    }
-}
+pub(crate) use crate::discover::tfvars_rank;
 
 /// File ids in a list that are module files (not tfvars).
 pub(crate) fn is_module_file(name: &str) -> bool {

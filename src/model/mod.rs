@@ -4,7 +4,22 @@
 //! known (with the span where the user wrote it), a reference to another resource, unknown (with
 //! the reason), or a choice between several possible values (an unresolved conditional).
 
+pub mod result;
+
 use crate::source::{FileId, Span};
+use serde::{Deserialize, Serialize};
+
+/// AWS service category in the Shared Responsibility Model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// IaaS: the customer runs the guest OS and network configuration.
+    Infrastructure,
+    /// Managed platform: AWS runs the OS and engine; the customer configures it.
+    Container,
+    /// Serverless: AWS runs everything up to the endpoint.
+    Abstracted,
+}
 
 /// Which language a resource was declared in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -229,11 +244,11 @@ pub struct Model {
     /// Informational notices.
     pub notices: Vec<Notice>,
     /// The resources' checklists, when the scan evaluated this model as soon as it was built
-    /// (one [`ResourceResult`](crate::evaluate::ResourceResult) per resource, indexing
+    /// (one [`ResourceResult`](result::ResourceResult) per resource, indexing
     /// `resources`; empty otherwise).
-    pub results: Vec<crate::evaluate::ResourceResult>,
+    pub results: Vec<result::ResourceResult>,
     /// With `results`: the suppressions that silenced nothing.
-    pub unused_suppressions: Vec<crate::evaluate::UnusedSuppression>,
+    pub unused_suppressions: Vec<result::UnusedSuppression>,
 }
 
 impl Model {

@@ -1,0 +1,125 @@
+//! CloudFormation side of a run: candidate templates parsed, adapted and (through the unit hook)
+//! evaluated one file per task, then merged into the scan with their errors and notices.
+
+use super::load::may_be_template;
+use super::ScanOptions;
+use crate::adapt::cloudformation::{self, CfnOptions};
+use crate::discover::Kind;
+use crate::model::{Model, Notice, ToolError, UnitHook};
+use crate::outcome::Scan;
+use crate::source::{FileFormat, FileId, SourceMap, Span};
+use rayon::prelude::*;
+
+/// A YAML/JSON candidate after parsing and adapting (both in parallel): file, the model of its
+/// templates (`None` when it holds no template; `Some(None)` in parse-only mode) or the parse
+/// error, kind, named explicitly.
+pub type ParsedDoc = (
+    FileId,
+    Result<Option<Option<Model>>, crate::tree::TreeError>,
+    Kind,
+    bool,
+);
+
+/// Parses the candidate templates and adapts (and, through `unit`, evaluates) each file's
+/// templates as one unit, in parallel, one file per task: sizes vary by orders of magnitude,
+/// and rayon's default splitting can leave one worker with most of the work. The trees are
+/// dropped on the workers.
+pub fn parse_templates(
+    cfn_files: &[(FileId, Kind, bool)],
+    sources: &SourceMap,
+    opts: &ScanOptions,
+    unit: &UnitHook<'_>,
+) -> Vec<ParsedDoc> {
+    let cfn_opts = CfnOptions {
+        parameters: opts.parameters.clone(),
+    };
+    cfn_files
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(id, kind, explicit)| {
+            let file = sources.get(id);
+            let text = file.map(|f| f.text.as_str()).unwrap_or("");
+            let json_like = kind == Kind::Json || text.trim_start().starts_with('{');
+            let r = if json_like {
+                crate::parse::json::parse(text, id).map(|n| vec![n])
+            } else {
+                crate::parse::yaml::parse(text, id)
+            };
+            let r = r.map(|docs| {
+                let templates: Vec<&crate::tree::Node> = docs
+                    .iter()
+                    .filter(|d| cloudformation::is_template(d))
+                    .collect();
+                match file {
+                    _ if templates.is_empty() => None,
+                    Some(file) if !opts.parse_only => {
+                        // A file's templates share its scope: one unit.
+                        let mut m = Model::default();
+                        for t in templates {
+                            m.extend(cloudformation::adapt(file, t, &cfn_opts));
+                        }
+                        unit(&mut m, false);
+                        Some(Some(m))
+                    }
+                    _ => Some(None),
+                }
+            });
+            (id, r, kind, explicit)
+        })
+        .collect()
+}
+
+/// Adds the parsed templates to `scan`: their files, models, errors (only for files meant to be
+/// templates) and notices (for files named explicitly that are not templates).
+pub fn merge(scan: &mut Scan, parsed: Vec<ParsedDoc>) {
+    let mut cfn_models: Vec<Model> = Vec::new();
+    for (id, r, kind, explicit) in parsed {
+        match r {
+            Ok(models) => {
+                let Some(models) = models else {
+                    if explicit {
+                        scan.model.notices.push(Notice {
+                            span: Span::file_start(id),
+                            message: "not a CloudFormation template (no AWSTemplateFormatVersion and no Resources typed AWS::…); skipped".into(),
+                        });
+                    }
+                    continue;
+                };
+                let format = if kind == Kind::Json {
+                    FileFormat::CloudformationJson
+                } else {
+                    FileFormat::CloudformationYaml
+                };
+                scan.files.push((id, format));
+                cfn_models.extend(models);
+            }
+            Err(e) => {
+                // A YAML/JSON file that fails to parse is only an error when it was meant to be a
+                // template: named explicitly, or mentioning template keys.
+                let text = scan.sources.get(id).map(|f| f.text.as_str()).unwrap_or("");
+                if may_be_template(text) {
+                    let format = if kind == Kind::Json {
+                        FileFormat::CloudformationJson
+                    } else {
+                        FileFormat::CloudformationYaml
+                    };
+                    scan.files.push((id, format));
+                    scan.model.errors.push(ToolError {
+                        span: e.span,
+                        code: "parse-error",
+                        message: e.message,
+                    });
+                } else if explicit {
+                    scan.model.notices.push(Notice {
+                        span: e.span,
+                        message: format!(
+                            "not a CloudFormation template and not valid YAML/JSON ({}); skipped",
+                            e.message
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    crate::model::extend_all(&mut scan.model, cfn_models);
+}
