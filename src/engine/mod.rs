@@ -5,12 +5,15 @@
 
 mod load;
 mod order;
+mod pending;
 mod templates;
 mod timings;
 
 pub use load::Loaded;
 use load::{load, parent_dir};
-use timings::{timed, Clock};
+pub use pending::{CatalogResult, PendingCatalog};
+use timings::timed;
+pub use timings::Clock;
 
 use crate::adapt::terraform::{self, TfModuleDir, TfOptions};
 use crate::catalog::Catalog;

@@ -1,0 +1,178 @@
+//! The command line's flags (clap).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Derives the customer's side of the AWS Shared Responsibility Model from Terraform and
+/// CloudFormation, and reports every duty the code leaves unaddressed.
+#[derive(Parser, Debug)]
+#[command(name = "srm-lint", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print a duty's documentation.
+    Explain {
+        /// Duty id (SRM-S3-004) or slug.
+        duty: String,
+    },
+    /// List every resource type and duty of the catalog.
+    Catalog {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+        format: CatalogFormat,
+        /// More policy directories (your own duties), read beside the built-in catalog.
+        #[arg(long = "policies", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+        /// Read the whole catalog from this directory instead of the one built in (a checkout's
+        /// `policies/` being edited, checked without rebuilding srm-lint).
+        #[arg(long = "catalog-dir", value_name = "DIR")]
+        catalog_dir: Option<PathBuf>,
+        /// Check the duties instead of listing them: documentation, references, and every
+        /// example's verdict and location (only the `--policies` duties when given). Exit 1 on
+        /// a problem.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum CatalogFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source snippets (default).
+    Pretty,
+    /// One line per finding.
+    Compact,
+    /// The JSON contract.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// Markdown (pull-request comment, job summary).
+    Markdown,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for srm_lint::catalog::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use srm_lint::catalog::Severity as S;
+        match s {
+            SeverityArg::Info => S::Info,
+            SeverityArg::Low => S::Low,
+            SeverityArg::Medium => S::Medium,
+            SeverityArg::High => S::High,
+            SeverityArg::Critical => S::Critical,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when a duty is unaddressed (default).
+    Unaddressed,
+    /// Exit 1 when a duty is unaddressed or unverified.
+    Unverified,
+    /// Never exit 1 for findings.
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Pretty)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Terraform variable file (repeatable; later files win).
+    #[arg(long = "var-file")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variable, NAME=VALUE (repeatable; wins over files).
+    #[arg(long = "var", value_parser = parse_pair)]
+    pub vars: Vec<(String, String)>,
+    /// CloudFormation parameter, NAME=VALUE (repeatable).
+    #[arg(long = "parameter", value_parser = parse_pair)]
+    pub parameters: Vec<(String, String)>,
+    /// CloudFormation parameters file (`[{"ParameterKey":…,"ParameterValue":…}]` or `{"Name": "Value"}`).
+    #[arg(long = "parameters-file")]
+    pub parameters_file: Option<PathBuf>,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Skip files larger than this many bytes (reported as errors).
+    #[arg(long)]
+    pub max_file_size: Option<u64>,
+    /// Which findings make the exit code 1.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Colour: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Configuration file (default: the nearest .srm-lint.toml above the first path).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Report only findings that are not recorded in this baseline file.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file.
+    #[arg(long)]
+    pub write_baseline: Option<PathBuf>,
+    /// Attestation file (default: .srm-lint/attestations.toml beside the configuration).
+    #[arg(long)]
+    pub attestations: Option<PathBuf>,
+    /// Only evaluate these duties (ids, slugs or `SRM-S3-*` prefixes; repeatable).
+    #[arg(long)]
+    pub select: Vec<String>,
+    /// Do not evaluate these duties (ids, slugs or prefixes; repeatable).
+    #[arg(long)]
+    pub ignore: Vec<String>,
+    /// Only evaluate duties of at least this severity.
+    #[arg(long, value_enum)]
+    pub min_severity: Option<SeverityArg>,
+    /// CloudFormation Guard rule file, or directory of `.guard` files (repeatable): the rules are
+    /// checked over CloudFormation templates and Terraform resources.
+    #[arg(long = "guard-rules")]
+    pub guard_rules: Vec<PathBuf>,
+    /// Only read and parse the files (benchmark floor).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+    /// Print how long each stage took (and the peak memory) to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}

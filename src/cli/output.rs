@@ -1,0 +1,47 @@
+//! Writing what the command line prints: the report to a file or standard output, and tool
+//! errors to standard error with exit code 2.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+/// A tool error: the message on standard error, exit code 2.
+pub fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("srm-lint: {message}");
+    ExitCode::from(2)
+}
+
+/// Every error of a catalog that does not load, exit code 2.
+pub fn policy_errors(errors: Vec<srm_lint::catalog::CatalogError>) -> ExitCode {
+    for e in errors {
+        eprintln!("srm-lint: policy error: {e}");
+    }
+    ExitCode::from(2)
+}
+
+/// Writes the output; a closed pipe (`srm-lint … | head`) is a normal end.
+pub fn emit(
+    output: Option<&std::path::Path>,
+    code: ExitCode,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> ExitCode {
+    let result = match output {
+        Some(path) => std::fs::File::create(path).and_then(|f| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            write(&mut w)?;
+            w.flush()
+        }),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            write(&mut lock).and_then(|_| lock.flush())
+        }
+    };
+    match result {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            eprintln!("srm-lint: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! The default terminal output: one miette diagnostic per finding and per error, with the source
+//! snippet, the duty's help text and a summary line. Colour is off with `NO_COLOR` or when the
+//! output is not a terminal (decided by the caller through [`Style`]).
+
+mod fast;
+mod snippet;
+#[cfg(test)]
+mod tests;
+
+use super::{escape_control, escape_control_cow, may_hold_control, Report};
+use crate::catalog::{Catalog, Severity};
+use crate::evaluate::Verdict;
+use crate::source::SourceMap;
+use fast::{draw_fast, Pen};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use rayon::prelude::*;
+#[cfg(test)]
+use snippet::has_unsafe_control;
+use snippet::{Diag, Snippet};
+use std::fmt::Write as _;
+
+/// How to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// ANSI colours.
+    pub color: bool,
+    /// Unicode box drawing (otherwise ASCII).
+    pub unicode: bool,
+}
+/// The parts joined in one allocation (cheaper than `format!` for tens of thousands of lines).
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `s` with terminal control characters escaped, without a copy when it has none.
+fn escaped(s: String) -> String {
+    if may_hold_control(s.as_bytes()) {
+        escape_control(&s)
+    } else {
+        s
+    }
+}
+
+/// Width of the wrapped text: miette's terminal width less its two-column margin.
+const TEXT_WIDTH: usize = WIDTH - 2;
+
+/// Renders findings and errors as diagnostics, then a summary.
+pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: Style) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(report, sources, catalog, style, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Terminal width the diagnostics are wrapped to.
+const WIDTH: usize = 100;
+
+/// Diagnostics rendered in parallel per batch, then written in order (bounded memory).
+const BATCH: usize = 2048;
+
+/// Writes findings and errors as diagnostics, then a summary, to `w` as they are rendered.
+pub fn write(
+    report: &Report,
+    sources: &SourceMap,
+    catalog: &Catalog,
+    style: Style,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    // The help text is the same for every finding of a duty: wrapped once per duty and verdict,
+    // exactly as miette would (same textwrap options), instead of once per finding.
+    let help_indent = {
+        use owo_colors::OwoColorize as _;
+        "  help: ".style(theme.styles.help).to_string()
+    };
+    let pen = Pen::new(&theme);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(WIDTH);
+    let findings = report.findings();
+    let shared = shared_footers(&findings, catalog, &help_indent);
+    let snippets = snippets_of(report, &findings, sources);
+    let snippet = |id: u32| snippets.get(id as usize).and_then(Option::as_ref);
+    let draw = |d: &Diag<'_>, footer: Option<&str>| {
+        let mut s = String::with_capacity(1024 + footer.map_or(0, str::len));
+        let fast = pen.as_ref().is_some_and(|p| draw_fast(p, d, &mut s));
+        if !fast && handler.render_report(&mut s, d).is_err() {
+            s = format!("{}: {}\n", d.code, d.message);
+        }
+        if let Some(f) = footer {
+            s.push_str(f);
+        }
+        s.push('\n');
+        s
+    };
+    for batch in report.errors.chunks(BATCH) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|e| {
+                let has_text = sources.get(e.span.file).is_some_and(|f| !f.text.is_empty());
+                let d = Diag {
+                    code: e.code.to_string(),
+                    message: escaped(format!("{}:{}:{}: {}", e.path, e.line, e.column, e.message)),
+                    severity: miette::Severity::Error,
+                    url: None,
+                    label: has_text.then_some((e.span, "here".into())),
+                    source: if has_text { snippet(e.span.file) } else { None },
+                };
+                draw(&d, None)
+            })
+            .collect();
+        for s in rendered {
+            w.write_all(s.as_bytes())?;
+        }
+    }
+    for batch in findings.chunks(BATCH) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|(r, c)| {
+                let duty = shared.get(&*c.duty);
+                let severity = match (c.verdict, c.severity) {
+                    (Verdict::Unverified, _) => miette::Severity::Warning,
+                    (_, Severity::Critical | Severity::High) => miette::Severity::Error,
+                    (_, Severity::Medium) => miette::Severity::Warning,
+                    _ => miette::Severity::Advice,
+                };
+                let d = Diag {
+                    code: concat(&[&c.duty, " ", &c.slug]),
+                    message: escaped(concat(&[
+                        c.verdict.as_str(),
+                        " ",
+                        &r.address,
+                        ": ",
+                        &c.title,
+                        " [",
+                        c.severity.as_str(),
+                        "]",
+                    ])),
+                    severity,
+                    url: duty.and_then(|d| d.url.as_deref()),
+                    label: Some((c.span, escape_control_cow(&c.message))),
+                    source: snippet(c.span.file),
+                };
+                let unverified = c.verdict == Verdict::Unverified;
+                draw(
+                    &d,
+                    duty.and_then(|d| d.footers.get(usize::from(unverified)))
+                        .and_then(Option::as_deref),
+                )
+            })
+            .collect();
+        for s in rendered {
+            w.write_all(s.as_bytes())?;
+        }
+    }
+    let mut out = String::new();
+    for u in &report.unused_suppressions {
+        let _ = writeln!(
+            out,
+            "warning: {}:{}:{}: {}\n",
+            u.path,
+            u.line,
+            u.column,
+            escape_control(&u.message)
+        );
+    }
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "note: {}:{}:{}: {}",
+            n.path,
+            n.line,
+            n.column,
+            escape_control(&n.message)
+        );
+    }
+    let _ = writeln!(out, "{}", summary_line(report));
+    w.write_all(out.as_bytes())
+}
+
+/// What every finding of a duty shares: its help link and its footer, wrapped once per
+/// verdict (plain, unverified).
+struct Shared {
+    url: Option<String>,
+    footers: [Option<String>; 2],
+}
+
+/// The help link and wrapped footers of every duty with a finding.
+fn shared_footers<'r>(
+    findings: &[(&'r super::ResourceEntry, &'r super::ChecklistEntry)],
+    catalog: &Catalog,
+    help_indent: &str,
+) -> foldhash::HashMap<&'r str, Shared> {
+    let mut shared: foldhash::HashMap<&str, Shared> = Default::default();
+    for (_, c) in findings {
+        let unverified = c.verdict == Verdict::Unverified;
+        let entry = shared.entry(&*c.duty).or_insert_with(|| Shared {
+            url: catalog
+                .duty(&c.duty)
+                .filter(|d| !d.id.starts_with("guard/"))
+                .map(|d| d.help_uri()),
+            footers: [None, None],
+        });
+        let Some(slot) = entry.footers.get_mut(usize::from(unverified)) else {
+            continue;
+        };
+        if slot.is_some() {
+            continue;
+        }
+        let Some(duty) = catalog.duty(&c.duty) else {
+            continue;
+        };
+        let mut help = escape_control(&reflow(&duty.fix));
+        if unverified {
+            help = format!(
+                "srm-lint could not resolve a value, so this is not counted as addressed. {help}"
+            );
+        }
+        let opts = textwrap::Options::new(TEXT_WIDTH)
+            .initial_indent(help_indent)
+            .subsequent_indent("        ")
+            .break_words(true);
+        *slot = Some(format!("{}\n", textwrap::fill(&help, opts)));
+    }
+    shared
+}
+
+/// Snippets of the files that are shown, indexed by file id, prepared in parallel.
+fn snippets_of<'s>(
+    report: &Report,
+    findings: &[(&super::ResourceEntry, &super::ChecklistEntry)],
+    sources: &'s SourceMap,
+) -> Vec<Option<Snippet<'s>>> {
+    let mut shown: Vec<u32> = report
+        .errors
+        .iter()
+        .map(|e| e.span.file)
+        .chain(findings.iter().map(|(_, c)| c.span.file))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let built: Vec<(u32, Snippet<'_>)> = shown
+        .par_iter()
+        .filter_map(|id| sources.get(*id).map(|f| (f.id, Snippet::new(f))))
+        .collect();
+    let mut snippets: Vec<Option<Snippet<'_>>> = Vec::new();
+    for (id, snippet) in built {
+        let i = id as usize;
+        if snippets.len() <= i {
+            snippets.resize_with(i + 1, || None);
+        }
+        if let Some(slot) = snippets.get_mut(i) {
+            *slot = Some(snippet);
+        }
+    }
+    snippets
+}
+
+/// `N files, N resources, N duties: N unaddressed, …`.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let parts: Vec<String> = Verdict::ALL
+        .iter()
+        .map(|v| format!("{} {}", report.count(*v), v.as_str()))
+        .collect();
+    let mut line = format!(
+        "srm-lint: {} files, {} resources, {} duties: {}",
+        s.files,
+        s.resources,
+        s.duties,
+        parts.join(", ")
+    );
+    if s.errors > 0 {
+        let _ = write!(line, "; {} errors", s.errors);
+    }
+    line
+}
+
+/// Joins the hard-wrapped lines of a TOML paragraph so the terminal can wrap it.
+fn reflow(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
