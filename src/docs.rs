@@ -133,6 +133,56 @@ pub fn catalog_text(catalog: &Catalog) -> String {
         type_count(catalog),
         catalog.duties.len()
     );
+    s.push_str(&coverage(catalog));
+    s
+}
+
+/// The catalog's breadth: services and types with duties, types identified, duties per layer.
+pub fn coverage(catalog: &Catalog) -> String {
+    let mut s = String::from("\nCoverage\n");
+    let with_duties: std::collections::BTreeSet<&str> = catalog
+        .services
+        .values()
+        .filter(|svc| {
+            svc.resources
+                .iter()
+                .any(|k| catalog.duties_for(&k.kind).next().is_some())
+        })
+        .map(|svc| svc.id.as_str())
+        .collect();
+    let identified_types: usize = catalog
+        .identified
+        .values()
+        .map(|svc| svc.terraform.len() + svc.cloudformation.len())
+        .sum();
+    let _ = writeln!(
+        s,
+        "  services with duties     {:>5}  (of {} AWS services identified)",
+        with_duties.len(),
+        catalog.identified.len().max(catalog.services.len())
+    );
+    let _ = writeln!(
+        s,
+        "  types with a checklist   {:>5}  (of {} Terraform and CloudFormation types identified)",
+        type_count(catalog),
+        identified_types
+    );
+    let _ = writeln!(s, "  duties                   {:>5}", catalog.duties.len());
+    let mut by_layer: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for d in &catalog.duties {
+        let e = by_layer.entry(ser(&d.layer)).or_default();
+        match d.control {
+            crate::catalog::Control::Shared => e.1 += 1,
+            _ => e.0 += 1,
+        }
+    }
+    for (layer, (customer, shared)) in by_layer {
+        let _ = writeln!(
+            s,
+            "    {layer:<24} {:>4}  ({customer} customer-specific, {shared} shared)",
+            customer + shared
+        );
+    }
     s
 }
 
@@ -294,4 +344,43 @@ pub fn generate(catalog: &Catalog) -> Vec<(String, String)> {
     }
     out.sort();
     out
+}
+
+/// The next free duty id of a service: its duties' usual prefix (`SRM-S3-`) and one past the
+/// highest number ever used in it (ids are never reused), or `SRM-<ID>-001` for a service
+/// without duties; `None` for an unknown service.
+pub fn next_id(catalog: &Catalog, service: &str) -> Option<String> {
+    let svc = catalog.services.get(service)?;
+    let kinds: Vec<&str> = svc.resources.iter().map(|k| k.kind.as_str()).collect();
+    let mut prefixes: std::collections::BTreeMap<&str, (usize, u32)> = Default::default();
+    for d in &catalog.duties {
+        let in_service = d.source.contains(&format!("/{service}/"))
+            || d.resources.iter().all(|k| kinds.contains(&k.as_str()));
+        let Some((prefix, number)) = d.id.rsplit_once('-') else {
+            continue;
+        };
+        let Ok(n) = number.parse::<u32>() else {
+            continue;
+        };
+        if in_service {
+            let e = prefixes.entry(prefix).or_default();
+            e.0 += 1;
+            e.1 = e.1.max(n);
+        }
+    }
+    let fallback = format!("SRM-{}", service.to_ascii_uppercase().replace('-', ""));
+    let (prefix, max) = prefixes
+        .iter()
+        .max_by_key(|(_, (count, _))| *count)
+        .map(|(p, (_, max))| (p.to_string(), *max))
+        .unwrap_or((fallback, 0));
+    // Every duty with this prefix counts, wherever it lives, so an id is never used twice.
+    let max = catalog
+        .duties
+        .iter()
+        .filter_map(|d| d.id.rsplit_once('-'))
+        .filter(|(p, _)| *p == prefix)
+        .filter_map(|(_, n)| n.parse::<u32>().ok())
+        .fold(max, u32::max);
+    Some(format!("{prefix}-{:03}", max + 1))
 }

@@ -60,8 +60,23 @@ fn lint(d: &Duty, problems: &mut Vec<String>) {
     {
         problems.push(format!("{}: no references", d.id));
     }
-    if !d.id.starts_with("SRM-") {
-        problems.push(format!("{}: id must start with SRM-", d.id));
+    let shaped = {
+        let parts: Vec<&str> = d.id.split('-').collect();
+        parts.len() == 3
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            })
+            && parts
+                .get(2)
+                .is_some_and(|n| n.len() == 3 && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    if !shaped {
+        problems.push(format!(
+            "{}: id must look like SRM-S3-001 (prefix, service, three digits)",
+            d.id
+        ));
     }
     for banned in [
         "ensure-",

@@ -339,3 +339,51 @@ fn the_parse_only_floor_parses_every_file_a_full_run_parses() {
         "{full:#}"
     );
 }
+
+/// Every resource says what its type is to the catalog (issue 21): a kind with a checklist, a
+/// companion (evidence for other kinds), an AWS type identified only by the type table (with its
+/// service, category and what AWS keeps), or unknown.
+#[test]
+fn every_resource_says_what_its_type_is_to_the_catalog() {
+    let (_, report) = json(&["testdata/cfn/roles/template.yaml"]);
+    let resources = report["resources"].as_array().expect("resources");
+    let row = |address: &str| -> String {
+        let r = resources
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap_or_else(|| panic!("no {address}"));
+        format!(
+            "{} {} of={} service={} category={} known={} checklist={} aws_side={}",
+            r["type"].as_str().unwrap_or(""),
+            r["role"].as_str().unwrap_or(""),
+            r.get("of").map_or("-".to_string(), |o| o.to_string()),
+            r["service"],
+            r["category"],
+            r["known"],
+            r["checklist"].as_array().map_or(0, Vec::len),
+            r["aws_responsibilities"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty()),
+        )
+    };
+    assert_eq!(
+        row("Queue"),
+        "AWS::SQS::Queue checked of=[\"sqs-queue\",\"sqs-queue-policy\"] service=\"sqs\" \
+         category=\"abstracted\" known=true checklist=5 aws_side=true"
+    );
+    assert_eq!(
+        row("TopicPolicy"),
+        "AWS::SNS::TopicPolicy companion of=[\"sns-topic\"] service=\"sns\" \
+         category=\"abstracted\" known=true checklist=0 aws_side=true"
+    );
+    assert_eq!(
+        row("Assoc"),
+        "AWS::EC2::SubnetRouteTableAssociation identified of=- service=\"vpc\" \
+         category=\"infrastructure\" known=true checklist=0 aws_side=true"
+    );
+    assert_eq!(
+        row("Typo"),
+        "AWS::S3::Buckett unknown of=- service=null category=null known=false checklist=0 \
+         aws_side=false"
+    );
+}

@@ -6,6 +6,7 @@
 //! resource and its companion resources. Every other `policies/<service>/*.toml` file is one duty.
 //! The format is documented in `policies/README.md`.
 
+mod load;
 mod predicate;
 
 pub use predicate::{Absent, Lit, Pred, Quant, Shape, Test};
@@ -310,6 +311,84 @@ pub struct Catalog {
     pub duties: Vec<Duty>,
     /// Native type → (service id, kind index).
     type_index: foldhash::HashMap<String, (String, usize)>,
+    /// Every AWS service and its native types, generated from the CloudFormation registry and
+    /// the Terraform AWS provider (`policies/types.toml`), by service id.
+    pub identified: BTreeMap<String, IndexedService>,
+    /// Native type → service id, from `identified`.
+    type_service: foldhash::HashMap<String, String>,
+    /// Native type → the resource kinds it is a companion of (evidence for their duties).
+    companion_of: foldhash::HashMap<String, Vec<String>>,
+}
+
+/// A service of the generated type table: every native type it has, with or without duties.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexedService {
+    /// Service id (the catalog's id where the catalog has the service).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// SRM category.
+    pub category: Category,
+    /// What AWS keeps.
+    #[serde(default)]
+    pub aws_responsibilities: Vec<String>,
+    /// CloudFormation types.
+    #[serde(default)]
+    pub cloudformation: Vec<String>,
+    /// Terraform types.
+    #[serde(default)]
+    pub terraform: Vec<String>,
+}
+
+/// The generated type table (`policies/types.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TypeTable {
+    #[serde(default)]
+    pub service: Vec<IndexedService>,
+}
+
+/// What a native resource type is to the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A resource kind with a checklist of its own.
+    Checked,
+    /// Evidence for other resources' duties (a bucket policy, a security group rule), no
+    /// checklist of its own.
+    Companion,
+    /// A known AWS type of a known service, with no customer duty beyond its service's.
+    Identified,
+    /// Not a type the catalog or the type table knows.
+    Unknown,
+}
+
+impl Role {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Checked => "checked",
+            Role::Companion => "companion",
+            Role::Identified => "identified",
+            Role::Unknown => "unknown",
+        }
+    }
+}
+
+/// What the catalog says about a native type: its role, service and category.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    /// Checked, companion, identified or unknown.
+    pub role: Role,
+    /// Service id.
+    pub service: Option<&'a str>,
+    /// SRM category.
+    pub category: Option<Category>,
+    /// For a companion: the kinds it carries evidence for.
+    pub of: &'a [String],
+    /// What AWS keeps for the service.
+    pub aws_responsibilities: &'a [String],
 }
 
 /// What the catalog knows about a native resource type.
@@ -329,244 +408,56 @@ impl TypeInfo<'_> {
 }
 
 impl Catalog {
-    /// The catalog built into the binary.
-    pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
-        Catalog::build(Catalog::embedded())
-    }
-
-    /// The built-in catalog plus more policy files, `(path, TOML content)` (a configuration's
-    /// policy directories).
-    pub fn builtin_with(extra: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
-        let mut files = Catalog::embedded();
-        files.extend(extra.into_iter().map(|(p, t)| (p, PolicyText::Toml(t))));
-        Catalog::build(files)
-    }
-
-    /// The policy files built into the binary (converted to JSON at build time where they
-    /// parsed; see `build.rs`).
-    fn embedded() -> Vec<(String, PolicyText)> {
-        embedded::EMBEDDED
-            .iter()
-            .map(|&(p, c, json)| {
-                let text = if json {
-                    PolicyText::Json(c)
-                } else {
-                    PolicyText::Toml(c.to_string())
-                };
-                (format!("policies/{p}"), text)
-            })
-            .collect()
-    }
-
-    /// Keeps only the duties for which `keep` holds (configuration `select`/`ignore`).
-    pub fn retain_duties(&mut self, keep: impl Fn(&Duty) -> bool) {
-        self.duties.retain(|d| keep(d));
-    }
-
-    /// Builds a catalog from `(path, TOML content)` pairs; `service.toml` files declare services,
-    /// every other file is a duty.
-    pub fn from_files(files: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
-        Catalog::build(
-            files
-                .into_iter()
-                .map(|(p, t)| (p, PolicyText::Toml(t)))
-                .collect(),
-        )
-    }
-
-    fn build(files: Vec<(String, PolicyText)>) -> Result<Catalog, Vec<CatalogError>> {
-        let mut cat = Catalog::default();
-        let mut errors = Vec::new();
-        enum Parsed {
-            Service(Result<Service, String>),
-            Duty(Result<Box<Duty>, String>),
-            Other,
-        }
-        fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
-            match text {
-                PolicyText::Toml(t) => toml::from_str(t).map_err(|e| e.to_string()),
-                PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
-            }
-        }
-        let parsed: Vec<(String, Parsed)> = files
-            .into_iter()
-            .map(|(path, text)| {
-                let p = if path.ends_with("/service.toml") || path == "service.toml" {
-                    Parsed::Service(parse::<Service>(&text))
-                } else if path.ends_with(".toml") {
-                    Parsed::Duty(parse::<Duty>(&text).map(Box::new))
-                } else {
-                    Parsed::Other
-                };
-                (path, p)
-            })
-            .collect();
-        for (path, p) in parsed {
-            match p {
-                Parsed::Service(Ok(s)) => {
-                    if cat.services.contains_key(&s.id) {
-                        errors.push(CatalogError {
-                            path: path.clone(),
-                            message: format!("service `{}` is declared twice", s.id),
-                        });
-                    }
-                    cat.services.insert(s.id.clone(), s);
-                }
-                Parsed::Duty(Ok(mut d)) => {
-                    d.source = path;
-                    cat.duties.push(*d);
-                }
-                Parsed::Service(Err(message)) | Parsed::Duty(Err(message)) => {
-                    errors.push(CatalogError { path, message })
-                }
-                Parsed::Other => {}
-            }
-        }
-        cat.duties.sort_by(|a, b| a.id.cmp(&b.id));
-        errors.extend(cat.index());
-        if errors.is_empty() {
-            Ok(cat)
-        } else {
-            Err(errors)
-        }
-    }
-
-    /// Adds the policy files of a directory (for `extra policy directories`).
-    pub fn load_dir(dir: &std::path::Path) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for entry in ignore::WalkBuilder::new(dir)
-            .hidden(false)
-            .build()
-            .flatten()
-        {
-            let p = entry.path();
-            if p.extension().is_some_and(|e| e == "toml") {
-                if let Ok(c) = std::fs::read_to_string(p) {
-                    out.push((p.to_string_lossy().replace('\\', "/"), c));
-                }
-            }
-        }
-        out.sort();
-        out
-    }
-
-    fn index(&mut self) -> Vec<CatalogError> {
-        let mut errors = Vec::new();
-        self.type_index.clear();
-        let mut kinds = BTreeMap::new();
-        for (sid, s) in &self.services {
-            for (i, k) in s.resources.iter().enumerate() {
-                kinds.insert(k.kind.clone(), sid.clone());
-                for t in k.terraform.iter().chain(&k.cloudformation) {
-                    if self
-                        .type_index
-                        .insert(t.clone(), (sid.clone(), i))
-                        .is_some()
-                    {
-                        errors.push(CatalogError {
-                            path: format!("policies/{sid}/service.toml"),
-                            message: format!("resource type `{t}` is declared twice"),
-                        });
-                    }
-                }
-            }
-            let mut seen = std::collections::BTreeSet::new();
-            for r in &s.relations {
-                if !seen.insert((r.subject.as_str(), r.name.as_str())) {
-                    errors.push(CatalogError {
-                        path: format!("policies/{sid}/service.toml"),
-                        message: format!(
-                            "relation `{}` of `{}` is declared twice",
-                            r.name, r.subject
-                        ),
-                    });
-                }
-                if r.via.is_none() && r.from_subject.is_none() {
-                    errors.push(CatalogError {
-                        path: format!("policies/{sid}/service.toml"),
-                        message: format!("relation `{}` needs `via` or `from_subject`", r.name),
-                    });
-                }
-            }
-        }
-        let mut ids = std::collections::BTreeSet::new();
-        let mut slugs = std::collections::BTreeSet::new();
-        for d in &self.duties {
-            if !ids.insert(d.id.clone()) {
-                errors.push(CatalogError {
-                    path: d.source.clone(),
-                    message: format!("duty id `{}` is used twice", d.id),
-                });
-            }
-            if !slugs.insert(d.slug.clone()) {
-                errors.push(CatalogError {
-                    path: d.source.clone(),
-                    message: format!("duty slug `{}` is used twice", d.slug),
-                });
-            }
-            let rel_ok = |name: &str| {
-                d.resources.iter().any(|k| {
-                    self.services
-                        .values()
-                        .flat_map(|s| s.relations.iter())
-                        .any(|r| r.subject == *k && r.name == name)
-                })
-            };
-            for (lang, ev) in [
-                ("terraform", &d.terraform),
-                ("cloudformation", &d.cloudformation),
-            ] {
-                let Some(ev) = ev else { continue };
-                for (part, p) in [
-                    ("when", &ev.when),
-                    ("require", &ev.require),
-                    ("support", &ev.support),
-                ] {
-                    if let Some(p) = p {
-                        for problem in p.validate(&rel_ok) {
-                            errors.push(CatalogError {
-                                path: d.source.clone(),
-                                message: format!("[{lang}.{part}]: {problem}"),
-                            });
-                        }
-                    }
-                }
-            }
-            for ex in &d.examples {
-                if !matches!(ex.format.as_str(), "terraform" | "cloudformation") {
-                    errors.push(CatalogError {
-                        path: d.source.clone(),
-                        message: format!(
-                            "example format `{}` is not terraform or cloudformation",
-                            ex.format
-                        ),
-                    });
-                }
-                if !matches!(
-                    ex.verdict.as_str(),
-                    "addressed" | "unaddressed" | "unverified" | "attestation"
-                ) {
-                    errors.push(CatalogError { path: d.source.clone(), message: format!("example verdict `{}` is not addressed, unaddressed, unverified or attestation", ex.verdict) });
-                }
-            }
-            for k in &d.resources {
-                if !kinds.contains_key(k) {
-                    errors.push(CatalogError {
-                        path: d.source.clone(),
-                        message: format!("unknown resource kind `{k}`"),
-                    });
-                }
-            }
-        }
-        errors
-    }
-
     /// What the catalog knows about a native type.
     pub fn type_info(&self, rtype: &str) -> Option<TypeInfo<'_>> {
         let (sid, i) = self.type_index.get(rtype)?;
         let service = self.services.get(sid)?;
         let kind = service.resources.get(*i)?;
         Some(TypeInfo { service, kind })
+    }
+
+    /// What `rtype` is to the catalog: a checked kind, a companion, an identified AWS type, or
+    /// unknown.
+    pub fn identify(&self, rtype: &str) -> Identity<'_> {
+        let indexed = self
+            .type_service
+            .get(rtype)
+            .and_then(|id| self.identified.get(id));
+        let (service, category, aws) = match (self.type_info(rtype), indexed) {
+            (Some(t), _) => (
+                Some(t.service.id.as_str()),
+                Some(t.category()),
+                t.service.aws_responsibilities.as_slice(),
+            ),
+            (None, Some(i)) => {
+                let catalog_side = self.services.get(&i.id);
+                (
+                    Some(i.id.as_str()),
+                    Some(catalog_side.map_or(i.category, |s| s.category)),
+                    catalog_side.map_or(i.aws_responsibilities.as_slice(), |s| {
+                        s.aws_responsibilities.as_slice()
+                    }),
+                )
+            }
+            (None, None) => (None, None, &[][..]),
+        };
+        let of = self.companion_of.get(rtype).map_or(&[][..], Vec::as_slice);
+        let role = if self.type_info(rtype).is_some() {
+            Role::Checked
+        } else if !of.is_empty() {
+            Role::Companion
+        } else if service.is_some() {
+            Role::Identified
+        } else {
+            Role::Unknown
+        };
+        Identity {
+            role,
+            service,
+            category,
+            of,
+            aws_responsibilities: aws,
+        }
     }
 
     /// The duties that apply to a resource kind, in id order.

@@ -38,6 +38,9 @@ pub enum Command {
         /// a problem.
         #[arg(long)]
         check: bool,
+        /// Print the next free duty id of a service (`s3` → `SRM-S3-024`) and exit.
+        #[arg(long = "next-id", value_name = "SERVICE")]
+        next_id: Option<String>,
     },
 }
 

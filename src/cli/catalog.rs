@@ -49,6 +49,13 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Catalog {
+            next_id: Some(service),
+            ..
+        } => match srm_lint::docs::next_id(&catalog, &service) {
+            Some(id) => emit(None, ExitCode::SUCCESS, |w| writeln!(w, "{id}")),
+            None => fail(format!("no service `{service}` (see `srm-lint catalog`)")),
+        },
         Command::Catalog { check: true, .. } => check_catalog(&catalog, !extra.is_empty()),
         Command::Catalog { format, .. } => {
             let text = match format {

@@ -5,7 +5,9 @@
 //! a unit is the whole scan, or Terraform root modules or one CloudFormation file when the scan
 //! evaluates as it goes), so evaluation never searches the whole model per duty.
 
+mod logic;
 mod pred;
+mod quant;
 mod values;
 
 use crate::catalog::{Catalog, Duty, Proof, Relation};

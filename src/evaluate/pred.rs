@@ -4,9 +4,10 @@
 //! (or the nearest existing block / the resource header when something is missing), for
 //! `Unknown` the value that could not be resolved. Unknown never becomes `True`.
 
+use super::logic::{all, any, choice, not};
+use super::quant::{eval_each, eval_related};
 use super::values::{json_value, lit_eq, number, one_of_text, show};
 use super::Index;
-use crate::catalog::Quant;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
 use crate::model::{Resource, Val, ValKind};
 use crate::source::Span;
@@ -40,7 +41,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn new(tri: Tri, span: Span, specific: bool, message: String) -> Self {
+    pub(super) fn new(tri: Tri, span: Span, specific: bool, message: String) -> Self {
         let evidence = if tri == Tri::True && specific {
             vec![span]
         } else {
@@ -66,10 +67,10 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn res(&self) -> Option<&Resource> {
+    pub(super) fn res(&self) -> Option<&Resource> {
         self.index.resources.get(self.resource)
     }
-    fn spend(&self) -> bool {
+    pub(super) fn spend(&self) -> bool {
         let left = self.budget.get();
         if left == 0 {
             return false;
@@ -439,296 +440,5 @@ fn eval_range(val: &Val, paths: &[String; 2], port: f64, anchor: Span, specific:
                 None => Outcome::new(Tri::False, anchor, specific, "no port range is set".into()),
             }
         }
-    }
-}
-
-fn elements(val: &Val) -> Vec<&Val> {
-    match &val.kind {
-        ValKind::List(items) => items.iter().collect(),
-        ValKind::Null => Vec::new(),
-        _ => vec![val],
-    }
-}
-
-fn eval_each(
-    ctx: &Ctx<'_>,
-    q: Quant,
-    path: &str,
-    filter: &Pred,
-    val: &Val,
-    anchor: Span,
-    specific: bool,
-) -> Outcome {
-    // Walk to the list, failing soft on unknowns.
-    let mut cur = val;
-    let mut at = anchor;
-    for seg in path.split('.').filter(|s| !s.is_empty()) {
-        match &cur.kind {
-            ValKind::Map(_) => match cur.attr(seg) {
-                Some(a) => {
-                    at = a.key_span;
-                    cur = &a.value;
-                }
-                None => return quant_empty(q, path, anchor, specific),
-            },
-            ValKind::Unknown(r) => {
-                return Outcome::new(
-                    Tri::Unknown,
-                    cur.span,
-                    true,
-                    format!("`{path}` cannot be resolved: {r}"),
-                )
-            }
-            ValKind::Choice { condition, .. } => {
-                return Outcome::new(
-                    Tri::Unknown,
-                    cur.span,
-                    true,
-                    format!("`{path}` depends on `{condition}`"),
-                )
-            }
-            _ => return quant_empty(q, path, anchor, specific),
-        }
-    }
-    match &cur.kind {
-        ValKind::Unknown(r) => {
-            return Outcome::new(
-                Tri::Unknown,
-                cur.span,
-                true,
-                format!("`{path}` cannot be resolved: {r}"),
-            )
-        }
-        ValKind::Ref(_) => {
-            return Outcome::new(
-                Tri::Unknown,
-                cur.span,
-                true,
-                format!("`{path}` is known only after deployment"),
-            )
-        }
-        ValKind::Choice { condition, .. } => {
-            return Outcome::new(
-                Tri::Unknown,
-                cur.span,
-                true,
-                format!("`{path}` depends on `{condition}`"),
-            )
-        }
-        _ => {}
-    }
-    let items = elements(cur);
-    if items.is_empty() {
-        return quant_empty(q, path, at, true);
-    }
-    let outs: Vec<Outcome> = items
-        .iter()
-        .map(|i| eval(ctx, filter, i, i.span, true))
-        .collect();
-    quantify(q, outs, path, at)
-}
-
-fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
-    match q {
-        Quant::Some => Outcome::new(Tri::False, anchor, specific, format!("no `{what}` is set")),
-        Quant::Every | Quant::None => {
-            Outcome::new(Tri::True, anchor, false, format!("no `{what}` is set"))
-        }
-    }
-}
-
-fn quantify(q: Quant, outs: Vec<Outcome>, what: &str, anchor: Span) -> Outcome {
-    match q {
-        Quant::Some => any(outs, anchor),
-        Quant::Every => all(outs, anchor),
-        Quant::None => {
-            if let Some(hit) = outs.iter().find(|o| o.tri == Tri::True) {
-                let mut o = Outcome::new(
-                    Tri::False,
-                    hit.span,
-                    true,
-                    format!("{what}: {}", hit.message),
-                );
-                o.evidence.clear();
-                return o;
-            }
-            if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-                return u.clone();
-            }
-            Outcome::new(Tri::True, anchor, false, format!("no `{what}` matches"))
-        }
-    }
-}
-
-fn eval_related(
-    ctx: &Ctx<'_>,
-    q: Quant,
-    rel: &str,
-    filter: Option<&Pred>,
-    anchor: Span,
-) -> Outcome {
-    let Some(res) = ctx.res() else {
-        return Outcome::new(
-            Tri::Unknown,
-            anchor,
-            false,
-            "internal: resource missing".into(),
-        );
-    };
-    let companions = ctx.index.companions(ctx.resource, rel);
-    let types = ctx.index.relation_types(ctx.resource, rel);
-    if companions.is_empty() {
-        return match q {
-            Quant::Some => Outcome::new(
-                Tri::False,
-                res.header,
-                false,
-                format!("no {types} refers to {}", res.address),
-            ),
-            _ => Outcome::new(
-                Tri::True,
-                res.header,
-                false,
-                format!("no {types} refers to {}", res.address),
-            ),
-        };
-    }
-    let outs: Vec<Outcome> = companions
-        .iter()
-        .filter_map(|&c| {
-            let comp = ctx.index.resources.get(c)?;
-            let sub = Ctx {
-                index: ctx.index,
-                resource: c,
-                budget: std::cell::Cell::new(ctx.budget.get()),
-            };
-            let mut o = match filter {
-                Some(f) => eval(&sub, f, &comp.body, comp.header, true),
-                None => {
-                    let mut o = Outcome::new(Tri::True, comp.header, true, "exists".into());
-                    o.evidence = vec![comp.header];
-                    o
-                }
-            };
-            ctx.budget.set(sub.budget.get());
-            o.message = format!("{}: {}", comp.address, o.message);
-            if o.evidence.is_empty() && o.tri == Tri::True {
-                o.evidence = vec![comp.header];
-            }
-            Some(o)
-        })
-        .collect();
-    quantify(q, outs, rel, res.header)
-}
-
-fn choice(outs: Vec<Outcome>, condition: &str, span: Span) -> Outcome {
-    if outs.iter().all(|o| o.tri == Tri::True) {
-        let mut o = outs
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| Outcome::new(Tri::True, span, true, String::new()));
-        o.message = format!("{} (in every branch of `{condition}`)", o.message);
-        return o;
-    }
-    if outs.iter().all(|o| o.tri == Tri::False) {
-        if let Some(mut o) = outs.into_iter().next() {
-            o.message = format!("{} (in every branch of `{condition}`)", o.message);
-            return o;
-        }
-        return Outcome::new(Tri::False, span, true, String::new());
-    }
-    let detail: Vec<&str> = outs
-        .iter()
-        .filter(|o| o.tri != Tri::True)
-        .map(|o| o.message.as_str())
-        .collect();
-    Outcome::new(
-        Tri::Unknown,
-        span,
-        true,
-        format!("depends on `{condition}`, which srm-lint cannot resolve: one branch addresses the duty, another does not ({})", detail.join("; ")),
-    )
-}
-
-/// Any holds: `True` if one is; else `Unknown` if one is; else `False` at the most specific span.
-pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
-    if let Some(t) = outs.iter().find(|o| o.tri == Tri::True && !o.by_default) {
-        return t.clone();
-    }
-    if let Some(t) = outs.iter().find(|o| o.tri == Tri::True) {
-        return t.clone();
-    }
-    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-        return u.clone();
-    }
-    let msg = outs
-        .iter()
-        .map(|o| o.message.as_str())
-        .filter(|m| !m.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    match outs.iter().find(|o| o.specific) {
-        Some(s) => Outcome {
-            message: msg,
-            ..s.clone()
-        },
-        None => Outcome::new(
-            Tri::False,
-            outs.first().map(|o| o.span).unwrap_or(anchor),
-            false,
-            msg,
-        ),
-    }
-}
-
-/// All hold: `False` if one is not; else `Unknown` if one is; else `True` with all evidence.
-pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
-    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False && o.specific) {
-        return f.clone();
-    }
-    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False) {
-        return f.clone();
-    }
-    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-        return u.clone();
-    }
-    let mut evidence: Vec<Span> = outs
-        .iter()
-        .flat_map(|o| o.evidence.iter().copied())
-        .collect();
-    evidence.sort();
-    evidence.dedup();
-    // "By default" only when nothing explicit contributed.
-    let by_default = !outs.is_empty() && outs.iter().all(|o| o.by_default);
-    let msg = outs
-        .iter()
-        .map(|o| o.message.as_str())
-        .filter(|m| !m.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let span = evidence.first().copied().unwrap_or(anchor);
-    Outcome {
-        tri: Tri::True,
-        span,
-        specific: !evidence.is_empty(),
-        message: msg,
-        evidence,
-        by_default,
-    }
-}
-
-fn not(o: Outcome) -> Outcome {
-    match o.tri {
-        Tri::True => Outcome {
-            tri: Tri::False,
-            evidence: Vec::new(),
-            ..o
-        },
-        Tri::False => Outcome {
-            tri: Tri::True,
-            evidence: Vec::new(),
-            ..o
-        },
-        Tri::Unknown => o,
     }
 }

@@ -270,37 +270,7 @@ pub fn evaluate(
     outcome.documents = docs.len();
     outcome.skipped_resources = skipped.types.values().sum();
     outcome.skipped_attributes = skipped.attributes;
-    if let Some(first) = skipped.first {
-        let types: Vec<String> = skipped
-            .types
-            .iter()
-            .map(|(t, n)| format!("{t} ({n})"))
-            .collect();
-        scan.model.notices.push(Notice {
-            span: first,
-            message: format!(
-                "Guard rules: {} Terraform resource(s) of types without a CloudFormation mapping were not checked: {}",
-                outcome.skipped_resources,
-                types.join(", ")
-            ),
-        });
-    }
-    if skipped.attributes > 0 {
-        if let Some(r) = scan
-            .model
-            .resources
-            .iter()
-            .find(|r| r.lang == Lang::Terraform)
-        {
-            scan.model.notices.push(Notice {
-                span: r.header,
-                message: format!(
-                    "Guard rules: {} Terraform attribute(s) without a CloudFormation mapping were left out of the rendered resources",
-                    skipped.attributes
-                ),
-            });
-        }
-    }
+    skipped_notices(scan, &skipped, outcome.skipped_resources);
     let texts: Vec<String> = docs.iter().map(|d| d.value.to_string()).collect();
     // (rule file, rule name) → duty index, registered on first use.
     let mut duty_index: HashMap<String, Option<usize>> = HashMap::new();
@@ -338,37 +308,7 @@ pub fn evaluate(
                 Some(catalog.duties.len() - 1)
             });
             let Some(di) = di else { continue };
-            let property = property_of(&f.path);
-            let detail = match (&f.missing, &f.found) {
-                (Some(q), _) => format!("`{}` is not set", join_prop(&property, q)),
-                (None, Some(v)) => format!("`{property}` is {v}"),
-                (None, None) if !property.is_empty() => format!("`{property}` fails the check"),
-                _ => "the resource fails the check".to_string(),
-            };
-            let clause = f.clause.split_whitespace().collect::<Vec<_>>().join(" ");
-            let detail = if clause.is_empty() {
-                detail
-            } else {
-                format!("{detail} (Guard: {clause})")
-            };
-            // The custom message without its `[FIX]` part (that is the duty's fix text).
-            let head = f
-                .custom
-                .as_deref()
-                .map(|c| {
-                    c.split("[FIX]")
-                        .next()
-                        .unwrap_or(c)
-                        .trim()
-                        .trim_end_matches(['.', ':'])
-                })
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("Guard rule `{}` ({}) fails", f.rule, rf.display));
-            let (verdict, message) = match unresolved {
-                Some(why) => (Verdict::Unverified, format!("{head}: {detail}; {why}")),
-                None => (Verdict::Unaddressed, format!("{head}: {detail}")),
-            };
+            let (verdict, message) = failure_message(&f, rf, unresolved);
             if let Some(&k) = seen.get(&(res, di)) {
                 // One entry per rule and resource: the first failure, with a count of the rest.
                 if let Some(entry) = pending.get_mut(&res).and_then(|v| v.get_mut(k)) {
@@ -420,6 +360,81 @@ pub fn evaluate(
         }
     }
     outcome
+}
+
+/// Notices for the Terraform resources and attributes Guard could not see.
+fn skipped_notices(scan: &mut Scan, skipped: &render::Skipped, resources: usize) {
+    if let Some(first) = skipped.first {
+        let types: Vec<String> = skipped
+            .types
+            .iter()
+            .map(|(t, n)| format!("{t} ({n})"))
+            .collect();
+        scan.model.notices.push(Notice {
+            span: first,
+            message: format!(
+                "Guard rules: {} Terraform resource(s) of types without a CloudFormation mapping were not checked: {}",
+                resources,
+                types.join(", ")
+            ),
+        });
+    }
+    if skipped.attributes > 0 {
+        if let Some(r) = scan
+            .model
+            .resources
+            .iter()
+            .find(|r| r.lang == Lang::Terraform)
+        {
+            scan.model.notices.push(Notice {
+                span: r.header,
+                message: format!(
+                    "Guard rules: {} Terraform attribute(s) without a CloudFormation mapping were left out of the rendered resources",
+                    skipped.attributes
+                ),
+            });
+        }
+    }
+}
+
+/// The verdict and message of one Guard failure: unverified when the failing value rests on
+/// something srm-lint could not resolve.
+fn failure_message(
+    f: &run::Failure,
+    rf: &RuleFile,
+    unresolved: Option<String>,
+) -> (Verdict, String) {
+    let property = property_of(&f.path);
+    let detail = match (&f.missing, &f.found) {
+        (Some(q), _) => format!("`{}` is not set", join_prop(&property, q)),
+        (None, Some(v)) => format!("`{property}` is {v}"),
+        (None, None) if !property.is_empty() => format!("`{property}` fails the check"),
+        _ => "the resource fails the check".to_string(),
+    };
+    let clause = f.clause.split_whitespace().collect::<Vec<_>>().join(" ");
+    let detail = if clause.is_empty() {
+        detail
+    } else {
+        format!("{detail} (Guard: {clause})")
+    };
+    // The custom message without its `[FIX]` part (that is the duty's fix text).
+    let head = f
+        .custom
+        .as_deref()
+        .map(|c| {
+            c.split("[FIX]")
+                .next()
+                .unwrap_or(c)
+                .trim()
+                .trim_end_matches(['.', ':'])
+        })
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("Guard rule `{}` ({}) fails", f.rule, rf.display));
+    match unresolved {
+        Some(why) => (Verdict::Unverified, format!("{head}: {detail}; {why}")),
+        None => (Verdict::Unaddressed, format!("{head}: {detail}")),
+    }
 }
 
 /// `/Resources/X/Properties/A/B/0` → `A.B[0]`.

@@ -108,31 +108,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, TreeError> {
                 });
                 b.docs.push(root);
             }
-            Event::Alias(id) => {
-                let Some((node, count, height)) = b.anchors.get(&id) else {
-                    return Err(b.error(start, "alias to an anchor that is not complete".into()));
-                };
-                let (count, height) = (*count, *height);
-                if b.frames.len() + height > MAX_DEPTH {
-                    return Err(b.error(start, depth_message()));
-                }
-                b.total = b.total.saturating_add(count);
-                if b.total > NODE_BUDGET {
-                    return Err(b.error(
-                        start,
-                        format!("alias expansion exceeds the budget of {NODE_BUDGET} nodes"),
-                    ));
-                }
-                let mut node = node.clone();
-                node.span = Span::new(file, start, end);
-                let key_text = scalar_key_text(&node);
-                b.deliver(Built {
-                    node,
-                    count,
-                    height,
-                    key_text,
-                })?;
-            }
+            Event::Alias(id) => b.alias(id, start, end)?,
             Event::UnresolvedAlias(name) => {
                 return Err(b.error(start, format!("unknown alias `*{name}`")));
             }
@@ -185,47 +161,80 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, TreeError> {
                     Kind::Map(Vec::new(), None),
                 )?;
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = b.frames.pop() else {
-                    return Err(b.error(start, "unbalanced collection end".into()));
-                };
-                let end = if frame.block { frame.last_end } else { end }.max(frame.start);
-                let kind = match frame.kind {
-                    Kind::Seq(items) => NodeKind::Seq(items),
-                    Kind::Map(entries, pending) => {
-                        if let Some((_, key_span)) = pending {
-                            return Err(b.error(
-                                key_span.start as usize,
-                                "mapping key without value".into(),
-                            ));
-                        }
-                        NodeKind::Map(expand_merge_keys(entries).map_err(|at| {
-                            b.error(
-                                at,
-                                "a merge key `<<` needs a mapping or a list of mappings".into(),
-                            )
-                        })?)
-                    }
-                };
-                let node = Node {
-                    span: Span::new(file, frame.start, end),
-                    tag: frame.tag,
-                    kind,
-                };
-                let height = frame.height + 1;
-                b.remember(frame.anchor, &node, frame.count, height, frame.start)?;
-                b.deliver(Built {
-                    node,
-                    count: frame.count,
-                    height,
-                    key_text: None,
-                })?;
-            }
+            Event::SequenceEnd | Event::MappingEnd => b.close(start, end)?,
             #[allow(unreachable_patterns)]
             _ => {}
         }
     }
     Ok(b.docs)
+}
+
+impl Builder<'_> {
+    /// An alias: a copy of its anchor's node (bounded by the depth and node budgets).
+    fn alias(&mut self, id: usize, start: usize, end: usize) -> Result<(), TreeError> {
+        let Some((node, count, height)) = self.anchors.get(&id) else {
+            return Err(self.error(start, "alias to an anchor that is not complete".into()));
+        };
+        let (count, height) = (*count, *height);
+        if self.frames.len() + height > MAX_DEPTH {
+            return Err(self.error(start, depth_message()));
+        }
+        self.total = self.total.saturating_add(count);
+        if self.total > NODE_BUDGET {
+            return Err(self.error(
+                start,
+                format!("alias expansion exceeds the budget of {NODE_BUDGET} nodes"),
+            ));
+        }
+        let mut node = node.clone();
+        node.span = Span::new(self.file, start, end);
+        let key_text = scalar_key_text(&node);
+        self.deliver(Built {
+            node,
+            count,
+            height,
+            key_text,
+        })?;
+        Ok(())
+    }
+
+    /// The end of a sequence or mapping: its frame becomes a node.
+    fn close(&mut self, start: usize, end: usize) -> Result<(), TreeError> {
+        let Some(frame) = self.frames.pop() else {
+            return Err(self.error(start, "unbalanced collection end".into()));
+        };
+        let end = if frame.block { frame.last_end } else { end }.max(frame.start);
+        let kind = match frame.kind {
+            Kind::Seq(items) => NodeKind::Seq(items),
+            Kind::Map(entries, pending) => {
+                if let Some((_, key_span)) = pending {
+                    return Err(
+                        self.error(key_span.start as usize, "mapping key without value".into())
+                    );
+                }
+                NodeKind::Map(expand_merge_keys(entries).map_err(|at| {
+                    self.error(
+                        at,
+                        "a merge key `<<` needs a mapping or a list of mappings".into(),
+                    )
+                })?)
+            }
+        };
+        let node = Node {
+            span: Span::new(self.file, frame.start, end),
+            tag: frame.tag,
+            kind,
+        };
+        let height = frame.height + 1;
+        self.remember(frame.anchor, &node, frame.count, height, frame.start)?;
+        self.deliver(Built {
+            node,
+            count: frame.count,
+            height,
+            key_text: None,
+        })?;
+        Ok(())
+    }
 }
 
 fn depth_message() -> String {

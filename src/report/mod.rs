@@ -9,6 +9,10 @@ pub mod markdown;
 pub mod pretty;
 pub mod sarif;
 
+mod escape;
+pub use escape::escape_control;
+pub(crate) use escape::{escape_control_cow, may_hold_control};
+
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
 use crate::outcome::Scan;
@@ -117,8 +121,14 @@ pub struct ResourceEntry {
     pub service: Option<String>,
     /// SRM category.
     pub category: Option<crate::catalog::Category>,
-    /// Whether the catalog knows this type.
+    /// Whether the catalog or its type table knows this type.
     pub known: bool,
+    /// What the type is to the catalog: `checked` (it has a checklist), `companion` (evidence
+    /// for the kinds in `of`), `identified` (an AWS type with no duty of its own) or `unknown`.
+    pub role: crate::catalog::Role,
+    /// For a companion: the resource kinds it carries evidence for.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub of: Arc<[String]>,
     /// CloudFormation condition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
@@ -291,9 +301,15 @@ impl<'a> Builder<'a> {
                 })
                 .collect(),
             aws_side: catalog
-                .services
+                .identified
                 .iter()
                 .map(|(id, svc)| (id.as_str(), Arc::new(svc.aws_responsibilities.clone())))
+                .chain(
+                    catalog
+                        .services
+                        .iter()
+                        .map(|(id, svc)| (id.as_str(), Arc::new(svc.aws_responsibilities.clone()))),
+                )
                 .collect(),
         }
     }
@@ -327,15 +343,10 @@ impl<'a> Builder<'a> {
     }
 
     /// One resource entry.
-    fn resource(
-        &self,
-        res: ResourceParts,
-        service: Option<String>,
-        category: Option<crate::catalog::Category>,
-        known: bool,
-        checklist: Vec<ChecklistEntry>,
-    ) -> ResourceEntry {
+    fn resource(&self, res: ResourceParts, checklist: Vec<ChecklistEntry>) -> ResourceEntry {
         let header = self.loc(res.header);
+        let identity = self.catalog.identify(&res.rtype);
+        let service = identity.service.map(str::to_string);
         ResourceEntry {
             aws_responsibilities: service
                 .as_deref()
@@ -348,8 +359,10 @@ impl<'a> Builder<'a> {
             line: header.line,
             column: header.column,
             service,
-            category,
-            known,
+            category: identity.category,
+            known: identity.role != crate::catalog::Role::Unknown,
+            role: identity.role,
+            of: Arc::from(identity.of),
             condition: res.condition,
             construct_path: res.construct_path,
             notes: res.notes,
@@ -448,13 +461,7 @@ impl Report {
                 .iter()
                 .filter_map(|d| b.duty(d, d.message.clone()))
                 .collect();
-            Some(b.resource(
-                ResourceParts::copied(res),
-                rr.service.clone(),
-                rr.category,
-                rr.kind.is_some(),
-                checklist,
-            ))
+            Some(b.resource(ResourceParts::copied(res), checklist))
         };
         use rayon::prelude::*;
         let resources: Vec<ResourceEntry> = if scan.results.len() < crate::par::PARALLEL_MIN {
@@ -490,7 +497,6 @@ impl Report {
         };
         let b = Builder::new(&scan.sources, catalog);
         let entry = |(res, rr): (crate::model::Resource, crate::evaluate::ResourceResult)| {
-            let known = rr.kind.is_some();
             let checklist = rr
                 .checklist
                 .into_iter()
@@ -499,13 +505,7 @@ impl Report {
                     b.duty(&d, message)
                 })
                 .collect();
-            b.resource(
-                ResourceParts::moved(res),
-                rr.service,
-                rr.category,
-                known,
-                checklist,
-            )
+            b.resource(ResourceParts::moved(res), checklist)
         };
         use rayon::prelude::*;
         let resources: Vec<ResourceEntry> = if pairs.len() < crate::par::PARALLEL_MIN {
@@ -564,45 +564,4 @@ fn cmp_shared(a: &std::sync::Arc<str>, b: &std::sync::Arc<str>) -> std::cmp::Ord
     } else {
         a.cmp(b)
     }
-}
-
-/// Whether `b` may hold a control character other than tab and newline: false is certain (no C0
-/// byte but tab and newline, no DEL, no 0xC2, the lead byte of every C1 character). Blocks of
-/// 64 bytes are tested without branches, so they run on vector registers: it is asked of every
-/// message and of every file shown.
-pub(crate) fn may_hold_control(b: &[u8]) -> bool {
-    let suspect = |x: u8| {
-        u8::from(x < 0x20) & u8::from(x != b'\t') & u8::from(x != b'\n')
-            | u8::from(x == 0x7f)
-            | u8::from(x == 0xc2)
-    };
-    let mut blocks = b.chunks_exact(64);
-    for block in &mut blocks {
-        if block.iter().fold(0u8, |acc, &x| acc | suspect(x)) != 0 {
-            return true;
-        }
-    }
-    blocks.remainder().iter().any(|&x| suspect(x) != 0)
-}
-
-/// Replaces terminal control characters from the input with visible escapes, so a resource name
-/// or comment cannot inject escape sequences into a terminal or a CI log.
-pub fn escape_control(s: &str) -> String {
-    escape_control_cow(s).into_owned()
-}
-
-/// [`escape_control`], borrowing `s` when there is nothing to escape (nearly always).
-pub(crate) fn escape_control_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    if !may_hold_control(s.as_bytes()) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }

@@ -6,7 +6,7 @@
 //! spans in the `Globals` section.
 
 use super::intrinsics::Ctx;
-use crate::model::{Lang, Resource, Val, ValKind};
+use crate::model::{Attr, Lang, Resource, Val, ValKind};
 use crate::source::SourceFile;
 use crate::tree::{Node, NodeKind};
 
@@ -154,10 +154,23 @@ pub(crate) fn implicit_apis(
         let Some((function, event)) = found else {
             continue;
         };
-        let body = match globals.for_type(rtype) {
+        let mut body = match globals.for_type(rtype) {
             Some(g) => merge(g, Val::empty_map(event.key_span)),
             None => Val::empty_map(event.key_span),
         };
+        // SAM deploys an implicit REST API to a stage named `Prod` (the stage's settings are
+        // the API's own here, as for an explicit `AWS::Serverless::Api` with its `StageName`).
+        if rtype == "AWS::Serverless::Api" {
+            if let ValKind::Map(attrs) = &mut body.kind {
+                if !attrs.iter().any(|a| a.key == "StageName") {
+                    attrs.push(Attr {
+                        key: "StageName".into(),
+                        key_span: event.key_span,
+                        value: Val::new(event.key_span, ValKind::String("Prod".into())),
+                    });
+                }
+            }
+        }
         added.push(Resource {
             address: address.to_string(),
             rtype: rtype.to_string(),

@@ -184,31 +184,7 @@ fn known_call(name: &str, args: &[Val], span: Span) -> Result<Option<ValKind>, S
             }
             Ok(Some(ValKind::List(out)))
         }
-        "merge" => {
-            let mut out: Vec<Attr> = Vec::new();
-            let mut pos: foldhash::HashMap<String, usize> = Default::default();
-            for a in args {
-                match &a.kind {
-                    ValKind::Null => {}
-                    ValKind::Map(attrs) => {
-                        for at in attrs {
-                            match pos.get(&at.key).and_then(|&i| out.get_mut(i)) {
-                                Some(o) => *o = at.clone(),
-                                None => {
-                                    pos.insert(at.key.clone(), out.len());
-                                    out.push(at.clone());
-                                }
-                            }
-                        }
-                    }
-                    _ => return Err("argument is not a map".into()),
-                }
-                if out.len() > MAX_ITEMS {
-                    return Err("too many elements".into());
-                }
-            }
-            Ok(Some(ValKind::Map(out)))
-        }
+        "merge" => merge(args).map(|m| Some(ValKind::Map(m))),
         "keys" => Ok(Some(ValKind::List(
             map(args, 0)?
                 .iter()
@@ -226,20 +202,7 @@ fn known_call(name: &str, args: &[Val], span: Span) -> Result<Option<ValKind>, S
                 .collect(),
         ))),
         "distinct" => Ok(Some(ValKind::List(distinct(list(args, 0)?.to_vec())))),
-        "flatten" => {
-            let mut out = Vec::new();
-            let mut stack: Vec<&Val> = list(args, 0)?.iter().rev().collect();
-            while let Some(v) = stack.pop() {
-                match &v.kind {
-                    ValKind::List(items) => stack.extend(items.iter().rev()),
-                    _ => out.push(v.clone()),
-                }
-                if out.len() > MAX_ITEMS {
-                    return Err("too many elements".into());
-                }
-            }
-            Ok(Some(ValKind::List(out)))
-        }
+        "flatten" => flatten(list(args, 0)?).map(|l| Some(ValKind::List(l))),
         "element" => {
             let items = list(args, 0)?;
             let i = args
@@ -284,6 +247,49 @@ fn known_call(name: &str, args: &[Val], span: Span) -> Result<Option<ValKind>, S
         }
         _ => Ok(None),
     }
+}
+
+/// `merge`: later maps win key by key (nulls are skipped).
+fn merge(args: &[Val]) -> Result<Vec<Attr>, String> {
+    let mut out: Vec<Attr> = Vec::new();
+    let mut pos: foldhash::HashMap<String, usize> = Default::default();
+    for a in args {
+        match &a.kind {
+            ValKind::Null => {}
+            ValKind::Map(attrs) => {
+                for at in attrs {
+                    match pos.get(&at.key).and_then(|&i| out.get_mut(i)) {
+                        Some(o) => *o = at.clone(),
+                        None => {
+                            pos.insert(at.key.clone(), out.len());
+                            out.push(at.clone());
+                        }
+                    }
+                }
+            }
+            _ => return Err("argument is not a map".into()),
+        }
+        if out.len() > MAX_ITEMS {
+            return Err("too many elements".into());
+        }
+    }
+    Ok(out)
+}
+
+/// `flatten`: nested lists into one, in order.
+fn flatten(items: &[Val]) -> Result<Vec<Val>, String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Val> = items.iter().rev().collect();
+    while let Some(v) = stack.pop() {
+        match &v.kind {
+            ValKind::List(items) => stack.extend(items.iter().rev()),
+            _ => out.push(v.clone()),
+        }
+        if out.len() > MAX_ITEMS {
+            return Err("too many elements".into());
+        }
+    }
+    Ok(out)
 }
 
 /// `format` with `%s`, `%d`, `%v` and `%%`.

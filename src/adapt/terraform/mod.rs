@@ -15,8 +15,10 @@ mod hcl;
 mod load;
 mod module;
 mod ops;
+mod plan;
 mod repeat;
 mod suppress;
+mod value;
 mod vars;
 
 #[cfg(test)]

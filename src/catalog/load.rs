@@ -1,0 +1,268 @@
+//! Building the catalog: the policy files embedded at build time or read from directories,
+//! parsed, checked (unknown kinds, duplicate ids, types declared twice) and indexed.
+
+use super::*;
+
+impl Catalog {
+    /// The catalog built into the binary.
+    pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
+        Catalog::build(Catalog::embedded())
+    }
+
+    /// The built-in catalog plus more policy files, `(path, TOML content)` (a configuration's
+    /// policy directories).
+    pub fn builtin_with(extra: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
+        let mut files = Catalog::embedded();
+        files.extend(extra.into_iter().map(|(p, t)| (p, PolicyText::Toml(t))));
+        Catalog::build(files)
+    }
+
+    /// The policy files built into the binary (converted to JSON at build time where they
+    /// parsed; see `build.rs`).
+    fn embedded() -> Vec<(String, PolicyText)> {
+        embedded::EMBEDDED
+            .iter()
+            .map(|&(p, c, json)| {
+                let text = if json {
+                    PolicyText::Json(c)
+                } else {
+                    PolicyText::Toml(c.to_string())
+                };
+                (format!("policies/{p}"), text)
+            })
+            .collect()
+    }
+
+    /// Keeps only the duties for which `keep` holds (configuration `select`/`ignore`).
+    pub fn retain_duties(&mut self, keep: impl Fn(&Duty) -> bool) {
+        self.duties.retain(|d| keep(d));
+    }
+
+    /// Builds a catalog from `(path, TOML content)` pairs; `service.toml` files declare services,
+    /// every other file is a duty.
+    pub fn from_files(files: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
+        Catalog::build(
+            files
+                .into_iter()
+                .map(|(p, t)| (p, PolicyText::Toml(t)))
+                .collect(),
+        )
+    }
+
+    fn build(files: Vec<(String, PolicyText)>) -> Result<Catalog, Vec<CatalogError>> {
+        let mut cat = Catalog::default();
+        let mut errors = Vec::new();
+        enum Parsed {
+            Service(Result<Service, String>),
+            Duty(Result<Box<Duty>, String>),
+            Types(Result<TypeTable, String>),
+            Other,
+        }
+        fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
+            match text {
+                PolicyText::Toml(t) => toml::from_str(t).map_err(|e| e.to_string()),
+                PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
+            }
+        }
+        let parsed: Vec<(String, Parsed)> = files
+            .into_iter()
+            .map(|(path, text)| {
+                let p = if path.ends_with("/types.toml") || path == "types.toml" {
+                    Parsed::Types(parse::<TypeTable>(&text))
+                } else if path.ends_with("/service.toml") || path == "service.toml" {
+                    Parsed::Service(parse::<Service>(&text))
+                } else if path.ends_with(".toml") {
+                    Parsed::Duty(parse::<Duty>(&text).map(Box::new))
+                } else {
+                    Parsed::Other
+                };
+                (path, p)
+            })
+            .collect();
+        for (path, p) in parsed {
+            match p {
+                Parsed::Service(Ok(s)) => {
+                    if cat.services.contains_key(&s.id) {
+                        errors.push(CatalogError {
+                            path: path.clone(),
+                            message: format!("service `{}` is declared twice", s.id),
+                        });
+                    }
+                    cat.services.insert(s.id.clone(), s);
+                }
+                Parsed::Duty(Ok(mut d)) => {
+                    d.source = path;
+                    cat.duties.push(*d);
+                }
+                Parsed::Types(Ok(t)) => {
+                    for svc in t.service {
+                        cat.identified.insert(svc.id.clone(), svc);
+                    }
+                }
+                Parsed::Service(Err(message))
+                | Parsed::Duty(Err(message))
+                | Parsed::Types(Err(message)) => errors.push(CatalogError { path, message }),
+                Parsed::Other => {}
+            }
+        }
+        cat.duties.sort_by(|a, b| a.id.cmp(&b.id));
+        errors.extend(cat.index());
+        if errors.is_empty() {
+            Ok(cat)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Adds the policy files of a directory (for `extra policy directories`).
+    pub fn load_dir(dir: &std::path::Path) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for entry in ignore::WalkBuilder::new(dir)
+            .hidden(false)
+            .build()
+            .flatten()
+        {
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "toml") {
+                if let Ok(c) = std::fs::read_to_string(p) {
+                    out.push((p.to_string_lossy().replace('\\', "/"), c));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn index(&mut self) -> Vec<CatalogError> {
+        let mut errors = Vec::new();
+        self.type_index.clear();
+        self.type_service.clear();
+        self.companion_of.clear();
+        for (id, svc) in &self.identified {
+            for t in svc.terraform.iter().chain(&svc.cloudformation) {
+                self.type_service
+                    .entry(t.clone())
+                    .or_insert_with(|| id.clone());
+            }
+        }
+        for s in self.services.values() {
+            for r in &s.relations {
+                for t in &r.companion {
+                    let of = self.companion_of.entry(t.clone()).or_default();
+                    if !of.contains(&r.subject) {
+                        of.push(r.subject.clone());
+                    }
+                }
+            }
+        }
+        for of in self.companion_of.values_mut() {
+            of.sort();
+        }
+        let mut kinds = BTreeMap::new();
+        for (sid, s) in &self.services {
+            for (i, k) in s.resources.iter().enumerate() {
+                kinds.insert(k.kind.clone(), sid.clone());
+                for t in k.terraform.iter().chain(&k.cloudformation) {
+                    if self
+                        .type_index
+                        .insert(t.clone(), (sid.clone(), i))
+                        .is_some()
+                    {
+                        errors.push(CatalogError {
+                            path: format!("policies/{sid}/service.toml"),
+                            message: format!("resource type `{t}` is declared twice"),
+                        });
+                    }
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for r in &s.relations {
+                if !seen.insert((r.subject.as_str(), r.name.as_str())) {
+                    errors.push(CatalogError {
+                        path: format!("policies/{sid}/service.toml"),
+                        message: format!(
+                            "relation `{}` of `{}` is declared twice",
+                            r.name, r.subject
+                        ),
+                    });
+                }
+                if r.via.is_none() && r.from_subject.is_none() {
+                    errors.push(CatalogError {
+                        path: format!("policies/{sid}/service.toml"),
+                        message: format!("relation `{}` needs `via` or `from_subject`", r.name),
+                    });
+                }
+            }
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        let mut slugs = std::collections::BTreeSet::new();
+        for d in &self.duties {
+            if !ids.insert(d.id.clone()) {
+                errors.push(CatalogError {
+                    path: d.source.clone(),
+                    message: format!("duty id `{}` is used twice", d.id),
+                });
+            }
+            if !slugs.insert(d.slug.clone()) {
+                errors.push(CatalogError {
+                    path: d.source.clone(),
+                    message: format!("duty slug `{}` is used twice", d.slug),
+                });
+            }
+            let rel_ok = |name: &str| {
+                d.resources.iter().any(|k| {
+                    self.services
+                        .values()
+                        .flat_map(|s| s.relations.iter())
+                        .any(|r| r.subject == *k && r.name == name)
+                })
+            };
+            for (lang, ev) in [
+                ("terraform", &d.terraform),
+                ("cloudformation", &d.cloudformation),
+            ] {
+                let Some(ev) = ev else { continue };
+                for (part, p) in [
+                    ("when", &ev.when),
+                    ("require", &ev.require),
+                    ("support", &ev.support),
+                ] {
+                    if let Some(p) = p {
+                        for problem in p.validate(&rel_ok) {
+                            errors.push(CatalogError {
+                                path: d.source.clone(),
+                                message: format!("[{lang}.{part}]: {problem}"),
+                            });
+                        }
+                    }
+                }
+            }
+            for ex in &d.examples {
+                if !matches!(ex.format.as_str(), "terraform" | "cloudformation") {
+                    errors.push(CatalogError {
+                        path: d.source.clone(),
+                        message: format!(
+                            "example format `{}` is not terraform or cloudformation",
+                            ex.format
+                        ),
+                    });
+                }
+                if !matches!(
+                    ex.verdict.as_str(),
+                    "addressed" | "unaddressed" | "unverified" | "attestation"
+                ) {
+                    errors.push(CatalogError { path: d.source.clone(), message: format!("example verdict `{}` is not addressed, unaddressed, unverified or attestation", ex.verdict) });
+                }
+            }
+            for k in &d.resources {
+                if !kinds.contains_key(k) {
+                    errors.push(CatalogError {
+                        path: d.source.clone(),
+                        message: format!("unknown resource kind `{k}`"),
+                    });
+                }
+            }
+        }
+        errors
+    }
+}

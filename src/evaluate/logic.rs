@@ -1,0 +1,117 @@
+//! Three-valued combinators: `any`, `all`, `not`, and a choice between the branches of an
+//! unresolved conditional.
+
+use super::pred::{Outcome, Tri};
+use crate::source::Span;
+
+pub(super) fn choice(outs: Vec<Outcome>, condition: &str, span: Span) -> Outcome {
+    if outs.iter().all(|o| o.tri == Tri::True) {
+        let mut o = outs
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Outcome::new(Tri::True, span, true, String::new()));
+        o.message = format!("{} (in every branch of `{condition}`)", o.message);
+        return o;
+    }
+    if outs.iter().all(|o| o.tri == Tri::False) {
+        if let Some(mut o) = outs.into_iter().next() {
+            o.message = format!("{} (in every branch of `{condition}`)", o.message);
+            return o;
+        }
+        return Outcome::new(Tri::False, span, true, String::new());
+    }
+    let detail: Vec<&str> = outs
+        .iter()
+        .filter(|o| o.tri != Tri::True)
+        .map(|o| o.message.as_str())
+        .collect();
+    Outcome::new(
+        Tri::Unknown,
+        span,
+        true,
+        format!("depends on `{condition}`, which srm-lint cannot resolve: one branch addresses the duty, another does not ({})", detail.join("; ")),
+    )
+}
+
+/// Any holds: `True` if one is; else `Unknown` if one is; else `False` at the most specific span.
+pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
+    if let Some(t) = outs.iter().find(|o| o.tri == Tri::True && !o.by_default) {
+        return t.clone();
+    }
+    if let Some(t) = outs.iter().find(|o| o.tri == Tri::True) {
+        return t.clone();
+    }
+    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
+        return u.clone();
+    }
+    let msg = outs
+        .iter()
+        .map(|o| o.message.as_str())
+        .filter(|m| !m.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    match outs.iter().find(|o| o.specific) {
+        Some(s) => Outcome {
+            message: msg,
+            ..s.clone()
+        },
+        None => Outcome::new(
+            Tri::False,
+            outs.first().map(|o| o.span).unwrap_or(anchor),
+            false,
+            msg,
+        ),
+    }
+}
+
+/// All hold: `False` if one is not; else `Unknown` if one is; else `True` with all evidence.
+pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
+    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False && o.specific) {
+        return f.clone();
+    }
+    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False) {
+        return f.clone();
+    }
+    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
+        return u.clone();
+    }
+    let mut evidence: Vec<Span> = outs
+        .iter()
+        .flat_map(|o| o.evidence.iter().copied())
+        .collect();
+    evidence.sort();
+    evidence.dedup();
+    // "By default" only when nothing explicit contributed.
+    let by_default = !outs.is_empty() && outs.iter().all(|o| o.by_default);
+    let msg = outs
+        .iter()
+        .map(|o| o.message.as_str())
+        .filter(|m| !m.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let span = evidence.first().copied().unwrap_or(anchor);
+    Outcome {
+        tri: Tri::True,
+        span,
+        specific: !evidence.is_empty(),
+        message: msg,
+        evidence,
+        by_default,
+    }
+}
+
+pub(super) fn not(o: Outcome) -> Outcome {
+    match o.tri {
+        Tri::True => Outcome {
+            tri: Tri::False,
+            evidence: Vec::new(),
+            ..o
+        },
+        Tri::False => Outcome {
+            tri: Tri::True,
+            evidence: Vec::new(),
+            ..o
+        },
+        Tri::Unknown => o,
+    }
+}

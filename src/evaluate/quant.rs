@@ -1,0 +1,187 @@
+//! Quantifiers of the predicate language: `some`/`every`/`none` over a list or block of the
+//! resource, and over the companion resources of a relation.
+
+use super::logic::{all, any};
+use super::pred::{eval, Ctx, Outcome, Tri};
+use crate::catalog::{Pred, Quant};
+use crate::model::{Val, ValKind};
+use crate::source::Span;
+
+pub(super) fn elements(val: &Val) -> Vec<&Val> {
+    match &val.kind {
+        ValKind::List(items) => items.iter().collect(),
+        ValKind::Null => Vec::new(),
+        _ => vec![val],
+    }
+}
+
+pub(super) fn eval_each(
+    ctx: &Ctx<'_>,
+    q: Quant,
+    path: &str,
+    filter: &Pred,
+    val: &Val,
+    anchor: Span,
+    specific: bool,
+) -> Outcome {
+    // Walk to the list, failing soft on unknowns.
+    let mut cur = val;
+    let mut at = anchor;
+    for seg in path.split('.').filter(|s| !s.is_empty()) {
+        match &cur.kind {
+            ValKind::Map(_) => match cur.attr(seg) {
+                Some(a) => {
+                    at = a.key_span;
+                    cur = &a.value;
+                }
+                None => return quant_empty(q, path, anchor, specific),
+            },
+            ValKind::Unknown(r) => {
+                return Outcome::new(
+                    Tri::Unknown,
+                    cur.span,
+                    true,
+                    format!("`{path}` cannot be resolved: {r}"),
+                )
+            }
+            ValKind::Choice { condition, .. } => {
+                return Outcome::new(
+                    Tri::Unknown,
+                    cur.span,
+                    true,
+                    format!("`{path}` depends on `{condition}`"),
+                )
+            }
+            _ => return quant_empty(q, path, anchor, specific),
+        }
+    }
+    match &cur.kind {
+        ValKind::Unknown(r) => {
+            return Outcome::new(
+                Tri::Unknown,
+                cur.span,
+                true,
+                format!("`{path}` cannot be resolved: {r}"),
+            )
+        }
+        ValKind::Ref(_) => {
+            return Outcome::new(
+                Tri::Unknown,
+                cur.span,
+                true,
+                format!("`{path}` is known only after deployment"),
+            )
+        }
+        ValKind::Choice { condition, .. } => {
+            return Outcome::new(
+                Tri::Unknown,
+                cur.span,
+                true,
+                format!("`{path}` depends on `{condition}`"),
+            )
+        }
+        _ => {}
+    }
+    let items = elements(cur);
+    if items.is_empty() {
+        return quant_empty(q, path, at, true);
+    }
+    let outs: Vec<Outcome> = items
+        .iter()
+        .map(|i| eval(ctx, filter, i, i.span, true))
+        .collect();
+    quantify(q, outs, path, at)
+}
+
+pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
+    match q {
+        Quant::Some => Outcome::new(Tri::False, anchor, specific, format!("no `{what}` is set")),
+        Quant::Every | Quant::None => {
+            Outcome::new(Tri::True, anchor, false, format!("no `{what}` is set"))
+        }
+    }
+}
+
+pub(super) fn quantify(q: Quant, outs: Vec<Outcome>, what: &str, anchor: Span) -> Outcome {
+    match q {
+        Quant::Some => any(outs, anchor),
+        Quant::Every => all(outs, anchor),
+        Quant::None => {
+            if let Some(hit) = outs.iter().find(|o| o.tri == Tri::True) {
+                let mut o = Outcome::new(
+                    Tri::False,
+                    hit.span,
+                    true,
+                    format!("{what}: {}", hit.message),
+                );
+                o.evidence.clear();
+                return o;
+            }
+            if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
+                return u.clone();
+            }
+            Outcome::new(Tri::True, anchor, false, format!("no `{what}` matches"))
+        }
+    }
+}
+
+pub(super) fn eval_related(
+    ctx: &Ctx<'_>,
+    q: Quant,
+    rel: &str,
+    filter: Option<&Pred>,
+    anchor: Span,
+) -> Outcome {
+    let Some(res) = ctx.res() else {
+        return Outcome::new(
+            Tri::Unknown,
+            anchor,
+            false,
+            "internal: resource missing".into(),
+        );
+    };
+    let companions = ctx.index.companions(ctx.resource, rel);
+    let types = ctx.index.relation_types(ctx.resource, rel);
+    if companions.is_empty() {
+        return match q {
+            Quant::Some => Outcome::new(
+                Tri::False,
+                res.header,
+                false,
+                format!("no {types} refers to {}", res.address),
+            ),
+            _ => Outcome::new(
+                Tri::True,
+                res.header,
+                false,
+                format!("no {types} refers to {}", res.address),
+            ),
+        };
+    }
+    let outs: Vec<Outcome> = companions
+        .iter()
+        .filter_map(|&c| {
+            let comp = ctx.index.resources.get(c)?;
+            let sub = Ctx {
+                index: ctx.index,
+                resource: c,
+                budget: std::cell::Cell::new(ctx.budget.get()),
+            };
+            let mut o = match filter {
+                Some(f) => eval(&sub, f, &comp.body, comp.header, true),
+                None => {
+                    let mut o = Outcome::new(Tri::True, comp.header, true, "exists".into());
+                    o.evidence = vec![comp.header];
+                    o
+                }
+            };
+            ctx.budget.set(sub.budget.get());
+            o.message = format!("{}: {}", comp.address, o.message);
+            if o.evidence.is_empty() && o.tri == Tri::True {
+                o.evidence = vec![comp.header];
+            }
+            Some(o)
+        })
+        .collect();
+    quantify(q, outs, rel, res.header)
+}
