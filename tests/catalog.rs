@@ -76,7 +76,7 @@ aws_responsibilities = ["Running the demo service"]
 [[resource]]
 kind = "demo-parameter"
 title = "Demo parameter"
-terraform = ["aws_ssm_parameter"]
+terraform = ["aws_demo_widget"]
 "#,
     )
     .expect("write");
@@ -103,7 +103,7 @@ format = "terraform"
 verdict = "addressed"
 at = "1:1"
 code = '''
-resource "aws_ssm_parameter" "p" {
+resource "aws_demo_widget" "p" {
   type = "SecureString"
 }
 '''
@@ -134,4 +134,33 @@ resource "aws_ssm_parameter" "p" {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `srm-lint catalog --next-id SERVICE` prints one past the highest id of the service's prefix.
+#[test]
+fn next_id_is_one_past_the_highest_id_of_the_service() {
+    let catalog = catalog();
+    let highest = catalog
+        .duties
+        .iter()
+        .filter_map(|d| d.id.strip_prefix("SRM-SQS-"))
+        .filter_map(|n| n.parse::<u32>().ok())
+        .max()
+        .expect("SQS duties");
+    let out = assert_cmd::Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .args(["catalog", "--next-id", "sqs"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("SRM-SQS-{:03}\n", highest + 1)
+    );
+    let out = assert_cmd::Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .args(["catalog", "--next-id", "no-such-service"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
 }

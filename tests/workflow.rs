@@ -187,7 +187,7 @@ fn baseline_reports_only_new_findings() {
 fn attestations_mark_duties_attested_and_expired_ones_are_reported_again() {
     let (code, report) = json(&["testdata/attest"]);
     assert_eq!(code, 0);
-    let v = verdicts(&report, "SRM-ORG-001");
+    let v = verdicts(&report, "ACME-ORG-001");
     assert_eq!(v.len(), 3);
     assert_eq!(
         (v[0].0.as_str(), v[0].1.as_str()),
@@ -214,7 +214,7 @@ fn attestations_mark_duties_attested_and_expired_ones_are_reported_again() {
         &[("SRM_LINT_TODAY", "2027-07-01")],
     );
     let later: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    assert_eq!(verdicts(&later, "SRM-ORG-001")[0].1, "attestation");
+    assert_eq!(verdicts(&later, "ACME-ORG-001")[0].1, "attestation");
 }
 
 #[test]
