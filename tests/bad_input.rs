@@ -875,3 +875,44 @@ fn fuzz_regressions_give_errors_not_hangs() {
     assert_eq!(errors(&r), Vec::<String>::new());
     assert!(addresses(&r).contains(&"aws_s3_bucket.t".to_string()));
 }
+
+/// Twenty locals, each an expression nested 60 deep that refers to the next: every jump is
+/// within its budget, but together they nest 1,200 levels. Evaluation stops at a fixed depth
+/// (the value becomes unknown, with the reason) instead of overflowing the thread's stack.
+#[test]
+fn expressions_nested_through_many_locals_stop_at_a_depth_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut tf = String::from("locals {\n");
+    for i in 0..20 {
+        let inner = if i < 19 {
+            format!("local.l{}", i + 1)
+        } else {
+            "\"alias/app\"".to_string()
+        };
+        tf.push_str(&format!(
+            "  l{i} = {}{inner}{}\n",
+            "[".repeat(60),
+            "]".repeat(60)
+        ));
+    }
+    tf.push_str(
+        "}\nresource \"aws_sqs_queue\" \"q\" {\n  name              = \"q\"\n  kms_master_key_id = local.l0\n}\n",
+    );
+    std::fs::write(dir.path().join("main.tf"), tf).expect("write");
+    let (code, report) = json_in(dir.path(), &["main.tf"]);
+    assert_eq!(code, 1);
+    let entry = report["resources"][0]["checklist"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["duty"] == "SRM-SQS-008"))
+        .expect("SRM-SQS-008")
+        .clone();
+    assert_eq!(entry["verdict"], "unverified");
+    assert_eq!(
+        entry["message"],
+        "`kms_master_key_id` cannot be resolved: expression nested too deeply to evaluate"
+    );
+    assert_eq!(
+        (entry["line"].as_u64(), entry["column"].as_u64()),
+        (Some(25), Some(3))
+    );
+}

@@ -19,6 +19,10 @@ use std::cell::{Cell, RefCell};
 pub(crate) const STEP_BUDGET: u32 = 200_000;
 /// How many references (local → local → module variable → …) may be followed in a chain.
 const MAX_JUMPS: u32 = 24;
+/// Deepest nesting of expressions being evaluated at once, across jumps: the budget of steps is
+/// per jump and the jumps are bounded, but a deeply nested expression in each of 24 nested
+/// locals would still recurse past any thread's stack (seen with debug-build frames).
+const MAX_EVAL_DEPTH: u32 = 384;
 /// Prefix of the reason of an evaluation error (as opposed to a value unknown until apply);
 /// `try` and `can` look for it.
 pub(crate) const ERR: &str = "invalid expression: ";
@@ -108,6 +112,16 @@ pub(crate) struct Evaluator<'a> {
     pub sources: &'a SourceMap,
     steps: Cell<u32>,
     jumps: Cell<u32>,
+    depth: Cell<u32>,
+}
+
+/// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
+pub(crate) struct Level<'e>(&'e Cell<u32>);
+
+impl Drop for Level<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -118,6 +132,7 @@ impl<'a> Evaluator<'a> {
             sources,
             steps: Cell::new(0),
             jumps: Cell::new(0),
+            depth: Cell::new(0),
         }
     }
 
@@ -185,6 +200,16 @@ impl<'a> Evaluator<'a> {
 
     /// Runs `f` one reference deeper, with a fresh step budget; unknown when the chain is too
     /// long.
+    /// Enters one more level of expression nesting, or `None` past [`MAX_EVAL_DEPTH`].
+    pub fn enter(&self) -> Option<Level<'_>> {
+        let d = self.depth.get();
+        if d >= MAX_EVAL_DEPTH {
+            return None;
+        }
+        self.depth.set(d + 1);
+        Some(Level(&self.depth))
+    }
+
     fn jump(&self, span: Span, what: &str, f: impl FnOnce() -> Val) -> Val {
         let j = self.jumps.get();
         if j >= MAX_JUMPS {
@@ -211,6 +236,9 @@ impl<'a> Evaluator<'a> {
         if !self.tick() {
             return unknown(n.span, "evaluation budget exhausted");
         }
+        let Some(_level) = self.enter() else {
+            return unknown(n.span, "expression nested too deeply to evaluate");
+        };
         let kind = match &n.kind {
             NodeKind::Null => ValKind::Null,
             NodeKind::Bool(b) => ValKind::Bool(*b),

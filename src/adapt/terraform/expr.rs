@@ -25,6 +25,9 @@ pub(crate) fn eval_expr(
     if !ev.tick() {
         return unknown(span, "evaluation budget exhausted");
     }
+    let Some(_level) = ev.enter() else {
+        return unknown(span, "expression nested too deeply to evaluate");
+    };
     let kind = match e {
         Expression::Null(_) => ValKind::Null,
         Expression::Bool(b) => ValKind::Bool(*b.value()),
