@@ -22,9 +22,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The file as JSON, or `None` when it is not valid TOML (or holds a date, which JSON lacks).
-fn to_json(text: &str) -> Option<String> {
-    let value: toml::Value = toml::from_str(text).ok()?;
+/// The file as JSON without its examples, and the examples as JSON (empty when it has none);
+/// `None` when it is not valid TOML (or holds a date, which JSON lacks). A scan never reads the
+/// examples (a third of the catalog), so they are parsed only by the commands that show them.
+fn to_json(text: &str) -> Option<(String, String)> {
+    let mut value: toml::Value = toml::from_str(text).ok()?;
     fn plain(v: &toml::Value) -> bool {
         match v {
             toml::Value::Datetime(_) => false,
@@ -36,7 +38,11 @@ fn to_json(text: &str) -> Option<String> {
     if !plain(&value) {
         return None;
     }
-    serde_json::to_string(&value).ok()
+    let examples = match value.as_table_mut().and_then(|t| t.remove("example")) {
+        Some(e) => serde_json::to_string(&e).ok()?,
+        None => String::new(),
+    };
+    Some((serde_json::to_string(&value).ok()?, examples))
 }
 
 fn main() {
@@ -48,8 +54,9 @@ fn main() {
     files.sort();
     let mut code = String::from(
         "/// Policy files embedded at build time: (path under policies/, content, whether the\n\
-         /// content is the file converted to JSON rather than its TOML text).\n\
-         pub static EMBEDDED: &[(&str, &str, bool)] = &[\n",
+         /// content is the file converted to JSON rather than its TOML text, and then its\n\
+         /// examples as JSON, apart: empty when none or when the content is TOML).\n\
+         pub static EMBEDDED: &[(&str, &str, bool, &str)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
@@ -59,11 +66,11 @@ fn main() {
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(f).unwrap_or_default();
-        let (content, json) = match to_json(&text) {
-            Some(j) => (j, true),
-            None => (text, false),
+        let (content, json, examples) = match to_json(&text) {
+            Some((j, e)) => (j, true, e),
+            None => (text, false, String::new()),
         };
-        let _ = writeln!(code, "    ({rel:?}, {content:?}, {json}),");
+        let _ = writeln!(code, "    ({rel:?}, {content:?}, {json}, {examples:?}),");
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("policies.rs");

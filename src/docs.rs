@@ -151,7 +151,7 @@ pub fn coverage(catalog: &Catalog) -> String {
         .map(|svc| svc.id.as_str())
         .collect();
     let identified_types: usize = catalog
-        .identified
+        .identified()
         .values()
         .map(|svc| svc.terraform.len() + svc.cloudformation.len())
         .sum();
@@ -159,7 +159,7 @@ pub fn coverage(catalog: &Catalog) -> String {
         s,
         "  services with duties     {:>5}  (of {} AWS services identified)",
         with_duties.len(),
-        catalog.identified.len().max(catalog.services.len())
+        catalog.identified().len().max(catalog.services.len())
     );
     let _ = writeln!(
         s,

@@ -4,17 +4,53 @@
 use super::*;
 
 impl Catalog {
-    /// The catalog built into the binary.
+    /// The catalog built into the binary, with every duty's examples.
     pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
+        let mut catalog = Catalog::builtin_for_scan()?;
+        catalog.attach_examples()?;
+        Ok(catalog)
+    }
+
+    /// The catalog built into the binary without the duties' examples, which a scan never
+    /// reads (they are a third of the catalog, so leaving them out is most of a one-file run's
+    /// start-up saved).
+    pub fn builtin_for_scan() -> Result<Catalog, Vec<CatalogError>> {
         Catalog::build(Catalog::embedded())
     }
 
-    /// The built-in catalog plus more policy files, `(path, TOML content)` (a configuration's
-    /// policy directories).
+    /// The built-in catalog (without examples, as [`Catalog::builtin_for_scan`]) plus more
+    /// policy files, `(path, TOML content)` (a configuration's policy directories).
     pub fn builtin_with(extra: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
         let mut files = Catalog::embedded();
         files.extend(extra.into_iter().map(|(p, t)| (p, PolicyText::Toml(t))));
         Catalog::build(files)
+    }
+
+    /// Reads the examples of the built-in duties, kept apart at build time.
+    pub fn attach_examples(&mut self) -> Result<(), Vec<CatalogError>> {
+        let by_path: foldhash::HashMap<String, &str> = embedded::EMBEDDED
+            .iter()
+            .filter(|e| !e.3.is_empty())
+            .map(|&(p, _, _, examples)| (format!("policies/{p}"), examples))
+            .collect();
+        let mut errors = Vec::new();
+        for d in &mut self.duties {
+            let Some(json) = by_path.get(&d.source) else {
+                continue;
+            };
+            match serde_json::from_str::<Vec<Example>>(json) {
+                Ok(examples) => d.examples = examples,
+                Err(e) => errors.push(CatalogError {
+                    path: d.source.clone(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// The policy files built into the binary (converted to JSON at build time where they
@@ -22,7 +58,7 @@ impl Catalog {
     fn embedded() -> Vec<(String, PolicyText)> {
         embedded::EMBEDDED
             .iter()
-            .map(|&(p, c, json)| {
+            .map(|&(p, c, json, _)| {
                 let text = if json {
                     PolicyText::Json(c)
                 } else {
@@ -56,6 +92,7 @@ impl Catalog {
             Service(Result<Service, String>),
             Duty(Result<Box<Duty>, String>),
             Types(Result<TypeTable, String>),
+            BuiltinTypes(&'static str),
             Other,
         }
         fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
@@ -67,7 +104,10 @@ impl Catalog {
         let parsed: Vec<(String, Parsed)> = files
             .into_iter()
             .map(|(path, text)| {
-                let p = if path.ends_with("/types.toml") || path == "types.toml" {
+                let types = path.ends_with("/types.toml") || path == "types.toml";
+                let p = if let (true, PolicyText::Json(json)) = (types, &text) {
+                    Parsed::BuiltinTypes(json)
+                } else if types {
                     Parsed::Types(parse::<TypeTable>(&text))
                 } else if path.ends_with("/service.toml") || path == "service.toml" {
                     Parsed::Service(parse::<Service>(&text))
@@ -94,11 +134,8 @@ impl Catalog {
                     d.source = path;
                     cat.duties.push(*d);
                 }
-                Parsed::Types(Ok(t)) => {
-                    for svc in t.service {
-                        cat.identified.insert(svc.id.clone(), svc);
-                    }
-                }
+                Parsed::Types(Ok(t)) => cat.types.read.add(t),
+                Parsed::BuiltinTypes(json) => cat.types.pending.push(json),
                 Parsed::Service(Err(message))
                 | Parsed::Duty(Err(message))
                 | Parsed::Types(Err(message)) => errors.push(CatalogError { path, message }),
@@ -136,15 +173,7 @@ impl Catalog {
     fn index(&mut self) -> Vec<CatalogError> {
         let mut errors = Vec::new();
         self.type_index.clear();
-        self.type_service.clear();
         self.companion_of.clear();
-        for (id, svc) in &self.identified {
-            for t in svc.terraform.iter().chain(&svc.cloudformation) {
-                self.type_service
-                    .entry(t.clone())
-                    .or_insert_with(|| id.clone());
-            }
-        }
         for s in self.services.values() {
             for r in &s.relations {
                 for t in &r.companion {

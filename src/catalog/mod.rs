@@ -311,11 +311,9 @@ pub struct Catalog {
     pub duties: Vec<Duty>,
     /// Native type → (service id, kind index).
     type_index: foldhash::HashMap<String, (String, usize)>,
-    /// Every AWS service and its native types, generated from the CloudFormation registry and
-    /// the Terraform AWS provider (`policies/types.toml`), by service id.
-    pub identified: BTreeMap<String, IndexedService>,
-    /// Native type → service id, from `identified`.
-    type_service: foldhash::HashMap<String, String>,
+    /// The type table: read from TOML when the catalog is built (its errors are the
+    /// catalog's), built in as JSON and then read on first use (most small runs never need it).
+    types: LazyTypes,
     /// Native type → the resource kinds it is a companion of (evidence for their duties).
     companion_of: foldhash::HashMap<String, Vec<String>>,
 }
@@ -347,6 +345,38 @@ pub struct IndexedService {
 pub(crate) struct TypeTable {
     #[serde(default)]
     pub service: Vec<IndexedService>,
+}
+
+/// The type table, indexed once it is read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TypeIndex {
+    /// Services by id.
+    pub services: BTreeMap<String, IndexedService>,
+    /// Native type → service id.
+    pub by_type: foldhash::HashMap<String, String>,
+}
+
+impl TypeIndex {
+    pub(crate) fn add(&mut self, table: TypeTable) {
+        for svc in table.service {
+            for t in svc.terraform.iter().chain(&svc.cloudformation) {
+                self.by_type
+                    .entry(t.clone())
+                    .or_insert_with(|| svc.id.clone());
+            }
+            self.services.insert(svc.id.clone(), svc);
+        }
+    }
+}
+
+/// The type table, and the built-in one not read yet.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LazyTypes {
+    /// Tables read when the catalog was built (policy directories).
+    pub read: TypeIndex,
+    /// The built-in table as JSON, read on first use into `index`.
+    pub pending: Vec<&'static str>,
+    pub index: std::sync::OnceLock<TypeIndex>,
 }
 
 /// What a native resource type is to the catalog.
@@ -419,17 +449,24 @@ impl Catalog {
     /// What `rtype` is to the catalog: a checked kind, a companion, an identified AWS type, or
     /// unknown.
     pub fn identify(&self, rtype: &str) -> Identity<'_> {
-        let indexed = self
-            .type_service
+        let of = self.companion_of.get(rtype).map_or(&[][..], Vec::as_slice);
+        if let Some(t) = self.type_info(rtype) {
+            return Identity {
+                role: Role::Checked,
+                service: Some(t.service.id.as_str()),
+                category: Some(t.category()),
+                of,
+                aws_responsibilities: t.service.aws_responsibilities.as_slice(),
+            };
+        }
+        // Only types without a kind need the type table (read on first use).
+        let index = self.type_index();
+        let indexed = index
+            .by_type
             .get(rtype)
-            .and_then(|id| self.identified.get(id));
-        let (service, category, aws) = match (self.type_info(rtype), indexed) {
-            (Some(t), _) => (
-                Some(t.service.id.as_str()),
-                Some(t.category()),
-                t.service.aws_responsibilities.as_slice(),
-            ),
-            (None, Some(i)) => {
+            .and_then(|id| index.services.get(id));
+        let (service, category, aws) = match indexed {
+            Some(i) => {
                 let catalog_side = self.services.get(&i.id);
                 (
                     Some(i.id.as_str()),
@@ -439,12 +476,9 @@ impl Catalog {
                     }),
                 )
             }
-            (None, None) => (None, None, &[][..]),
+            None => (None, None, &[][..]),
         };
-        let of = self.companion_of.get(rtype).map_or(&[][..], Vec::as_slice);
-        let role = if self.type_info(rtype).is_some() {
-            Role::Checked
-        } else if !of.is_empty() {
+        let role = if !of.is_empty() {
             Role::Companion
         } else if service.is_some() {
             Role::Identified
@@ -458,6 +492,25 @@ impl Catalog {
             of,
             aws_responsibilities: aws,
         }
+    }
+
+    /// Every AWS service and its native types, generated from the CloudFormation registry and
+    /// the Terraform AWS provider (`policies/types.toml`), by service id.
+    pub fn identified(&self) -> &BTreeMap<String, IndexedService> {
+        &self.type_index().services
+    }
+
+    fn type_index(&self) -> &TypeIndex {
+        self.types.index.get_or_init(|| {
+            let mut index = self.types.read.clone();
+            for json in &self.types.pending {
+                // The built-in table is checked when it is built (tests/catalog.rs reads it).
+                if let Ok(t) = serde_json::from_str::<TypeTable>(json) {
+                    index.add(t);
+                }
+            }
+            index
+        })
     }
 
     /// The duties that apply to a resource kind, in id order.

@@ -23,7 +23,7 @@ pub fn run(args: ScanArgs, started: Instant) -> ExitCode {
         let policy_files = settings.policy_files.clone();
         PendingCatalog::start(move || {
             let mut catalog = if policy_files.is_empty() {
-                Catalog::builtin()?
+                Catalog::builtin_for_scan()?
             } else {
                 Catalog::builtin_with(policy_files)?
             };

@@ -301,15 +301,9 @@ impl<'a> Builder<'a> {
                 })
                 .collect(),
             aws_side: catalog
-                .identified
+                .services
                 .iter()
                 .map(|(id, svc)| (id.as_str(), Arc::new(svc.aws_responsibilities.clone())))
-                .chain(
-                    catalog
-                        .services
-                        .iter()
-                        .map(|(id, svc)| (id.as_str(), Arc::new(svc.aws_responsibilities.clone()))),
-                )
                 .collect(),
         }
     }
@@ -352,7 +346,7 @@ impl<'a> Builder<'a> {
                 .as_deref()
                 .and_then(|id| self.aws_side.get(id))
                 .cloned()
-                .unwrap_or_default(),
+                .unwrap_or_else(|| Arc::new(identity.aws_responsibilities.to_vec())),
             address: res.address,
             rtype: res.rtype,
             path: header.path.to_string(),
