@@ -20,12 +20,37 @@ pub struct Outcome {
     pub problems: Vec<String>,
 }
 
+/// The peer checks a duty may cite (checkov, trivy, Security Hub FSBP): `tool,id,…` rows of
+/// `policies/peer-checks.csv`, a copy of the ids and names the catalog's references are
+/// checked against.
+const PEERS: &str = include_str!("../policies/peer-checks.csv");
+
 /// Checks every duty for which `keep` holds: its documentation and references first, then each
-/// of its examples through a scan of a temporary file.
+/// of its examples through a scan of a temporary file; then that no two duties on one resource
+/// kind decide it by the same evidence (the same concept twice).
 pub fn check(catalog: &Catalog, keep: impl Fn(&Duty) -> bool) -> Outcome {
     let mut out = Outcome::default();
+    let peers: std::collections::HashSet<(&str, &str)> = PEERS
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            Some((f.next()?, f.next()?))
+        })
+        .collect();
+    let mut evidence: std::collections::BTreeMap<(String, String), Vec<&str>> = Default::default();
     for duty in catalog.duties.iter().filter(|d| keep(d)) {
         lint(duty, &mut out.problems);
+        lint_references(duty, &peers, &mut out.problems);
+        if duty.proof == crate::catalog::Proof::Iac {
+            let key =
+                serde_json::to_string(&(&duty.terraform, &duty.cloudformation)).unwrap_or_default();
+            for kind in &duty.resources {
+                evidence
+                    .entry((kind.clone(), key.clone()))
+                    .or_default()
+                    .push(&duty.id);
+            }
+        }
         for (i, ex) in duty.examples.iter().enumerate() {
             out.examples += 1;
             if let Some(p) = run_example(catalog, duty, ex) {
@@ -39,7 +64,40 @@ pub fn check(catalog: &Catalog, keep: impl Fn(&Duty) -> bool) -> Outcome {
             }
         }
     }
+    for ((kind, _), ids) in evidence {
+        if let [first, rest @ ..] = ids.as_slice() {
+            for other in rest {
+                out.problems.push(format!(
+                    "{other}: decides `{kind}` by exactly the evidence of {first} (the same concept twice?)"
+                ));
+            }
+        }
+    }
     out
+}
+
+/// Every cited peer id exists (checkov, trivy, Security Hub FSBP), or the duty's `differences`
+/// names it (a control of another Security Hub standard, a retired one).
+fn lint_references(
+    d: &Duty,
+    peers: &std::collections::HashSet<(&str, &str)>,
+    problems: &mut Vec<String>,
+) {
+    let r = &d.references;
+    for (tool, ids) in [
+        ("checkov", &r.checkov),
+        ("trivy", &r.trivy),
+        ("securityhub-fsbp", &r.security_hub),
+    ] {
+        for id in ids {
+            if !peers.contains(&(tool, id.as_str())) && !r.differences.contains(id.as_str()) {
+                problems.push(format!(
+                    "{}: {tool} id `{id}` is not a known peer check (policies/peer-checks.csv), and `differences` does not say what it is",
+                    d.id
+                ));
+            }
+        }
+    }
 }
 
 /// The completeness rules of `policies/README.md`.

@@ -164,3 +164,80 @@ fn next_id_is_one_past_the_highest_id_of_the_service() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The cross-duty lints: a cited id that is no known peer check (and that `differences` does not
+/// explain), and a second duty deciding a kind by exactly the first one's evidence.
+#[test]
+fn catalog_check_reports_unknown_peer_ids_and_the_same_concept_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let svc = dir.path().join("demo");
+    std::fs::create_dir(&svc).expect("mkdir");
+    std::fs::write(
+        svc.join("service.toml"),
+        "id = \"demo\"\nname = \"Demo\"\ncategory = \"abstracted\"\naws_responsibilities = [\"Running the demo\"]\n[[resource]]\nkind = \"demo-widget\"\ntitle = \"Demo widget\"\nterraform = [\"aws_demo_widget\"]\n",
+    )
+    .expect("write");
+    let duty = |id: &str, slug: &str, checkov: &str| {
+        format!(
+            r#"id = "{id}"
+slug = "{slug}"
+title = "Lock the demo widget"
+resources = ["demo-widget"]
+layer = "customer-data"
+control = "customer"
+severity = "low"
+since = "0.2.0"
+default = "A widget is unlocked unless `locked` says otherwise."
+summary = "The demo duty, for the harness test."
+why = "An unlocked widget can be changed by anyone."
+fix = "Set `locked = true`."
+[references]
+checkov = ["{checkov}"]
+[terraform]
+require = {{ attr = "locked", equals = true }}
+[[example]]
+format = "terraform"
+verdict = "addressed"
+at = "2:3"
+code = '''
+resource "aws_demo_widget" "w" {{
+  locked = true
+}}
+'''
+[[example]]
+format = "terraform"
+verdict = "unaddressed"
+at = "1:1"
+code = '''
+resource "aws_demo_widget" "w" {{
+}}
+'''
+"#
+        )
+    };
+    std::fs::write(
+        svc.join("a.toml"),
+        duty("ACME-DEMO-001", "demo-widget-unlocked", "CKV_AWS_20"),
+    )
+    .expect("write");
+    std::fs::write(
+        svc.join("b.toml"),
+        duty("ACME-DEMO-002", "demo-widget-open", "CKV_AWS_99999"),
+    )
+    .expect("write");
+    let out = assert_cmd::Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .args(["catalog", "--check", "--policies"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout,
+        "ACME-DEMO-002: checkov id `CKV_AWS_99999` is not a known peer check \
+         (policies/peer-checks.csv), and `differences` does not say what it is\n\
+         ACME-DEMO-002: decides `demo-widget` by exactly the evidence of ACME-DEMO-001 \
+         (the same concept twice?)\n"
+    );
+}
