@@ -3,7 +3,7 @@
 //! regressions. Fingerprints hash (duty, file, resource address), so they survive line shifts.
 
 use crate::evaluate::Verdict;
-use crate::report::sarif::finding_fingerprint;
+use crate::report::fingerprint::fingerprint;
 use crate::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -38,7 +38,7 @@ pub fn from_report(report: &Report) -> Baseline {
         .findings()
         .into_iter()
         .map(|(r, c)| Entry {
-            fingerprint: finding_fingerprint(r, &c.duty, &c.path),
+            fingerprint: key(&c.duty, &c.path, &r.address),
             duty: c.duty.to_string(),
             path: c.path.to_string(),
             address: r.address.clone(),
@@ -84,7 +84,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
             if !matches!(c.verdict, Verdict::Unaddressed | Verdict::Unverified) {
                 continue;
             }
-            let fp = crate::report::sarif::fingerprint(&[&c.duty, &c.path, &address]);
+            let fp = key(&c.duty, &c.path, &address);
             if known.contains(fp.as_str()) {
                 c.message = format!("in baseline {display}: {}", c.message);
                 c.verdict = Verdict::Suppressed;
@@ -94,4 +94,10 @@ pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
     }
     report.recount();
     n
+}
+
+/// A finding's baseline fingerprint: its duty, file and resource address (the baseline's own
+/// key, apart from SARIF's, so it can grow without changing code-scanning alerts).
+fn key(duty: &str, path: &str, address: &str) -> String {
+    fingerprint(&[duty, path, address])
 }

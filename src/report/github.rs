@@ -1,8 +1,6 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding and error.
 
 use super::Report;
-use crate::catalog::Severity;
-use crate::evaluate::Verdict;
 use std::fmt::Write as _;
 
 /// Escapes a workflow-command message.
@@ -32,11 +30,10 @@ pub fn render(report: &Report) -> String {
         );
     }
     for (r, c) in report.findings() {
-        let cmd = match (c.verdict, c.severity) {
-            (Verdict::Unverified, _) => "warning",
-            (_, Severity::Critical | Severity::High) => "error",
-            (_, Severity::Medium) => "warning",
-            _ => "notice",
+        let cmd = match super::Level::of(c.verdict, c.severity) {
+            super::Level::Error => "error",
+            super::Level::Warning => "warning",
+            super::Level::Note => "notice",
         };
         let _ = writeln!(
             out,

@@ -10,6 +10,7 @@ pub mod pretty;
 pub mod sarif;
 
 mod escape;
+pub mod fingerprint;
 pub use escape::escape_control;
 pub(crate) use escape::{escape_control_cow, may_hold_control};
 
@@ -101,6 +102,31 @@ pub struct ChecklistEntry {
     /// End of the span, 1-based (for SARIF regions).
     #[serde(skip)]
     pub end: (usize, usize),
+}
+
+/// How loud a finding is in every output (SARIF level, GitHub command, terminal severity):
+/// the one mapping from verdict and severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Critical and high findings.
+    Error,
+    /// Medium findings, and every unverified one.
+    Warning,
+    /// Low and informational findings.
+    Note,
+}
+
+impl Level {
+    /// The level of a finding of `severity` with `verdict`.
+    pub fn of(verdict: Verdict, severity: crate::catalog::Severity) -> Level {
+        use crate::catalog::Severity;
+        match (verdict, severity) {
+            (Verdict::Unverified, _) => Level::Warning,
+            (_, Severity::Critical | Severity::High) => Level::Error,
+            (_, Severity::Medium) => Level::Warning,
+            _ => Level::Note,
+        }
+    }
 }
 
 /// A resource and its checklist.

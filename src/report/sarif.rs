@@ -12,24 +12,13 @@ use crate::evaluate::Verdict;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 
-/// FNV-1a 64-bit: a small, stable, dependency-free hash for fingerprints.
-pub fn fingerprint(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0u8)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
+pub use super::fingerprint::fingerprint;
 
 fn level(verdict: Verdict, sev: Severity) -> &'static str {
-    match (verdict, sev) {
-        (Verdict::Unverified, _) => "warning",
-        (_, Severity::Critical | Severity::High) => "error",
-        (_, Severity::Medium) => "warning",
-        _ => "note",
+    match super::Level::of(verdict, sev) {
+        super::Level::Error => "error",
+        super::Level::Warning => "warning",
+        super::Level::Note => "note",
     }
 }
 
@@ -43,7 +32,7 @@ fn security_severity(sev: Severity) -> &'static str {
     }
 }
 
-/// The fingerprint of a finding (also used by baselines).
+/// The fingerprint of a finding in SARIF (`partialFingerprints`).
 pub fn finding_fingerprint(resource: &ResourceEntry, duty: &str, path: &str) -> String {
     fingerprint(&[duty, path, &resource.address])
 }

@@ -8,7 +8,7 @@ mod snippet;
 mod tests;
 
 use super::{escape_control, escape_control_cow, may_hold_control, Report};
-use crate::catalog::{Catalog, Severity};
+use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
 use crate::source::SourceMap;
 use fast::{draw_fast, Pen};
@@ -127,11 +127,10 @@ pub fn write(
             .par_iter()
             .map(|(r, c)| {
                 let duty = shared.get(&*c.duty);
-                let severity = match (c.verdict, c.severity) {
-                    (Verdict::Unverified, _) => miette::Severity::Warning,
-                    (_, Severity::Critical | Severity::High) => miette::Severity::Error,
-                    (_, Severity::Medium) => miette::Severity::Warning,
-                    _ => miette::Severity::Advice,
+                let severity = match super::Level::of(c.verdict, c.severity) {
+                    super::Level::Error => miette::Severity::Error,
+                    super::Level::Warning => miette::Severity::Warning,
+                    super::Level::Note => miette::Severity::Advice,
                 };
                 let d = Diag {
                     code: concat(&[&c.duty, " ", &c.slug]),
