@@ -14,6 +14,30 @@ fn catalog() -> Catalog {
     }
 }
 
+/// Runs `srm-lint ARGS…`; returns (exit code, stdout, stderr).
+fn srm_lint(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `srm-lint catalog --check --policies DIR`.
+fn check_policies(dir: &std::path::Path) -> (Option<i32>, String, String) {
+    srm_lint(&[
+        "catalog".as_ref(),
+        "--check".as_ref(),
+        "--policies".as_ref(),
+        dir.as_os_str(),
+    ])
+}
+
 #[test]
 fn every_duty_is_complete_and_every_example_gets_its_declared_verdict_and_location() {
     let catalog = catalog();
@@ -110,30 +134,15 @@ resource "aws_demo_widget" "p" {
 "#,
     )
     .expect("write");
-    let out = assert_cmd::Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .args(["catalog", "--check", "--policies"])
-        .arg(dir.path())
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, stdout, stderr) = check_policies(dir.path());
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert_eq!(
         stdout,
         "SRM-DEMO-001: needs an addressed and a non-addressed terraform example\n\
          SRM-DEMO-001 example #1 (terraform addressed):  location 2:3 (expected 1:1): \
          `type` is \"SecureString\"\n"
     );
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("1 examples run, 2 problems"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(stderr.contains("1 examples run, 2 problems"), "{stderr}");
 }
 
 /// `srm-lint catalog --next-id SERVICE` prints one past the highest id of the service's prefix.
@@ -147,22 +156,19 @@ fn next_id_is_one_past_the_highest_id_of_the_service() {
         .filter_map(|n| n.parse::<u32>().ok())
         .max()
         .expect("SQS duties");
-    let out = assert_cmd::Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .args(["catalog", "--next-id", "sqs"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(0));
+    let (code, stdout, _) = srm_lint(&["catalog".as_ref(), "--next-id".as_ref(), "sqs".as_ref()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout, format!("SRM-SQS-{:03}\n", highest + 1));
+    let (code, _, stderr) = srm_lint(&[
+        "catalog".as_ref(),
+        "--next-id".as_ref(),
+        "no-such-service".as_ref(),
+    ]);
+    assert_eq!(code, Some(2));
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        format!("SRM-SQS-{:03}\n", highest + 1)
+        stderr,
+        "srm-lint: no service `no-such-service` (see `srm-lint catalog`)\n"
     );
-    let out = assert_cmd::Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .args(["catalog", "--next-id", "no-such-service"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
 }
 
 /// The cross-duty lints: a cited id that is no known peer check (and that `differences` does not
@@ -225,14 +231,8 @@ resource "aws_demo_widget" "w" {{
         duty("ACME-DEMO-002", "demo-widget-open", "CKV_AWS_99999"),
     )
     .expect("write");
-    let out = assert_cmd::Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .args(["catalog", "--check", "--policies"])
-        .arg(dir.path())
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let (code, stdout, stderr) = check_policies(dir.path());
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert_eq!(
         stdout,
         "ACME-DEMO-002: checkov id `CKV_AWS_99999` is not a known peer check \
