@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod discover;
 pub mod engine;
 pub mod evaluate;
+pub mod gate;
 #[cfg(feature = "guard")]
 pub mod guard;
 pub mod model;

@@ -290,7 +290,7 @@ fn symlink_loops_broken_links_and_links_leaving_the_directory() {
         &r,
         "outside.tf:1:1",
         "io-error",
-        "leads outside the scanned directory",
+        "leads outside the scanned tree",
     );
     assert_eq!(errors(&r).len(), 5, "{:#?}", errors(&r));
     assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
@@ -638,10 +638,27 @@ fn huge_count_is_not_expanded() {
 // ---------------------------------------------------------------------------------------------
 // No way in.
 
+/// Copies a directory tree (regular files only) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The fixture is copied out of this git work tree (whose root would otherwise be the scanned
+/// tree's boundary, and hold `../elsewhere`).
 #[test]
 fn module_sources_and_template_urls_outside_the_scanned_root_are_not_followed() {
-    let dir = "testdata/bad/outside-root/root";
-    let (exit, r) = json(&[dir]);
+    let outside = tempfile::tempdir().expect("tempdir");
+    copy_tree(&root().join("testdata/bad/outside-root"), outside.path());
+    let dir = "root";
+    let (exit, r) = json_in(outside.path(), &[dir]);
     assert_eq!(errors(&r), Vec::<String>::new());
     assert_eq!(exit, 1);
     let a = addresses(&r);
@@ -667,11 +684,8 @@ fn module_sources_and_template_urls_outside_the_scanned_root_are_not_followed() 
         .collect();
     let main = format!("{dir}/main.tf");
     for (line, what) in [
-        (5, "\"../elsewhere\" leaves the scanned directories"),
-        (
-            9,
-            "\"../../../../../../../../etc\" leaves the scanned directories",
-        ),
+        (5, "\"../elsewhere\" leaves the scanned tree"),
+        (9, "\"../../../../../../../../etc\" leaves the scanned tree"),
         (13, "\"/etc\" is not fetched"),
     ] {
         let prefix = format!("{main}:{line}: ");
@@ -683,7 +697,7 @@ fn module_sources_and_template_urls_outside_the_scanned_root_are_not_followed() 
         );
     }
     // Also when the file is named alone from inside its directory (the root is `.`).
-    let (_, r) = json_in(&root().join(dir), &["main.tf"]);
+    let (_, r) = json_in(&outside.path().join(dir), &["main.tf"]);
     let a = addresses(&r);
     assert!(!a.iter().any(|x| x.contains("secret")), "{a:?}");
     // And through a symlinked module directory that leads outside.

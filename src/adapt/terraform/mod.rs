@@ -43,6 +43,9 @@ pub struct TfOptions {
     pub vars: Vec<(String, String)>,
     /// Directories the scan may read (module sources outside them are not followed).
     pub roots: Vec<PathBuf>,
+    /// Where module sources may lead (the scan's [`crate::gate::Gate`] boundary, canonical);
+    /// empty: the roots themselves.
+    pub bounds: Vec<PathBuf>,
 }
 
 /// One directory of Terraform files (a module).
