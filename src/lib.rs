@@ -17,6 +17,7 @@
 )]
 
 pub mod adapt;
+pub mod budget;
 pub mod catalog;
 pub mod discover;
 pub mod engine;

@@ -245,3 +245,101 @@ fn a_scan_that_checks_nothing_does_not_pass() {
     let (code, r) = json_in(&repo, &["workflow.yml"]);
     assert_eq!(code, 0, "{:#?}", errors(&r));
 }
+
+/// Modules that each call the next three times would make 3^15 instances: the run's budget of
+/// module instances stops them with one located error, in seconds and bounded memory.
+#[test]
+fn module_fan_out_stops_at_the_run_budget_of_instances() {
+    let tmp = tree();
+    let repo = tmp.path().join("repo");
+    for i in 0..16 {
+        let dir = repo.join(format!("m{i}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let calls = if i < 15 {
+            (0..3)
+                .map(|c| format!("module \"c{c}\" {{\n  source = \"../m{}\"\n}}\n", i + 1))
+                .collect::<String>()
+        } else {
+            String::new()
+        };
+        std::fs::write(dir.join("main.tf"), calls).expect("write");
+    }
+    let started = std::time::Instant::now();
+    let (code, r) = json_in(&repo, &["."]);
+    let took = started.elapsed();
+    assert_eq!(code, 2);
+    let too_complex: Vec<String> = errors(&r)
+        .into_iter()
+        .filter(|e| e.contains("too-complex"))
+        .collect();
+    assert_eq!(too_complex.len(), 1, "{too_complex:#?}");
+    assert!(
+        too_complex[0]
+            .contains(": too-complex the run's budget of 20000 module instances is spent here"),
+        "{too_complex:#?}"
+    );
+    assert!(
+        too_complex[0].starts_with("m"),
+        "located at a module call: {too_complex:#?}"
+    );
+    assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
+    assert!(took.as_secs() < 60, "took {took:?}");
+}
+
+/// Input on which hcl-edit's parser backtracked exponentially (fixed in vendor/hcl-edit): twelve
+/// such files are each a located `too-complex` error within seconds, not 10 s apiece.
+#[test]
+fn backtracking_parses_fail_fast() {
+    let tmp = tree();
+    let repo = tmp.path().join("repo");
+    let patterns = ["{a -b - ", "(a -b - ", "{a -b - \"${"];
+    for i in 0..12 {
+        let p = patterns[i % patterns.len()];
+        std::fs::write(
+            repo.join(format!("f{i:02}.tf")),
+            format!("a = {}\"\n", p.repeat(40)),
+        )
+        .expect("write");
+    }
+    let started = std::time::Instant::now();
+    let (code, r) = json_in(&repo, &["."]);
+    let took = started.elapsed();
+    assert_eq!(code, 2);
+    let all = errors(&r);
+    assert_eq!(all.len(), 12, "{all:#?}");
+    for i in 0..12 {
+        let at = format!("f{i:02}.tf:1:");
+        assert!(
+            all.iter().any(|e| e.starts_with(&at)
+                && (e.contains(": too-complex ") || e.contains(": parse-error "))),
+            "{at}: {all:#?}"
+        );
+    }
+    assert!(
+        all.iter().any(|e| e.contains("parse-step budget")),
+        "the budget is named: {all:#?}"
+    );
+    assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
+    assert!(took.as_secs() < 20, "took {took:?}");
+}
+
+/// A valid object literal with 100,000 entries parses in linear time (it was quadratic, then
+/// refused as too complex).
+#[test]
+fn a_large_object_literal_is_parsed() {
+    let tmp = tree();
+    let repo = tmp.path().join("repo");
+    let mut text = String::from("locals {\n  m = {\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("    k{i} = \"v{i}\"\n"));
+    }
+    text.push_str("  }\n}\n");
+    std::fs::write(repo.join("big.tf"), text).expect("write");
+    let started = std::time::Instant::now();
+    let (code, r) = json_in(&repo, &["."]);
+    let took = started.elapsed();
+    assert_eq!(errors(&r), Vec::<String>::new());
+    assert_eq!(code, 1);
+    assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
+    assert!(took.as_secs() < 20, "took {took:?}");
+}

@@ -245,6 +245,7 @@ fn collect_loaded<'c>(
             vars: opts.vars.clone(),
             roots,
             bounds: crate::gate::Gate::for_roots(&opts.paths).bounds().to_vec(),
+            budget: Default::default(),
         };
         let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
         // CloudFormation runs beside the Terraform modules, on the same workers.
