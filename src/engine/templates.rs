@@ -39,12 +39,7 @@ pub fn parse_templates(
         .map(|&(id, kind, explicit)| {
             let file = sources.get(id);
             let text = file.map(|f| f.text.as_str()).unwrap_or("");
-            let json_like = kind == Kind::Json || text.trim_start().starts_with('{');
-            let r = if json_like {
-                crate::parse::json::parse(text, id).map(|n| vec![n])
-            } else {
-                crate::parse::yaml::parse(text, id)
-            };
+            let r = crate::parse::template_docs(text, id, kind == Kind::Json);
             let r = r.map(|docs| {
                 let templates: Vec<&crate::tree::Node> = docs
                     .iter()

@@ -3,7 +3,6 @@
 
 use crate::catalog::Lit;
 use crate::model::{Val, ValKind};
-use crate::source::Span;
 
 /// Compares a model value with a policy literal, coercing as Terraform and CloudFormation do
 /// (`"true"` is `true`, `"5"` is `5`).
@@ -56,13 +55,7 @@ pub(super) fn show(v: &Val) -> String {
     match &v.kind {
         ValKind::Null => "null".into(),
         ValKind::Bool(b) => b.to_string(),
-        ValKind::Number(n) => {
-            if n.fract() == 0.0 && n.abs() < 1e15 {
-                format!("{}", *n as i64)
-            } else {
-                n.to_string()
-            }
-        }
+        ValKind::Number(n) => crate::model::number_text(*n),
         ValKind::String(s) => {
             let mut t: String = s.chars().take(60).collect();
             if s.chars().count() > 60 {
@@ -84,36 +77,8 @@ pub(super) fn json_value(v: &Val) -> Option<Val> {
         ValKind::Map(_) | ValKind::List(_) => Some(v.clone()),
         ValKind::String(s) => {
             let node = crate::parse::json::parse(s, v.span.file).ok()?;
-            Some(node_to_val(&node, v.span))
+            Some(Val::from_tree(&node, v.span))
         }
         _ => None,
     }
-}
-
-/// Converts a JSON tree parsed from a string value into a value, placing every node at the
-/// string's span (offsets inside the string do not map to the file when it has escapes).
-fn node_to_val(n: &crate::tree::Node, span: Span) -> Val {
-    use crate::model::Attr;
-    use crate::tree::NodeKind;
-    let kind = match &n.kind {
-        NodeKind::Null => ValKind::Null,
-        NodeKind::Bool(b) => ValKind::Bool(*b),
-        NodeKind::Number(s) => s
-            .parse()
-            .map(ValKind::Number)
-            .unwrap_or(ValKind::String(s.clone())),
-        NodeKind::String(s) => ValKind::String(s.clone()),
-        NodeKind::Seq(items) => ValKind::List(items.iter().map(|i| node_to_val(i, span)).collect()),
-        NodeKind::Map(entries) => ValKind::Map(
-            entries
-                .iter()
-                .map(|e| Attr {
-                    key: e.key.clone(),
-                    key_span: span,
-                    value: node_to_val(&e.value, span),
-                })
-                .collect(),
-        ),
-    };
-    Val::new(span, kind)
 }

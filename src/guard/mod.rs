@@ -228,13 +228,8 @@ pub fn documents(scan: &Scan) -> (Vec<Doc>, render::Skipped) {
         let Some(file) = scan.sources.get(*id) else {
             continue;
         };
-        let parsed = if *format == FileFormat::CloudformationJson
-            || file.text.trim_start().starts_with('{')
-        {
-            crate::parse::json::parse(&file.text, *id).map(|n| vec![n])
-        } else {
-            crate::parse::yaml::parse(&file.text, *id)
-        };
+        let parsed =
+            crate::parse::template_docs(&file.text, *id, *format == FileFormat::CloudformationJson);
         let Ok(roots) = parsed else { continue };
         let empty = HashMap::new();
         let resources = by_header.get(id).unwrap_or(&empty);

@@ -6,6 +6,9 @@
 
 pub mod result;
 
+mod values;
+pub use values::number_text;
+
 use crate::source::{FileId, Span};
 use serde::{Deserialize, Serialize};
 

@@ -8,3 +8,17 @@ pub mod hcl;
 pub(crate) mod hcl_dupkeys;
 pub mod json;
 pub mod yaml;
+
+/// The documents of a CloudFormation file: JSON when its name says so (`json_name`) or its text
+/// starts with `{`, YAML (possibly several documents) otherwise.
+pub fn template_docs(
+    text: &str,
+    file: crate::source::FileId,
+    json_name: bool,
+) -> Result<Vec<crate::tree::Node>, crate::tree::TreeError> {
+    if json_name || text.trim_start().starts_with('{') {
+        json::parse(text, file).map(|n| vec![n])
+    } else {
+        yaml::parse(text, file)
+    }
+}

@@ -70,7 +70,7 @@ pub(super) fn number(text: &str) -> ValKind {
 pub(super) fn text_of(v: &Val) -> Result<String, String> {
     match &v.kind {
         ValKind::String(s) => Ok(s.clone()),
-        ValKind::Number(n) => Ok(number_text(*n)),
+        ValKind::Number(n) => Ok(crate::model::number_text(*n)),
         ValKind::Bool(b) => Ok(b.to_string()),
         ValKind::Null => Ok(String::new()),
         ValKind::Unknown(r) => Err(r.clone()),
@@ -82,14 +82,6 @@ pub(super) fn text_of(v: &Val) -> Result<String, String> {
             Err(format!("the value depends on condition `{condition}`"))
         }
         ValKind::List(_) | ValKind::Map(_) => Err("a list or map where text is needed".into()),
-    }
-}
-
-fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
     }
 }
 
@@ -154,12 +146,7 @@ pub(super) fn param_value(name: &str, decl: &Node, overrides: &BTreeMap<String, 
 
 /// Gives every value inside `v` (list items of a resolved parameter) the span `span`.
 pub(super) fn respan(v: &mut Val, span: Span) {
-    v.span = span;
-    if let ValKind::List(items) = &mut v.kind {
-        for i in items {
-            i.span = span;
-        }
-    }
+    v.respan_all(span);
 }
 
 pub(super) fn base64(bytes: &[u8]) -> String {

@@ -4,7 +4,6 @@
 use super::eval::{as_bool, as_num, known_eq, not_known, num_text, respan, to_text, unknown, ERR};
 use crate::model::{Attr, Val, ValKind};
 use crate::source::Span;
-use crate::tree::{Node, NodeKind};
 
 /// Most elements a collection function builds.
 const MAX_ITEMS: usize = 100_000;
@@ -229,7 +228,7 @@ fn known_call(name: &str, args: &[Val], span: Span) -> Result<Option<ValKind>, S
         "jsondecode" => {
             let src = text(args, 0)?;
             let node = crate::parse::json::parse(&src, span.file).map_err(|e| e.message)?;
-            Ok(Some(node_to_val(&node, span).kind))
+            Ok(Some(Val::from_tree(&node, span).kind))
         }
         "abs" => Ok(args
             .first()
@@ -318,60 +317,6 @@ fn format(args: &[Val]) -> Result<String, String> {
         }
     }
     Ok(out)
-}
-
-/// A JSON tree as a value; every span is `span` (offsets inside a decoded string do not map
-/// back to the file).
-pub(crate) fn node_to_val(n: &Node, span: Span) -> Val {
-    // Post-order conversion with an explicit stack (the tree is at most 512 deep).
-    enum W<'n> {
-        Visit(&'n Node),
-        Seq(usize),
-        Map(&'n [crate::tree::Entry]),
-    }
-    let mut work = vec![W::Visit(n)];
-    let mut done: Vec<Val> = Vec::new();
-    while let Some(w) = work.pop() {
-        match w {
-            W::Visit(n) => match &n.kind {
-                NodeKind::Null => done.push(Val::new(span, ValKind::Null)),
-                NodeKind::Bool(b) => done.push(Val::new(span, ValKind::Bool(*b))),
-                NodeKind::Number(x) => done.push(Val::new(
-                    span,
-                    x.parse()
-                        .map(ValKind::Number)
-                        .unwrap_or_else(|_| ValKind::String(x.clone())),
-                )),
-                NodeKind::String(x) => done.push(Val::new(span, ValKind::String(x.clone()))),
-                NodeKind::Seq(items) => {
-                    work.push(W::Seq(items.len()));
-                    work.extend(items.iter().rev().map(W::Visit));
-                }
-                NodeKind::Map(entries) => {
-                    work.push(W::Map(entries));
-                    work.extend(entries.iter().rev().map(|e| W::Visit(&e.value)));
-                }
-            },
-            W::Seq(len) => {
-                let items = done.split_off(done.len().saturating_sub(len));
-                done.push(Val::new(span, ValKind::List(items)));
-            }
-            W::Map(entries) => {
-                let vals = done.split_off(done.len().saturating_sub(entries.len()));
-                let attrs = entries
-                    .iter()
-                    .zip(vals)
-                    .map(|(e, value)| Attr {
-                        key: e.key.clone(),
-                        key_span: span,
-                        value,
-                    })
-                    .collect();
-                done.push(Val::new(span, ValKind::Map(attrs)));
-            }
-        }
-    }
-    done.pop().unwrap_or_else(|| Val::new(span, ValKind::Null))
 }
 
 #[cfg(test)]

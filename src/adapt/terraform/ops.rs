@@ -7,21 +7,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, TraversalOperator, UnaryOperato
 
 /// Replaces every span inside a value (JSON-syntax templates have only the string's span).
 pub(crate) fn respan_deep(mut v: Val, span: Span) -> Val {
-    let mut stack: Vec<&mut Val> = vec![&mut v];
-    while let Some(x) = stack.pop() {
-        x.span = span;
-        match &mut x.kind {
-            ValKind::List(items) => stack.extend(items.iter_mut()),
-            ValKind::Map(attrs) => {
-                for a in attrs.iter_mut() {
-                    a.key_span = span;
-                    stack.push(&mut a.value);
-                }
-            }
-            ValKind::Choice { options, .. } => stack.extend(options.iter_mut()),
-            _ => {}
-        }
-    }
+    v.respan_all(span);
     v
 }
 

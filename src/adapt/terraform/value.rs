@@ -56,13 +56,7 @@ pub(crate) fn as_num(v: &Val) -> Option<f64> {
 }
 
 /// Formats a number the way Terraform prints it.
-pub(crate) fn num_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
+pub(crate) use crate::model::number_text as num_text;
 
 /// The string form of a primitive value (`Err` with the reason otherwise).
 pub(crate) fn to_text(v: &Val) -> Result<String, String> {
