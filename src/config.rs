@@ -1,9 +1,16 @@
 //! `.srm-lint.toml`: project configuration, found upward from the scan root (or given with
 //! `--config`). Unknown keys are errors with their location.
+//!
+//! A configuration found inside the scanned tree is as untrusted as the rest of the tree: the
+//! paths it names go through the [`Gate`] (relative, inside the tree, regular files or
+//! directories) and a refused one is an error at its value. One given with `--config`, or found
+//! above the tree, is the user's own and is trusted.
 
 use crate::catalog::Severity;
+use crate::gate::{Gate, Want};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The configuration file's content.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -23,10 +30,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// More policy directories, relative to the config file.
     #[serde(default)]
-    pub policy_dirs: Vec<PathBuf>,
+    pub policy_dirs: Vec<Spanned<PathBuf>>,
     /// Attestation file, relative to the config file (default `.srm-lint/attestations.toml`).
     #[serde(default)]
-    pub attestations: Option<PathBuf>,
+    pub attestations: Option<Spanned<PathBuf>>,
     /// `unaddressed` (default), `unverified` or `never`.
     #[serde(default)]
     pub fail_on: Option<String>,
@@ -35,11 +42,11 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// Baseline file, relative to the config file.
     #[serde(default)]
-    pub baseline: Option<PathBuf>,
+    pub baseline: Option<Spanned<PathBuf>>,
     /// CloudFormation Guard rule files or directories, relative to the config file (needs the
     /// `guard` feature).
     #[serde(default)]
-    pub guard_rules: Vec<PathBuf>,
+    pub guard_rules: Vec<Spanned<PathBuf>>,
     /// The most years after today an attestation's `until` may be (default 3).
     #[serde(default)]
     pub max_attestation_years: Option<u32>,
@@ -75,6 +82,10 @@ pub struct Loaded {
     pub config: Config,
     /// The file (None when no file was found).
     pub path: Option<PathBuf>,
+    /// The file's text (to locate errors about its values).
+    text: String,
+    /// The gate its paths must pass: `Some` when the file was found inside the scanned tree.
+    gate: Option<Gate>,
 }
 
 impl Loaded {
@@ -85,6 +96,69 @@ impl Loaded {
             _ => p.to_path_buf(),
         }
     }
+
+    /// The gate the paths of this file must pass (`None`: the file is the user's own).
+    pub fn gate(&self) -> Option<&Gate> {
+        self.gate.as_ref()
+    }
+
+    /// A path named by the file, resolved, and admitted by the gate when the file is from the
+    /// scanned tree; `Err` is located at the value.
+    pub fn named(&self, p: &Spanned<PathBuf>, want: Want) -> Result<PathBuf, ConfigError> {
+        let Some(gate) = &self.gate else {
+            return Ok(self.resolve(p.get_ref()));
+        };
+        let base = self
+            .path
+            .as_ref()
+            .and_then(|c| c.parent())
+            .unwrap_or(Path::new("."));
+        gate.admit_named(base, p.get_ref(), want)
+            .map(|_| self.resolve(p.get_ref()))
+            .map_err(|why| {
+                self.error_at(
+                    p.span().start,
+                    format!("`{}` is not read: {why}", p.get_ref().display()),
+                )
+            })
+    }
+
+    /// A default path relative to the file (or the working directory): `Ok(None)` when nothing
+    /// is there, `Err` when something is there that the gate refuses.
+    pub fn default_file(&self, rel: &Path) -> Result<Option<PathBuf>, String> {
+        let p = self.resolve(rel);
+        if std::fs::symlink_metadata(&p).is_err() {
+            return Ok(None);
+        }
+        match &self.gate {
+            Some(g) => g
+                .admit(&p, Want::File)
+                .map(|_| Some(p.clone()))
+                .map_err(|why| format!("{}: {why}", crate::discover::display_path(&p))),
+            None => Ok(p.is_file().then_some(p)),
+        }
+    }
+
+    fn error_at(&self, offset: usize, message: String) -> ConfigError {
+        let (line, column) = line_col(&self.text, offset);
+        ConfigError {
+            path: self
+                .path
+                .as_deref()
+                .map(crate::discover::display_path)
+                .unwrap_or_default(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let f = crate::source::SourceFile::new(0, String::new(), PathBuf::new(), text.to_string());
+    let lc = f.line_col(offset);
+    (lc.line, lc.column)
 }
 
 /// File name looked for.
@@ -100,7 +174,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     };
     loop {
         let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
+        // Anything by that name counts (a link or a FIFO is then refused with an error, not
+        // passed over for a file further up).
+        if std::fs::symlink_metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
             return Some(candidate);
         }
         if !dir.pop() {
@@ -114,16 +190,7 @@ pub fn parse(text: &str, display: &str) -> Result<Config, ConfigError> {
     toml::from_str::<Config>(text)
         .map_err(|e| {
             let (line, column) = match e.span() {
-                Some(span) => {
-                    let f = crate::source::SourceFile::new(
-                        0,
-                        String::new(),
-                        PathBuf::new(),
-                        text.to_string(),
-                    );
-                    let lc = f.line_col(span.start);
-                    (lc.line, lc.column)
-                }
+                Some(span) => line_col(text, span.start),
                 None => (1, 1),
             };
             ConfigError {
@@ -150,26 +217,42 @@ pub fn parse(text: &str, display: &str) -> Result<Config, ConfigError> {
         })
 }
 
-/// Loads the configuration: `explicit` if given, else the nearest `.srm-lint.toml` above `start`.
-pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => find(start),
-    };
-    let Some(path) = path else {
-        return Ok(Loaded::default());
+/// Loads the configuration: `explicit` if given (trusted), else the nearest `.srm-lint.toml`
+/// above `start`, which is untrusted when it lies inside `gate`'s boundary (it is then read only
+/// if the gate admits it, and so are the paths it names).
+pub fn load(explicit: Option<&Path>, start: &Path, gate: &Gate) -> Result<Loaded, ConfigError> {
+    let (path, untrusted) = match explicit {
+        Some(p) => (p.to_path_buf(), false),
+        None => match find(start) {
+            Some(p) => {
+                let inside = p.parent().is_some_and(|d| gate.contains(d));
+                (p, inside)
+            }
+            None => {
+                return Ok(Loaded {
+                    gate: Some(gate.clone()),
+                    ..Loaded::default()
+                })
+            }
+        },
     };
     let display = crate::discover::display_path(&path);
-    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+    let located = |message: String| ConfigError {
         path: display.clone(),
         line: 1,
         column: 1,
-        message: format!("cannot read: {e}"),
-    })?;
+        message,
+    };
+    if untrusted {
+        gate.admit(&path, Want::File).map_err(located)?;
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| located(format!("cannot read: {e}")))?;
     let config = parse(&text, &display)?;
     Ok(Loaded {
         config,
         path: Some(path),
+        text,
+        gate: untrusted.then(|| gate.clone()),
     })
 }
 

@@ -8,6 +8,7 @@
 //! YAML and JSON files are only candidates, decided later by content. A file named on the
 //! command line is always tried.
 
+use crate::gate::{Gate, Want};
 use std::path::{Path, PathBuf};
 
 /// What a candidate file looks like from its name.
@@ -82,6 +83,8 @@ pub struct Candidate {
 pub struct WalkError {
     /// The path concerned.
     pub display: String,
+    /// The error code (`io-error`, or `no-files` for a directory with nothing to scan).
+    pub code: &'static str,
     /// What went wrong.
     pub message: String,
 }
@@ -126,21 +129,14 @@ fn display_in(path: &Path, cwd: Option<&Path>) -> String {
 }
 
 /// Whether a symbolic link met while walking is read: yes when it leads to a file inside the
-/// scanned directory; a link to a directory is not followed (`Ok(false)`); a broken link, a link
-/// loop or a link leading outside the scanned directory is an error (its content is never read,
-/// so a link to a secret cannot leak it into the output).
-fn symlinked_file(path: &Path, root: Option<&Path>) -> Result<bool, String> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| format!("symbolic link cannot be followed ({e}); skipped"))?;
-    let meta = std::fs::metadata(&target)
-        .map_err(|e| format!("symbolic link cannot be followed ({e}); skipped"))?;
-    if meta.is_dir() {
+/// gate's boundary; a link to a directory is not followed (`Ok(false)`); a broken link, a link
+/// loop, a link to a special file or a link leading outside is an error (its content is never
+/// read, so a link to a secret cannot leak it into the output).
+fn symlinked_file(path: &Path, gate: &Gate) -> Result<bool, String> {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Ok(false);
     }
-    match root {
-        Some(r) if target.starts_with(r) => Ok(meta.is_file()),
-        _ => Err("symbolic link leads outside the scanned directory; not read".to_string()),
-    }
+    gate.admit(path, Want::File).map(|_| true)
 }
 
 /// What the walker threads found: files and problems.
@@ -170,7 +166,7 @@ impl Drop for Sink<'_> {
 fn visit(
     entry: Result<ignore::DirEntry, ignore::Error>,
     root_display: &str,
-    canonical_root: Option<&Path>,
+    gate: &Gate,
     cwd: Option<&Path>,
     out: &mut (Vec<Candidate>, Vec<WalkError>),
 ) {
@@ -178,6 +174,7 @@ fn visit(
         Ok(e) => e,
         Err(e) => {
             out.1.push(WalkError {
+                code: "io-error",
                 display: root_display.to_string(),
                 message: e.to_string(),
             });
@@ -191,7 +188,7 @@ fn visit(
         return;
     }
     if e.path_is_symlink() && e.depth() > 0 {
-        match symlinked_file(path, canonical_root) {
+        match symlinked_file(path, gate) {
             Ok(true) => out.0.push(Candidate {
                 display: display_in(path, cwd),
                 path: path.to_path_buf(),
@@ -200,6 +197,7 @@ fn visit(
             }),
             Ok(false) => {}
             Err(message) => out.1.push(WalkError {
+                code: "io-error",
                 display: display_in(path, cwd),
                 message,
             }),
@@ -207,12 +205,24 @@ fn visit(
         return;
     }
     if !is_file {
-        // A directory named like a template (`x.tf/`) is reported, not read.
-        if e.file_type().is_some_and(|t| t.is_dir()) && kind.is_terraform() {
-            out.1.push(WalkError {
+        match e.file_type() {
+            // A directory named like a template (`x.tf/`) is reported, not read.
+            Some(t) if t.is_dir() && kind.is_terraform() => out.1.push(WalkError {
+                code: "io-error",
                 display: display_in(path, cwd),
                 message: "is a directory with a Terraform file name; skipped".to_string(),
-            });
+            }),
+            Some(t) if t.is_dir() => {}
+            // A FIFO, socket or device with a template name is reported and never opened.
+            Some(t) => out.1.push(WalkError {
+                code: "io-error",
+                display: display_in(path, cwd),
+                message: format!(
+                    "is {}; special files are never opened",
+                    crate::gate::special(&t)
+                ),
+            }),
+            None => {}
         }
         return;
     }
@@ -224,8 +234,9 @@ fn visit(
     });
 }
 
-/// Finds the files to scan under `paths` (no path = the working directory).
-pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
+/// Finds the files to scan under `paths` (no path = the working directory); links and the
+/// siblings of named files are read only when `gate` admits them.
+pub fn discover(paths: &[PathBuf], opts: &Options, gate: &Gate) -> Discovery {
     let mut out = Discovery::default();
     let cwd = std::env::current_dir().ok();
     let default = [PathBuf::from(".")];
@@ -238,6 +249,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
     for pat in &opts.exclude {
         if let Err(e) = overrides.add(&format!("!{pat}")) {
             out.errors.push(WalkError {
+                code: "io-error",
                 display: pat.clone(),
                 message: format!("invalid exclude pattern: {e}"),
             });
@@ -250,6 +262,7 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
             Ok(m) => m,
             Err(e) => {
                 out.errors.push(WalkError {
+                    code: "io-error",
                     display,
                     message: format!("cannot read: {e}"),
                 });
@@ -262,6 +275,18 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                 path: root.clone(),
                 kind: Kind::of(root),
                 explicit: true,
+            });
+            continue;
+        }
+        if !meta.is_dir() {
+            // A named FIFO, socket or device: reported, never opened.
+            out.errors.push(WalkError {
+                code: "io-error",
+                display,
+                message: format!(
+                    "is {}; special files are never opened",
+                    crate::gate::special(&meta.file_type())
+                ),
             });
             continue;
         }
@@ -283,7 +308,6 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                 builder.overrides(o.clone());
             }
         }
-        let canonical_root = std::fs::canonicalize(root).ok();
         // The walk runs on every core (directory reads and stats dominate); entries are
         // collected per thread and sorted below, so the result does not depend on timing.
         let found: Found = std::sync::Mutex::new((Vec::new(), Vec::new()));
@@ -292,10 +316,9 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                 local: (Vec::new(), Vec::new()),
                 all: &found,
             };
-            let (root_display, canonical_root, cwd) =
-                (&display, canonical_root.as_deref(), cwd.as_deref());
+            let (root_display, cwd) = (&display, cwd.as_deref());
             Box::new(move |entry| {
-                visit(entry, root_display, canonical_root, cwd, &mut sink.local);
+                visit(entry, root_display, gate, cwd, &mut sink.local);
                 if sink.local.0.len() + sink.local.1.len() >= 256 {
                     sink.flush();
                 }
@@ -313,6 +336,12 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
         .filter(|c| c.explicit && c.kind.is_terraform())
         .filter_map(|c| c.path.parent().map(Path::to_path_buf))
         .collect();
+    let named: std::collections::HashSet<PathBuf> = out
+        .files
+        .iter()
+        .filter(|c| c.explicit)
+        .map(|c| c.path.clone())
+        .collect();
     for dir in explicit_dirs {
         let read_dir = if dir.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -326,19 +355,32 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
                 let auto = is_auto_loaded(&p);
                 let sibling = matches!(k, Kind::Terraform | Kind::TerraformJson)
                     || (k.is_terraform() && auto);
-                if sibling && p.is_file() {
-                    let p = if dir.as_os_str().is_empty() {
-                        PathBuf::from(e.file_name())
-                    } else {
-                        p
-                    };
-                    out.files.push(Candidate {
-                        display: display_in(&p, cwd.as_deref()),
-                        path: p,
-                        kind: k,
-                        explicit: false,
-                    });
+                let p = if dir.as_os_str().is_empty() {
+                    PathBuf::from(e.file_name())
+                } else {
+                    p
+                };
+                if !sibling || named.contains(&p) {
+                    continue;
                 }
+                // A sibling is untrusted: a link out of the tree or a FIFO is reported, not
+                // read (a directory named `x.tf` is left alone, as before).
+                if let Err(message) = gate.admit(&p, Want::File) {
+                    if !p.is_dir() {
+                        out.errors.push(WalkError {
+                            code: "io-error",
+                            display: display_in(&p, cwd.as_deref()),
+                            message,
+                        });
+                    }
+                    continue;
+                }
+                out.files.push(Candidate {
+                    display: display_in(&p, cwd.as_deref()),
+                    path: p,
+                    kind: k,
+                    explicit: false,
+                });
             }
         }
     }
@@ -348,6 +390,54 @@ pub fn discover(paths: &[PathBuf], opts: &Options) -> Discovery {
     out.errors.sort();
     out.errors.dedup();
     out
+}
+
+/// Why a directory scan found nothing to check: how many of its files have template names but
+/// are not templates (`candidates`, read and sniffed), and how many more the ignore rules,
+/// hidden and vendored directories held back.
+pub fn why_empty(roots: &[PathBuf], candidates: usize) -> String {
+    let default = [PathBuf::from(".")];
+    let roots = if roots.is_empty() {
+        &default[..]
+    } else {
+        roots
+    };
+    let named = roots
+        .iter()
+        .map(|root| {
+            ignore::WalkBuilder::new(root)
+                .standard_filters(false)
+                .follow_links(false)
+                .max_depth(Some(64))
+                .build()
+                .flatten()
+                .take(1_000_000)
+                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                .filter(|e| Kind::of(e.path()) != Kind::Other)
+                .count()
+        })
+        .sum::<usize>();
+    let held_back = named.saturating_sub(candidates);
+    let mut why = Vec::new();
+    if candidates > 0 {
+        why.push(format!(
+            "{candidates} YAML or JSON file(s) read, none of them a CloudFormation template"
+        ));
+    }
+    if held_back > 0 {
+        why.push(format!(
+            "{held_back} file(s) with Terraform, YAML or JSON names excluded by ignore rules \
+             (.gitignore, .srmignore, --exclude) or inside hidden or vendored directories"
+        ));
+    }
+    if why.is_empty() {
+        why.push("no file with a Terraform, YAML or JSON name".to_string());
+    }
+    format!(
+        "nothing to scan: {}; a run that checks nothing does not pass (--allow-empty if this is \
+         expected)",
+        why.join("; ")
+    )
 }
 
 /// The one tfvars rule: the sort key of a variable-values file Terraform loads by itself, by its

@@ -17,10 +17,12 @@
 )]
 
 pub mod adapt;
+pub mod budget;
 pub mod catalog;
 pub mod discover;
 pub mod engine;
 pub mod evaluate;
+pub mod gate;
 #[cfg(feature = "guard")]
 pub mod guard;
 pub mod model;

@@ -62,7 +62,8 @@ fn every_duty_is_complete_and_every_example_gets_its_declared_verdict_and_locati
 fn the_embedded_catalog_is_the_toml_on_disk() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
     let from_toml = match Catalog::from_files(
-        Catalog::load_dir(&dir)
+        Catalog::load_dir(&dir, None)
+            .expect("policies/ readable")
             .into_iter()
             .map(|(p, c)| {
                 let rel = p.rsplit_once("/policies/").map(|(_, r)| r).unwrap_or(&p);

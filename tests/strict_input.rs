@@ -3,14 +3,18 @@
 //! Fixtures: `testdata/bad/attest-dates/` and `testdata/bad/suppress-in-string/`, each with a good
 //! file beside the bad one.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{errors, root};
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;
 
 const TODAY: &str = "2026-12-07";
 
-/// Runs srm-lint in `cwd` with `today` pinned; returns (exit code, stdout, stderr).
+/// Runs srm-lint in `cwd` with `today` pinned (the shared helper unsets it); returns (exit code,
+/// stdout, stderr).
 fn run(cwd: &Path, today: &OsStr, args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("srm-lint")
         .expect("binary")
@@ -27,33 +31,10 @@ fn run(cwd: &Path, today: &OsStr, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn json_in(cwd: &Path, path: &str) -> (i32, Value) {
     let (code, stdout, stderr) = run(cwd, OsStr::new(TODAY), &[path, "--format", "json"]);
     let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
     (code, v)
-}
-
-/// `path:line:col: code message` of every error.
-fn errors(report: &Value) -> Vec<String> {
-    report["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| {
-            format!(
-                "{}:{}:{}: {} {}",
-                e["path"].as_str().unwrap_or("?"),
-                e["line"],
-                e["column"],
-                e["code"].as_str().unwrap_or("?"),
-                e["message"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
 }
 
 /// (address, verdict) of every checklist entry of `duty`.

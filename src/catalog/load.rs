@@ -151,23 +151,24 @@ impl Catalog {
         }
     }
 
-    /// Adds the policy files of a directory (for `extra policy directories`).
-    pub fn load_dir(dir: &std::path::Path) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for entry in ignore::WalkBuilder::new(dir)
-            .hidden(false)
-            .build()
-            .flatten()
-        {
-            let p = entry.path();
-            if p.extension().is_some_and(|e| e == "toml") {
-                if let Ok(c) = std::fs::read_to_string(p) {
-                    out.push((p.to_string_lossy().replace('\\', "/"), c));
-                }
-            }
+    /// The policy files of a directory (for extra policy directories): `(display, text)`, or
+    /// the first file that cannot be read and why. `gate`: the directory came from the scanned
+    /// tree, so each file must pass it.
+    pub fn load_dir(
+        dir: &std::path::Path,
+        gate: Option<&crate::gate::Gate>,
+    ) -> Result<Vec<(String, String)>, String> {
+        let (files, refused) = crate::gate::Gate::files_under(gate, dir, &["toml"]);
+        if let Some((p, why)) = refused.first() {
+            return Err(format!("{}: {why}", crate::discover::display_path(p)));
         }
-        out.sort();
-        out
+        let mut out = Vec::new();
+        for p in files {
+            let c = std::fs::read_to_string(&p)
+                .map_err(|e| format!("{}: cannot read: {e}", crate::discover::display_path(&p)))?;
+            out.push((p.to_string_lossy().replace('\\', "/"), c));
+        }
+        Ok(out)
     }
 
     fn index(&mut self) -> Vec<CatalogError> {

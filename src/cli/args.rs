@@ -168,6 +168,10 @@ pub struct ScanArgs {
     /// Only read and parse the files (benchmark floor).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// Let a directory with no Terraform or CloudFormation file pass (exit 0); by default a
+    /// scan that finds nothing to check is a tool error (exit 2).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Print how long each stage took (and the peak memory) to stderr.
     #[arg(long)]
     pub timings: bool,

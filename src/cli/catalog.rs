@@ -20,14 +20,20 @@ pub fn run(command: Command) -> ExitCode {
         if !dir.is_dir() {
             return fail(format!("{}: not a policy directory", dir.display()));
         }
-        policy_files.extend(Catalog::load_dir(dir));
+        match Catalog::load_dir(dir, None) {
+            Ok(files) => policy_files.extend(files),
+            Err(e) => return fail(e),
+        }
     }
     let built = match &base {
         Some(dir) if !dir.is_dir() => {
             return fail(format!("{}: not a policy directory", dir.display()))
         }
         Some(dir) => {
-            let mut files = Catalog::load_dir(dir);
+            let mut files = match Catalog::load_dir(dir, None) {
+                Ok(files) => files,
+                Err(e) => return fail(e),
+            };
             files.extend(policy_files);
             Catalog::from_files(files)
         }

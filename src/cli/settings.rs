@@ -3,9 +3,10 @@
 
 use super::args::{ColorChoice, FailOn, ScanArgs};
 use srm_lint::config::{Config, Loaded};
+use srm_lint::gate::{Gate, Want};
 use srm_lint::ScanOptions;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything a scan run was told, resolved.
 pub struct Settings {
@@ -35,12 +36,44 @@ impl Settings {
             .first()
             .cloned()
             .unwrap_or_else(|| PathBuf::from("."));
-        let mut loaded =
-            srm_lint::config::load(args.config.as_deref(), &start).map_err(|e| e.to_string())?;
+        let gate = Gate::for_roots(&args.paths);
+        let mut loaded = srm_lint::config::load(args.config.as_deref(), &start, &gate)
+            .map_err(|e| e.to_string())?;
+        let named =
+            |p: &toml::Spanned<PathBuf>, want| loaded.named(p, want).map_err(|e| e.to_string());
         let mut policy_files = Vec::new();
         for d in &loaded.config.policy_dirs {
-            policy_files.extend(srm_lint::catalog::Catalog::load_dir(&loaded.resolve(d)));
+            let dir = named(d, Want::Dir)?;
+            policy_files.extend(srm_lint::catalog::Catalog::load_dir(&dir, loaded.gate())?);
         }
+        let mut guard_paths = args.guard_rules.clone();
+        for p in &loaded.config.guard_rules {
+            let is_dir = loaded.resolve(p.get_ref()).is_dir();
+            let path = named(p, if is_dir { Want::Dir } else { Want::File })?;
+            if !is_dir {
+                guard_paths.push(path);
+                continue;
+            }
+            // A directory from the tree: its rule files are expanded here, each through the gate.
+            let (files, refused) = Gate::files_under(loaded.gate(), &path, &["guard", "ruleset"]);
+            if let Some((f, why)) = refused.first() {
+                return Err(format!("{}: {why}", srm_lint::discover::display_path(f)));
+            }
+            guard_paths.extend(files);
+        }
+        let attestations = match (&args.attestations, &loaded.config.attestations) {
+            (Some(p), _) => Some(p.clone()),
+            (None, Some(p)) => Some(named(p, Want::File)?),
+            (None, None) => loaded.default_file(Path::new(srm_lint::attest::DEFAULT_PATH))?,
+        };
+        let baseline = match &args.write_baseline {
+            Some(_) => None,
+            None => match (&args.baseline, &loaded.config.baseline) {
+                (Some(p), _) => Some(p.clone()),
+                (None, Some(p)) => Some(named(p, Want::File)?),
+                (None, None) => None,
+            },
+        };
         let cfg: &mut Config = &mut loaded.config;
         cfg.select.extend(args.select.iter().cloned());
         cfg.ignore.extend(args.ignore.iter().cloned());
@@ -68,23 +101,7 @@ impl Settings {
                 .or(cfg.max_file_size)
                 .unwrap_or(10 * 1024 * 1024),
             parse_only: args.parse_only,
-        };
-        let mut guard_paths = args.guard_rules.clone();
-        guard_paths.extend(cfg.guard_rules.iter().map(|p| loaded.resolve(p)));
-        let attestations = match (&args.attestations, &cfg.attestations) {
-            (Some(p), _) => Some(p.clone()),
-            (None, Some(p)) => Some(loaded.resolve(p)),
-            (None, None) => {
-                Some(loaded.resolve(std::path::Path::new(srm_lint::attest::DEFAULT_PATH)))
-                    .filter(|p| p.is_file())
-            }
-        };
-        let baseline = match &args.write_baseline {
-            Some(_) => None,
-            None => args
-                .baseline
-                .clone()
-                .or_else(|| cfg.baseline.as_ref().map(|p| loaded.resolve(p))),
+            allow_empty: args.allow_empty,
         };
         let fail_on = args.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
             Some("unverified") => FailOn::Unverified,

@@ -43,6 +43,9 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Stop after parsing (for benchmarks of the parse floor).
     pub parse_only: bool,
+    /// A scanned directory with no Terraform or CloudFormation file is fine (otherwise it is a
+    /// `no-files` error: a scan that checked nothing must not pass).
+    pub allow_empty: bool,
 }
 
 impl Default for ScanOptions {
@@ -55,6 +58,7 @@ impl Default for ScanOptions {
             parameters: BTreeMap::new(),
             max_file_size: 10 * 1024 * 1024,
             parse_only: false,
+            allow_empty: false,
         }
     }
 }
@@ -83,11 +87,13 @@ pub fn collect_with<'c>(
     catalog: &(dyn Fn() -> Option<&'c Catalog> + Sync),
 ) -> Scan {
     let mut clock = Clock::start();
+    let gate = crate::gate::Gate::for_roots(&opts.paths);
     let found = discover::discover(
         &opts.paths,
         &discover::Options {
             exclude: opts.exclude.clone(),
         },
+        &gate,
     );
     let loaded: Vec<Loaded> = found
         .files
@@ -95,11 +101,35 @@ pub fn collect_with<'c>(
         .map(|c| load(c, opts.max_file_size))
         .collect();
     clock.lap("discover + read");
+    let candidates = found.files.len();
     let files: Vec<(Candidate, Loaded)> = found.files.into_iter().zip(loaded).collect();
     let mut scan = collect_loaded(opts, catalog, &found.errors, files);
+    refuse_empty(&mut scan, opts, candidates);
     clock.laps.append(&mut scan.timings);
     scan.timings = clock.laps;
     scan
+}
+
+/// A directory scan that found no Terraform or CloudFormation file (and no error) is a
+/// `no-files` error unless `allow_empty`: a run that checked nothing must not pass. Files named
+/// on the command line are exempt (pre-commit names every changed YAML and JSON file).
+fn refuse_empty(scan: &mut Scan, opts: &ScanOptions, candidates: usize) {
+    let dirs_only = opts.paths.iter().all(|p| p.is_dir());
+    if opts.allow_empty || !dirs_only || !scan.files.is_empty() || !scan.model.errors.is_empty() {
+        return;
+    }
+    let first = opts
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let display = discover::display_path(&first);
+    let id = scan.sources.add(display, first, String::new());
+    scan.model.errors.push(ToolError {
+        span: Span::file_start(id),
+        code: "no-files",
+        message: discover::why_empty(&opts.paths, candidates),
+    });
 }
 
 impl Scan {
@@ -186,7 +216,7 @@ fn collect_loaded<'c>(
             .add(e.display.clone(), PathBuf::from(&e.display), String::new());
         scan.model.errors.push(ToolError {
             span: Span::file_start(id),
-            code: "io-error",
+            code: e.code,
             message: e.message.clone(),
         });
     }
@@ -214,6 +244,8 @@ fn collect_loaded<'c>(
             var_files,
             vars: opts.vars.clone(),
             roots,
+            bounds: crate::gate::Gate::for_roots(&opts.paths).bounds().to_vec(),
+            budget: Default::default(),
         };
         let dirs: Vec<TfModuleDir> = tf_dirs.into_values().collect();
         // CloudFormation runs beside the Terraform modules, on the same workers.

@@ -113,6 +113,11 @@ pub(crate) struct Evaluator<'a> {
     steps: Cell<u32>,
     jumps: Cell<u32>,
     depth: Cell<u32>,
+    /// The run's budget, and the steps taken since they were last added to it.
+    run: Option<&'a crate::budget::RunBudget>,
+    unflushed: Cell<u64>,
+    /// The run's steps are spent: every further step is refused.
+    run_spent: Cell<bool>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -133,19 +138,42 @@ impl<'a> Evaluator<'a> {
             steps: Cell::new(0),
             jumps: Cell::new(0),
             depth: Cell::new(0),
+            run: None,
+            unflushed: Cell::new(0),
+            run_spent: Cell::new(false),
         }
     }
 
-    /// Resets the step budget (per resource).
-    pub fn reset_budget(&self) {
-        self.steps.set(0);
+    /// This evaluator's steps also count against the run's budget.
+    pub fn with_run_budget(mut self, run: &'a crate::budget::RunBudget) -> Self {
+        self.run_spent.set(run.steps_spent());
+        self.run = Some(run);
+        self
     }
 
-    /// Counts a step; false once the budget is spent.
+    /// Resets the step budget (per resource), adding the steps taken to the run's; tells
+    /// whether the run's budget is spent.
+    pub fn reset_budget(&self) -> crate::budget::Grant {
+        self.steps.set(0);
+        let taken = self.unflushed.replace(0);
+        match self.run {
+            Some(run) => {
+                let grant = run.steps(taken);
+                if grant != crate::budget::Grant::Yes {
+                    self.run_spent.set(true);
+                }
+                grant
+            }
+            None => crate::budget::Grant::Yes,
+        }
+    }
+
+    /// Counts a step; false once the budget (the resource's or the run's) is spent.
     pub fn tick(&self) -> bool {
         let s = self.steps.get().saturating_add(1);
         self.steps.set(s);
-        s <= STEP_BUDGET
+        self.unflushed.set(self.unflushed.get().saturating_add(1));
+        s <= STEP_BUDGET && !self.run_spent.get()
     }
 
     /// Charges the size of a value that is about to be copied; false once the budget is spent

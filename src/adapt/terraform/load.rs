@@ -163,7 +163,7 @@ fn target(plan: &Plan, local: &HashMap<usize, usize>, dir_path: &Path, source: &
     Target::Refused(if let Some(why) = plan.unreadable.get(&canon) {
         Resolution::Refused(why.clone())
     } else if !plan.roots.iter().any(|r| canon.starts_with(r)) {
-        Resolution::Refused("leaves the scanned directories".to_string())
+        Resolution::Refused("leaves the scanned tree".to_string())
     } else if !canon.is_dir() {
         Resolution::Refused("is not a directory".to_string())
     } else {

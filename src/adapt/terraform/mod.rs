@@ -43,6 +43,11 @@ pub struct TfOptions {
     pub vars: Vec<(String, String)>,
     /// Directories the scan may read (module sources outside them are not followed).
     pub roots: Vec<PathBuf>,
+    /// The run's bounds (module instances, evaluation steps), shared by every root.
+    pub budget: std::sync::Arc<crate::budget::RunBudget>,
+    /// Where module sources may lead (the scan's [`crate::gate::Gate`] boundary, canonical);
+    /// empty: the roots themselves.
+    pub bounds: Vec<PathBuf>,
 }
 
 /// One directory of Terraform files (a module).
@@ -429,12 +434,13 @@ impl<'a> RootCtx<'a, '_> {
             defs: self.defs,
             top,
             root_display: dir.display.clone(),
+            budget: &self.opts.budget,
         };
         ctx.build(&mut insts, root, String::new(), None, &mut chain, model);
         if let Some(r) = insts.first_mut() {
             r.root_values = vars::given(&tfvars, &self.opts.vars, self.sources);
         }
-        let ev = Evaluator::new(insts, self.sources);
+        let ev = Evaluator::new(insts, self.sources).with_run_budget(&self.opts.budget);
         emit(&ev, &dir.display, comments, model);
     }
 }
@@ -453,6 +459,7 @@ struct BuildCtx<'a, 'l> {
     /// The root's own directory when it was loaded lazily.
     top: Option<Top<'a>>,
     root_display: String,
+    budget: &'l crate::budget::RunBudget,
 }
 
 impl<'a> BuildCtx<'a, '_> {
@@ -481,6 +488,24 @@ impl<'a> BuildCtx<'a, '_> {
         model: &mut Model,
     ) -> Option<usize> {
         let def = self.def(dir)?;
+        // Roots are bounded by the files; module instances by the run's budget.
+        match parent.map(|p| (p, self.budget.instance())) {
+            None | Some((_, crate::budget::Grant::Yes)) => {}
+            Some(((_, call), grant)) => {
+                if grant == crate::budget::Grant::SpentReport {
+                    model.errors.push(ToolError {
+                        span: call.header,
+                        code: "too-complex",
+                        message: format!(
+                            "the run's budget of {} module instances is spent here; this call \
+                             and later ones are not instantiated",
+                            crate::budget::MAX_MODULE_INSTANCES
+                        ),
+                    });
+                }
+                return None;
+            }
+        }
         let id = insts.len();
         insts.push(Instance::new(
             def,
@@ -558,7 +583,18 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
             inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')));
         }
         for decl in &inst.def.resources {
-            ev.reset_budget();
+            if ev.reset_budget() == crate::budget::Grant::SpentReport {
+                model.errors.push(ToolError {
+                    span: decl.header,
+                    code: "too-complex",
+                    message: format!(
+                        "the run's evaluation budget ({} steps over all resources) is spent \
+                         here; this and later resources are checked without their values \
+                         (unverified)",
+                        crate::budget::MAX_EVAL_STEPS
+                    ),
+                });
+            }
             let mut notes = inst_notes.clone();
             let rep = ev.repeat(i, &Scope::default(), decl.body, decl.header);
             if rep.none {

@@ -176,7 +176,9 @@ pub(crate) fn plan(
             canon: canon.clone(),
         });
     }
-    p.roots = if opts.roots.is_empty() {
+    p.roots = if !opts.bounds.is_empty() {
+        opts.bounds.clone()
+    } else if opts.roots.is_empty() {
         canons
     } else {
         root_canons.into_iter().map(|(_, c)| c).collect()

@@ -238,6 +238,8 @@ fn var_file_sits_between_auto_tfvars_and_cli() {
         var_files: vec![vf],
         vars: vec![("engine".into(), "aurora".into())],
         roots: vec![d.dir.clone()],
+        bounds: Vec::new(),
+        budget: Default::default(),
     };
     let m = adapt(&[d], &mut sources, &opts);
     let db = res(&m, "aws_db_instance.main");

@@ -1,0 +1,118 @@
+//! What the integration tests share: running the binary and reading what a user sees.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+/// The repository root (fixtures are relative to it).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What one run printed.
+pub struct Run {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs srm-lint in `cwd` with colour off, a fixed date and no inherited configuration.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("srm-lint")
+        .expect("binary")
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("SRM_LINT_TODAY")
+        .timeout(std::time::Duration::from_secs(120))
+        .args(args)
+        .output()
+        .expect("run srm-lint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs srm-lint with `--format json` in `cwd`; returns the exit code and the report.
+pub fn json_in(cwd: &Path, args: &[&str]) -> (i32, Value) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let run = run_in(cwd, &all);
+    let v = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
+    (run.code, v)
+}
+
+/// The report's errors as `path:line:col: code message`.
+pub fn errors(report: &Value) -> Vec<String> {
+    report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}: {} {}",
+                e["path"].as_str().unwrap_or("?"),
+                e["line"],
+                e["column"],
+                e["code"].as_str().unwrap_or("?"),
+                e["message"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+/// Asserts an error at `at` (`path:line:col`) with `code` whose message contains `fragment`.
+#[track_caller]
+pub fn assert_error(report: &Value, at: &str, code: &str, fragment: &str) {
+    let all = errors(report);
+    let prefix = format!("{at}: {code} ");
+    assert!(
+        all.iter()
+            .any(|e| e.starts_with(&prefix) && e.contains(fragment)),
+        "no error `{prefix}…{fragment}…` in {all:#?}"
+    );
+}
+
+/// The reported resources' addresses.
+pub fn addresses(report: &Value) -> Vec<String> {
+    report["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| r["address"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+/// Asserts the resource `address` is reported with an unaddressed finding at `at`
+/// (`path:line:col`).
+#[track_caller]
+pub fn assert_finding(report: &Value, address: &str, at: &str) {
+    let res = report["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+        .unwrap_or_else(|| panic!("no resource {address} in {:?}", addresses(report)));
+    let found = res["checklist"].as_array().is_some_and(|c| {
+        c.iter().any(|e| {
+            e["verdict"] == "unaddressed"
+                && format!(
+                    "{}:{}:{}",
+                    e["path"].as_str().unwrap_or("?"),
+                    e["line"],
+                    e["column"]
+                ) == at
+        })
+    });
+    assert!(found, "{address} has no unaddressed duty at {at}: {res:#}");
+}
+
+/// A Terraform file with one unaddressed bucket, the good file beside each bad one.
+pub const GOOD_TF: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"good\"\n}\n";
+
+/// Every output format srm-lint has, for "no format leaks X" checks.
+pub const FORMATS: &[&str] = &["pretty", "compact", "json", "sarif", "github", "markdown"];
