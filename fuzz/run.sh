@@ -2,14 +2,16 @@
 # Seeds the corpora from testdata/ (plus a small sample of ../shared/corpus when present), builds
 # the targets (stable toolchain: `-s none`) and runs each one until it has used CPU_SECONDS of CPU
 # (default 600; libFuzzer's -max_total_time counts wall time, which on a shared machine is far
-# more than CPU time). Usage: fuzz/run.sh [--parallel] [target...]; logs in $LOG_DIR.
+# more than CPU time). Usage: fuzz/run.sh [--parallel] [target...]; logs in $LOG_DIR. Builds with
+# cargo-fuzz when it is installed, else with cargo and the same rustc flags.
 set -euo pipefail
 cd "$(dirname "$0")"
 CPU="${CPU_SECONDS:-600}"
 LOG_DIR="${LOG_DIR:-/tmp/srm-lint-fuzz}"
 PARALLEL=0
 if [ "${1:-}" = "--parallel" ]; then PARALLEL=1; shift; fi
-mkdir -p "$LOG_DIR" corpus/terraform corpus/cloudformation corpus/evaluator
+mkdir -p "$LOG_DIR" corpus/terraform corpus/cloudformation corpus/evaluator corpus/config \
+  corpus/attestations corpus/baseline
 
 seed() { # seed <target> <prefix-byte-or-empty> <files...>
   local t="$1" p="$2"; shift 2
@@ -30,10 +32,26 @@ seed evaluator 00 "${TF[@]}"
 seed evaluator 01 "${YML[@]}"
 seed evaluator 02 "${JSN[@]}"
 seed evaluator 03 "${TFJ[@]}"
+# The loaders of files a scanned tree may hold: its configuration, attestations and baseline.
+mapfile -t CFG < <(find ../testdata seeds/config -type f \( -name '.srm-lint.toml' -o -path 'seeds/*' \))
+mapfile -t ATT < <(find ../testdata seeds/attestations -type f \( -name 'attestations.toml' -o -path 'seeds/*' \))
+seed config "" "${CFG[@]}"
+seed attestations "" "${ATT[@]}"
+seed baseline "" seeds/baseline/*
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(terraform cloudformation evaluator)
-cargo fuzz build -s none -O >"$LOG_DIR/build.log" 2>&1
+[ ${#targets[@]} -gt 0 ] || targets=(terraform cloudformation evaluator config attestations baseline)
+if cargo fuzz --version >/dev/null 2>&1; then
+  cargo fuzz build -s none -O >"$LOG_DIR/build.log" 2>&1
+else
+  # Without cargo-fuzz: the instrumentation `cargo fuzz build -s none -O` asks rustc for
+  # (libFuzzer's coverage counters, comparison tracing, `cfg(fuzzing)`, debug assertions and
+  # overflow checks); the explicit --target keeps the flags off build scripts and proc macros.
+  RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks" \
+    cargo build --release --target x86_64-unknown-linux-gnu --bins >"$LOG_DIR/build.log" 2>&1
+fi
 BIN=target/x86_64-unknown-linux-gnu/release
 
 run_one() {

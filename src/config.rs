@@ -47,6 +47,9 @@ pub struct Config {
     /// `guard` feature).
     #[serde(default)]
     pub guard_rules: Vec<Spanned<PathBuf>>,
+    /// The most years after today an attestation's `until` may be (default 3).
+    #[serde(default)]
+    pub max_attestation_years: Option<u32>,
 }
 
 /// A configuration error with its location.

@@ -7,13 +7,18 @@ use srm_lint::catalog::Catalog;
 use srm_lint::engine::{Clock, PendingCatalog};
 use srm_lint::evaluate::Verdict;
 use srm_lint::report::{self, Report};
-use srm_lint::source::SourceMap;
+use srm_lint::source::{SourceMap, Span};
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// Runs a scan as the flags say.
 pub fn run(args: ScanArgs, started: Instant) -> ExitCode {
     let mut clock = Clock::start_at(started);
+    // A pinned date that is not a date is refused before any work, not silently ignored.
+    let today = match srm_lint::attest::today() {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
     let settings = match Settings::resolve(&args) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -32,14 +37,15 @@ pub fn run(args: ScanArgs, started: Instant) -> ExitCode {
         })
     };
     clock.lap("configuration");
-    let (mut report, sources, catalog, had_errors) =
+    let (mut report, mut sources, catalog, had_errors) =
         match scan(&args, &settings, pending, &mut clock) {
             Ok(r) => r,
             Err(code) => return code,
         };
-    if let Err(e) = post(&args, &settings, &mut report) {
-        return fail(e);
-    }
+    let had_errors = match post(&args, &settings, &mut report, &mut sources, today) {
+        Ok(added) => had_errors || added,
+        Err(e) => return fail(e),
+    };
     let code = render(
         &args, &settings, &report, &sources, &catalog, had_errors, &mut clock,
     );
@@ -105,15 +111,47 @@ fn scan(
     Ok((report, sources, catalog, had_errors))
 }
 
-/// Attestations and the baseline, applied to the report (or the baseline written); `Err` is a
-/// tool error's message.
-fn post(args: &ScanArgs, settings: &Settings, report: &mut Report) -> Result<(), String> {
+/// Attestations and the baseline, applied to the report (or the baseline written). `Ok(true)`
+/// when located errors were added to the report (an attestation that is not valid: the scan is
+/// still reported, exit code 2); `Err` is a tool error's message.
+fn post(
+    args: &ScanArgs,
+    settings: &Settings,
+    report: &mut Report,
+    sources: &mut SourceMap,
+    today: i64,
+) -> Result<bool, String> {
+    let mut added = false;
     if let Some(p) = &settings.attestations {
         let display = srm_lint::discover::display_path(p);
         let text = std::fs::read_to_string(p)
             .map_err(|e| format!("{display}: cannot read attestations: {e}"))?;
-        let a = srm_lint::attest::parse(&text, &display).map_err(|e| e.to_string())?;
-        srm_lint::attest::apply(report, &a, srm_lint::attest::today());
+        let horizon = srm_lint::attest::Horizon {
+            today,
+            max_years: settings
+                .loaded
+                .config
+                .max_attestation_years
+                .unwrap_or(srm_lint::attest::DEFAULT_MAX_YEARS),
+        };
+        let (a, problems) = srm_lint::attest::parse(&text, &display, horizon);
+        srm_lint::attest::apply(report, &a, today);
+        if !problems.is_empty() {
+            // The file joins the sources so the errors show it in a snippet.
+            let id = sources.add(display.clone(), p.clone(), text);
+            report
+                .errors
+                .extend(problems.into_iter().map(|pr| report::ErrorEntry {
+                    path: pr.error.path,
+                    line: pr.error.line,
+                    column: pr.error.column,
+                    code: "invalid-attestation",
+                    message: pr.error.message,
+                    span: Span::new(id, pr.range.start, pr.range.end),
+                }));
+            report.summary.errors = report.errors.len();
+            added = true;
+        }
     }
     if let Some(p) = &args.write_baseline {
         let b = srm_lint::baseline::from_report(report);
@@ -127,7 +165,7 @@ fn post(args: &ScanArgs, settings: &Settings, report: &mut Report) -> Result<(),
         let b = srm_lint::baseline::parse(&text).map_err(|e| format!("{display}: {e}"))?;
         srm_lint::baseline::apply(report, &b, &display);
     }
-    Ok(())
+    Ok(added)
 }
 
 /// Renders the report in the chosen format and decides the exit code.

@@ -301,7 +301,13 @@ impl<'a> RootCtx<'a, '_> {
             if (d.scanned && !d.report) || loaded.is_lazy(i) {
                 continue;
             }
-            self.scan_comments(d, &mut comments, &mut model.errors);
+            suppress::scan_dir(
+                self.sources,
+                d,
+                &loaded.parsed,
+                &mut comments,
+                &mut model.errors,
+            );
         }
         let lazy_one = |r: usize| -> (usize, Model, HashSet<usize>) {
             let mut m = Model::default();
@@ -313,7 +319,7 @@ impl<'a> RootCtx<'a, '_> {
                     .filter_map(|id| root.parsed.get(id))
                     .collect();
                 let mut own = Comments::new();
-                self.scan_comments(d, &mut own, &mut m.errors);
+                suppress::scan_dir(self.sources, d, &root.parsed, &mut own, &mut m.errors);
                 let def = module::index(d.display.clone(), &files, &mut m.errors);
                 let top = Top {
                     dir: r,
@@ -388,17 +394,6 @@ impl<'a> RootCtx<'a, '_> {
         all.sort_by_key(|(r, _)| *r);
         crate::model::extend_all(&mut model, all.into_iter().map(|(_, m)| m).collect());
         model
-    }
-
-    /// The suppression comments of a directory's HCL files.
-    fn scan_comments(&self, d: &load::DirInfo, into: &mut Comments, errors: &mut Vec<ToolError>) {
-        for id in &d.module_files {
-            if let Some(f) = self.sources.get(*id) {
-                if !hcl::is_json_name(&f.display) {
-                    into.insert(*id, suppress::scan(f, errors));
-                }
-            }
-        }
     }
 
     /// Instantiates root `root` (with `top` standing in for its own directory when it was
