@@ -329,7 +329,18 @@ pub fn discover(paths: &[PathBuf], opts: &Options, gate: &Gate) -> Discovery {
         out.files.extend(files);
         out.errors.extend(errors);
     }
-    // Terraform files named explicitly bring their module: the other files of their directory.
+    add_siblings(&mut out, gate, cwd.as_deref());
+    out.files
+        .sort_by(|a, b| (&a.display, !a.explicit).cmp(&(&b.display, !b.explicit)));
+    out.files.dedup_by(|a, b| a.display == b.display);
+    out.errors.sort();
+    out.errors.dedup();
+    out
+}
+
+/// Terraform files named explicitly bring their module: the other Terraform files of their
+/// directory (and the variable files Terraform loads by itself), each only if `gate` admits it.
+fn add_siblings(out: &mut Discovery, gate: &Gate, cwd: Option<&Path>) {
     let explicit_dirs: Vec<PathBuf> = out
         .files
         .iter()
@@ -369,14 +380,14 @@ pub fn discover(paths: &[PathBuf], opts: &Options, gate: &Gate) -> Discovery {
                     if !p.is_dir() {
                         out.errors.push(WalkError {
                             code: "io-error",
-                            display: display_in(&p, cwd.as_deref()),
+                            display: display_in(&p, cwd),
                             message,
                         });
                     }
                     continue;
                 }
                 out.files.push(Candidate {
-                    display: display_in(&p, cwd.as_deref()),
+                    display: display_in(&p, cwd),
                     path: p,
                     kind: k,
                     explicit: false,
@@ -384,12 +395,6 @@ pub fn discover(paths: &[PathBuf], opts: &Options, gate: &Gate) -> Discovery {
             }
         }
     }
-    out.files
-        .sort_by(|a, b| (&a.display, !a.explicit).cmp(&(&b.display, !b.explicit)));
-    out.files.dedup_by(|a, b| a.display == b.display);
-    out.errors.sort();
-    out.errors.dedup();
-    out
 }
 
 /// Why a directory scan found nothing to check: how many of its files have template names but
