@@ -4,7 +4,19 @@
 use super::pred::{Outcome, Tri};
 use crate::source::Span;
 
-pub(super) fn choice(outs: Vec<Outcome>, condition: &str, span: Span) -> Outcome {
+/// A choice between the branches of an unresolved conditional (`scenarios` empty), or between
+/// what different deployments get (one scenario per outcome, each a possible deployment): then
+/// the duty is addressed only when every deployment addresses it, and a deployment that fails
+/// it is a finding that names it.
+pub(super) fn choice_in(
+    outs: Vec<Outcome>,
+    condition: &str,
+    scenarios: &[String],
+    span: Span,
+) -> Outcome {
+    if !scenarios.is_empty() {
+        return scenario_choice(outs, condition, scenarios, span);
+    }
     if outs.iter().all(|o| o.tri == Tri::True) {
         let mut o = outs
             .into_iter()
@@ -31,6 +43,48 @@ pub(super) fn choice(outs: Vec<Outcome>, condition: &str, span: Span) -> Outcome
         true,
         format!("depends on `{condition}`, which srm-lint cannot resolve: one branch addresses the duty, another does not ({})", detail.join("; ")),
     )
+}
+
+fn scenario_choice(
+    outs: Vec<Outcome>,
+    condition: &str,
+    scenarios: &[String],
+    span: Span,
+) -> Outcome {
+    let when = |o: &mut Outcome, i: usize| {
+        if let Some(s) = scenarios.get(i).filter(|s| !s.is_empty()) {
+            o.message = format!("when {s}: {}", o.message);
+        }
+    };
+    let failing = outs
+        .iter()
+        .position(|o| o.tri == Tri::False)
+        .or_else(|| outs.iter().position(|o| o.tri == Tri::Unknown));
+    if let Some(i) = failing {
+        if let Some(mut o) = outs.get(i).cloned() {
+            when(&mut o, i);
+            o.evidence.clear();
+            return o;
+        }
+    }
+    let mut evidence: Vec<Span> = outs
+        .iter()
+        .flat_map(|o| o.evidence.iter().copied())
+        .collect();
+    evidence.sort();
+    evidence.dedup();
+    let by_default = outs.iter().all(|o| o.by_default);
+    match outs.into_iter().next() {
+        Some(mut o) => {
+            if !condition.is_empty() {
+                o.message = format!("{} (whatever the value of {condition})", o.message);
+            }
+            o.evidence = evidence;
+            o.by_default = by_default;
+            o
+        }
+        None => Outcome::new(Tri::True, span, true, String::new()),
+    }
 }
 
 /// Any holds: `True` if one is; else `Unknown` if one is; else `False` at the most specific span.

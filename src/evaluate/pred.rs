@@ -4,7 +4,7 @@
 //! (or the nearest existing block / the resource header when something is missing), for
 //! `Unknown` the value that could not be resolved. Unknown never becomes `True`.
 
-use super::logic::{all, any, choice, not};
+use super::logic::{all, any, choice_in, not};
 use super::quant::{eval_each, eval_related};
 use super::values::{json_value, lit_eq, number, one_of_text, show};
 use super::Index;
@@ -154,12 +154,16 @@ fn eval_path(
     specific: bool,
 ) -> Outcome {
     match &val.kind {
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition,
+            options,
+            scenarios,
+        } => {
             let outs: Vec<Outcome> = options
                 .iter()
                 .map(|o| eval_path(ctx, t, o, segs, anchor, specific))
                 .collect();
-            choice(outs, condition, val.span)
+            choice_in(outs, condition, scenarios, val.span)
         }
         ValKind::Unknown(reason) => {
             if matches!(t.test, Test::Present(true)) {

@@ -9,6 +9,7 @@ mod conditions;
 mod intrinsics;
 mod language_ext;
 mod sam;
+mod scenarios;
 mod values;
 
 use crate::model::{Lang, Model, Notice, Resource, Suppression, ToolError, Val};
@@ -186,27 +187,33 @@ fn resource(
         if let Some(cn) = decl.get("Condition") {
             ctx.missing_condition(c, cn.span);
         }
-        if ctx.condition(c) == Some(false) {
-            model.notices.push(Notice {
-                span: e.key_span,
-                message: format!(
-                    "resource `{id}` is not created: its condition `{c}` is false with the given parameters"
-                ),
-            });
-            return None;
-        }
     }
-    let body = match decl.get("Properties") {
-        None => Val::empty_map(e.key_span),
-        Some(p) if p.is_map() || p.tag.is_some() => ctx.val(p),
-        Some(p) => {
-            model.errors.push(invalid(
+    let (props, props_error) = match decl.get("Properties") {
+        None => (None, None),
+        Some(p) if p.is_map() || p.tag.is_some() => (Some(p), None),
+        Some(p) => (
+            None,
+            Some(invalid(
                 p.span,
                 format!("`Properties` of resource `{id}` is not a mapping"),
-            ));
-            Val::empty_map(e.key_span)
-        }
+            )),
+        ),
     };
+    let convert = |c: &Ctx<'_>| match props {
+        Some(p) => c.val(p),
+        None => Val::empty_map(e.key_span),
+    };
+    let Some(body) = ctx.over_scenarios(condition.as_deref(), &convert) else {
+        model.notices.push(Notice {
+            span: e.key_span,
+            message: format!(
+                "resource `{id}` is not created: its condition `{}` is false with the given parameters",
+                condition.as_deref().unwrap_or_default()
+            ),
+        });
+        return None;
+    };
+    model.errors.extend(props_error);
     let metadata = decl.get("Metadata");
     let construct_path = metadata
         .and_then(|m| m.get("aws:cdk:path"))

@@ -202,7 +202,9 @@ fn conditions_pick_branches_or_give_choices() {
     // Region has no value: a choice between the two branches.
     let retention = prop(&m, "Queue", "MessageRetentionPeriod");
     match &retention.kind {
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition, options, ..
+        } => {
             assert_eq!(condition, "InUsEast");
             assert_eq!(options[0].kind, ValKind::Number(1_209_600.0));
             assert!(options[1].is_null());
@@ -419,8 +421,10 @@ fn long_form_conditions_in_json() {
     assert_eq!(lc(&f, enc.span), (12, 52));
     assert_eq!(f.slice(enc.span), Some("true"));
     let multi = prop(&m, "Db", "MultiAZ");
-    assert!(matches!(&multi.kind, ValKind::Choice { condition, options }
-        if condition == "ProdAndAz" && options[1].is_null()));
+    assert!(
+        matches!(&multi.kind, ValKind::Choice { condition, options, .. }
+        if condition == "ProdAndAz" && options[1].is_null())
+    );
     assert_eq!(lc(&f, multi.span), (13, 20));
     let ValKind::List(groups) = &prop(&m, "Db", "VPCSecurityGroups").kind else {
         panic!()

@@ -44,6 +44,7 @@ pub(crate) fn choice_of(condition: &str, options: Vec<Val>, span: Span) -> Val {
         ValKind::Choice {
             condition: condition.to_string(),
             options,
+            scenarios: Vec::new(),
         },
     )
 }
