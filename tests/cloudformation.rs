@@ -119,7 +119,15 @@ fn find_in_map_select_sub_join_and_get_att() {
         ("SubFunction", "SRM-LAMBDA-007", "addressed", (64, 7), (58, 9), "\"python3.12\""),
         ("JoinFunction", "SRM-LAMBDA-007", "addressed", (74, 7), (68, 9), "\"python3.12\""),
     ];
-    check("values", &[("Env", "dev"), ("PythonMinor", "12"), ("Language", "python")], dev);
+    check(
+        "values",
+        &[
+            ("Env", "dev"),
+            ("PythonMinor", "12"),
+            ("Language", "python"),
+        ],
+        dev,
+    );
 }
 
 #[test]

@@ -327,13 +327,13 @@ impl Ctx<'_> {
             }
         }
         let span = vals.first().map(|v| v.span).unwrap_or_default();
+        let mut used: BTreeSet<Dim> = BTreeSet::new();
         let scenarios = groups
             .iter()
-            .map(|(_, g)| self.label(g, ids, facts))
+            .map(|(_, g)| self.label(g, ids, facts, &mut used))
             .collect();
-        let varying: Vec<String> = dims(ids, facts)
+        let names: Vec<String> = used
             .into_iter()
-            .filter(|d| values_of(d, ids, facts).len() > 1)
             .map(|d| match d {
                 Dim::Cond(c) => format!("condition `{c}`"),
                 Dim::Allowed(p) | Dim::Free(p) => format!("parameter `{p}`"),
@@ -342,15 +342,27 @@ impl Ctx<'_> {
         Val::new(
             span,
             ValKind::Choice {
-                condition: varying.join(", "),
+                condition: names.join(", "),
                 options: groups.into_iter().map(|(v, _)| v.clone()).collect(),
                 scenarios,
             },
         )
     }
 
-    /// The deployments of `group` (among `all`): what sets them apart.
-    fn label(&self, group: &[usize], all: &[usize], facts: &[&Facts]) -> String {
+    /// The deployments of `group` (among `all`): what sets them apart. The dimensions named
+    /// are added to `used`.
+    fn label(
+        &self,
+        group: &[usize],
+        all: &[usize],
+        facts: &[&Facts],
+        used: &mut BTreeSet<Dim>,
+    ) -> String {
+        // Defaults are named only for a group holding the scenario that keeps them all.
+        let keeps_defaults = group.iter().filter_map(|&i| facts.get(i)).any(|f| {
+            f.iter()
+                .all(|(d, v)| !matches!(d, Dim::Free(_)) || v == "default")
+        });
         let mut conds = Vec::new();
         let mut params = Vec::new();
         for d in dims(all, facts) {
@@ -370,32 +382,30 @@ impl Ctx<'_> {
             };
             match &d {
                 Dim::Cond(c) => conds.push(format!("`{c}` is {}", shown(false))),
-                Dim::Allowed(p) => params.push((p.clone(), shown(true))),
+                Dim::Allowed(p) => params.push((p.clone(), format!("is {}", shown(true)))),
                 Dim::Free(p) => {
-                    if mine.len() == 1 && mine.contains("default") {
-                        if let Some(Param::Default(raw, _)) = self.params.get(p) {
-                            params.push((p.clone(), format!("its default ({raw:?})")));
-                        }
+                    let default = match self.params.get(p) {
+                        Some(Param::Default(raw, _)) => raw,
+                        _ => continue,
+                    };
+                    if !keeps_defaults || mine.len() != 1 || !mine.contains("default") {
+                        continue;
                     }
+                    params.push((p.clone(), format!("keeps its default ({default:?})")));
                 }
             }
+            used.insert(d);
         }
         if conds.is_empty() {
             let parts: Vec<String> = params
                 .iter()
-                .map(|(p, v)| match v.strip_prefix("its default") {
-                    Some(rest) => format!("parameter `{p}` keeps its default{rest}"),
-                    None => format!("parameter `{p}` is {v}"),
-                })
+                .map(|(p, v)| format!("parameter `{p}` {v}"))
                 .collect();
             return parts.join(" and ");
         }
         let mut out = conds.join(" and ");
         if !params.is_empty() {
-            let parts: Vec<String> = params
-                .iter()
-                .map(|(p, v)| format!("`{p}` is {v}"))
-                .collect();
+            let parts: Vec<String> = params.iter().map(|(p, v)| format!("`{p}` {v}")).collect();
             out.push_str(&format!(" ({})", parts.join(", ")));
         }
         out
