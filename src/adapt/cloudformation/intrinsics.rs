@@ -435,21 +435,7 @@ impl<'a> Ctx<'a> {
             Some(false) => self.conv(b, d),
             None => {
                 let (a, b) = (self.conv(a, d), self.conv(b, d));
-                let opaque = self.scenario.borrow().opaque_reason();
-                match opaque {
-                    // Too many scenarios to decide it: say so, unless both branches agree.
-                    Some(r) if a != b => {
-                        unknown(span, format!("`Fn::If` on condition `{name}`: {r}"))
-                    }
-                    _ => Val::new(
-                        span,
-                        ValKind::Choice {
-                            condition: name.to_string(),
-                            options: vec![a, b],
-                            scenarios: Vec::new(),
-                        },
-                    ),
-                }
+                self.undecided_if(name, a, b, span)
             }
         }
     }

@@ -28,16 +28,31 @@ const MAX_ROUNDS: usize = 4;
 pub(crate) struct Scenario {
     /// Index into the allowed values of each parameter (absent: the first).
     picks: BTreeMap<String, usize>,
-    /// The parameter whose default a deployment overrides in this scenario.
-    overridden: Option<String>,
+    /// The defaults a deployment overrides in this scenario.
+    overridden: Override,
     /// When set, parameters that can differ between deployments are unknown for this reason.
     opaque: Option<String>,
 }
 
-impl Scenario {
-    /// Why parameters that differ between deployments are unknown in this conversion, if they are.
-    pub(super) fn opaque_reason(&self) -> Option<String> {
-        self.opaque.clone()
+/// Which defaults a scenario overrides.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+enum Override {
+    /// None: every parameter keeps its default.
+    #[default]
+    None,
+    /// This parameter's.
+    One(String),
+    /// Every one (when one scenario per parameter would be too many).
+    All,
+}
+
+impl Override {
+    fn covers(&self, name: &str) -> bool {
+        match self {
+            Override::None => false,
+            Override::One(p) => p == name,
+            Override::All => true,
+        }
     }
 }
 
@@ -83,7 +98,7 @@ impl Ctx<'_> {
             Param::Default(raw, k) => {
                 self.reads.borrow_mut().params.insert(name.to_string());
                 let sc = self.scenario.borrow();
-                if sc.opaque.is_some() || sc.overridden.as_deref() == Some(name) {
+                if sc.opaque.is_some() || sc.overridden.covers(name) {
                     return Some(unknown(
                         span,
                         format!("it rests on the default of parameter `{name}` ({raw:?}); a deployment may override it"),
@@ -95,6 +110,26 @@ impl Ctx<'_> {
         let mut v = Val::new(span, kind);
         v.respan_all(span);
         Some(v)
+    }
+
+    /// `Fn::If` on condition `name`, which is not decided: a choice between the branches, or,
+    /// when too many scenarios left it undecided and the branches differ (both present), an
+    /// unknown value that says so.
+    pub(super) fn undecided_if(&self, name: &str, a: Val, b: Val, span: Span) -> Val {
+        let opaque = self.scenario.borrow().opaque.clone();
+        match opaque {
+            Some(r) if a != b && !a.is_null() && !b.is_null() => {
+                unknown(span, format!("`Fn::If` on condition `{name}`: {r}"))
+            }
+            _ => Val::new(
+                span,
+                ValKind::Choice {
+                    condition: name.to_string(),
+                    options: vec![a, b],
+                    scenarios: Vec::new(),
+                },
+            ),
+        }
     }
 
     /// Converts a resource's properties (or any section) over the scenarios of the parameters
@@ -180,7 +215,7 @@ impl Ctx<'_> {
                     facts.insert(Dim::Allowed(p.clone()), text);
                 }
                 Some(Param::Default(..)) => {
-                    let over = sc.overridden.as_deref() == Some(p.as_str());
+                    let over = sc.overridden.covers(p);
                     let text = if over { "overridden" } else { "default" };
                     facts.insert(Dim::Free(p.clone()), text.into());
                 }
@@ -218,15 +253,35 @@ impl Ctx<'_> {
             .iter()
             .try_fold(1usize, |n, (_, k)| n.checked_mul(*k))
             .unwrap_or(usize::MAX);
-        let total = combos.saturating_mul(free.len() + 1);
+        // One scenario per overridden default when that fits, else one overriding them all.
+        let per_param = combos.saturating_mul(free.len() + 1);
+        let all_at_once = if free.is_empty() {
+            combos
+        } else {
+            combos.saturating_mul(2)
+        };
+        let total = if per_param <= MAX_SCENARIOS {
+            per_param
+        } else {
+            all_at_once
+        };
         if total > MAX_SCENARIOS {
-            let names: Vec<String> = deps.iter().map(|p| format!("`{p}`")).collect();
+            let mut names: Vec<String> = deps.iter().take(5).map(|p| format!("`{p}`")).collect();
+            if deps.len() > 5 {
+                names.push(format!("{} more", deps.len() - 5));
+            }
             return Err(format!(
                 "it depends on parameters {} whose values give {} scenarios, more than the {MAX_SCENARIOS} srm-lint evaluates",
                 names.join(", "),
                 if total == usize::MAX { "too many".to_string() } else { total.to_string() }
             ));
         }
+        let overrides: Vec<Override> = if per_param <= MAX_SCENARIOS {
+            let each = free.iter().map(|f| Override::One(f.to_string()));
+            std::iter::once(Override::None).chain(each).collect()
+        } else {
+            vec![Override::None, Override::All]
+        };
         let mut out = Vec::with_capacity(total);
         for c in 0..combos {
             let mut picks = BTreeMap::new();
@@ -235,11 +290,10 @@ impl Ctx<'_> {
                 picks.insert(p.to_string(), rest % k.max(&1));
                 rest /= k.max(&1);
             }
-            let overrides = std::iter::once(None).chain(free.iter().map(|f| Some(f.to_string())));
-            for overridden in overrides {
+            for overridden in &overrides {
                 out.push(Scenario {
                     picks: picks.clone(),
-                    overridden,
+                    overridden: overridden.clone(),
                     opaque: None,
                 });
             }
@@ -396,17 +450,35 @@ impl Ctx<'_> {
             }
             used.insert(d);
         }
+        // (long form, short form) of each parameter's part.
+        let mut parts: Vec<(String, String)> = params
+            .iter()
+            .map(|(p, v)| (format!("parameter `{p}` {v}"), format!("`{p}` {v}")))
+            .collect();
+        // Many defaults (scenarios that override them all at once): summarised.
+        let defaults: Vec<&String> = params
+            .iter()
+            .filter(|(_, v)| v.starts_with("keeps"))
+            .map(|(p, _)| p)
+            .collect();
+        if defaults.len() > 3 {
+            let names: Vec<String> = defaults.iter().take(3).map(|p| format!("`{p}`")).collect();
+            let text = format!(
+                "parameters {} and {} more keep their defaults",
+                names.join(", "),
+                defaults.len() - 3
+            );
+            parts.retain(|(long, _)| !long.contains(" keeps its default"));
+            parts.push((text.clone(), text));
+        }
         if conds.is_empty() {
-            let parts: Vec<String> = params
-                .iter()
-                .map(|(p, v)| format!("parameter `{p}` {v}"))
-                .collect();
-            return parts.join(" and ");
+            let long: Vec<String> = parts.into_iter().map(|(l, _)| l).collect();
+            return long.join(" and ");
         }
         let mut out = conds.join(" and ");
-        if !params.is_empty() {
-            let parts: Vec<String> = params.iter().map(|(p, v)| format!("`{p}` {v}")).collect();
-            out.push_str(&format!(" ({})", parts.join(", ")));
+        if !parts.is_empty() {
+            let short: Vec<String> = parts.into_iter().map(|(_, s)| s).collect();
+            out.push_str(&format!(" ({})", short.join(", ")));
         }
         out
     }
