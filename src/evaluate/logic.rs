@@ -45,6 +45,25 @@ pub(super) fn choice_in(
     )
 }
 
+/// The option scenario `scenario` gets, and its index.
+pub(super) fn picked<'v>(
+    scenario: Option<u32>,
+    options: &'v [crate::model::Val],
+    members: &[Vec<u32>],
+) -> Option<(usize, &'v crate::model::Val)> {
+    let s = scenario?;
+    let i = members.iter().position(|m| m.contains(&s))?;
+    Some((i, options.get(i)?))
+}
+
+/// An option's outcome, saying which deployments it is for.
+pub(super) fn labelled(mut o: Outcome, scenarios: &[String], i: usize) -> Outcome {
+    if let Some(l) = scenarios.get(i).filter(|l| !l.is_empty()) {
+        o.message = format!("when {l}: {}", o.message);
+    }
+    o
+}
+
 fn scenario_choice(
     outs: Vec<Outcome>,
     condition: &str,

@@ -224,6 +224,7 @@ fn companion_matches<'a>(
         index: &empty,
         resource: c,
         budget: std::cell::Cell::new(10_000),
+        scenario: None,
     };
     pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
 }
@@ -397,6 +398,7 @@ fn evaluate_duty(
         index,
         resource: ri,
         budget: std::cell::Cell::new(STEP_BUDGET),
+        scenario: None,
     };
     if let Some(when) = &ev.when {
         if pred::eval(&ctx, when, &res.body, res.header, false).tri == Tri::False {
@@ -434,7 +436,7 @@ fn evaluate_duty(
         });
     }
     let require = ev.require.as_ref()?;
-    let o = pred::eval(&ctx, require, &res.body, res.header, false);
+    let o = eval_require(index, ri, res, require);
     Some(match o.tri {
         Tri::True => {
             let span = if o.evidence.is_empty() {
@@ -452,6 +454,51 @@ fn evaluate_duty(
         Tri::False => mk(Verdict::Unaddressed, o.span, o.message, Vec::new()),
         Tri::Unknown => mk(Verdict::Unverified, o.span, o.message, Vec::new()),
     })
+}
+
+/// The duty's requirement on the resource: in every scenario its values are chosen in (see
+/// [`ValKind::Choice`]), failing in the first scenario that fails it; else weighing every option
+/// of every choice.
+fn eval_require(
+    index: &Index<'_>,
+    ri: usize,
+    res: &Resource,
+    require: &crate::catalog::Pred,
+) -> pred::Outcome {
+    let run = |scenario| {
+        let ctx = Ctx {
+            index,
+            resource: ri,
+            budget: std::cell::Cell::new(STEP_BUDGET),
+            scenario,
+        };
+        pred::eval(&ctx, require, &res.body, res.header, false)
+    };
+    let combined = run(None);
+    let ids = values::scenario_ids(&res.body);
+    if ids.is_empty() {
+        return combined;
+    }
+    let mut unknown = None;
+    let mut holds = None;
+    for s in ids {
+        let o = run(Some(s));
+        match o.tri {
+            Tri::False => return o,
+            Tri::Unknown => {
+                unknown.get_or_insert(o);
+            }
+            Tri::True => {
+                holds.get_or_insert(o);
+            }
+        }
+    }
+    match (unknown, holds) {
+        (Some(u), _) => u,
+        (None, _) if combined.tri == Tri::True => combined,
+        (None, Some(h)) => h,
+        (None, None) => combined,
+    }
 }
 
 #[cfg(test)]

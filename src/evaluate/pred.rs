@@ -4,7 +4,7 @@
 //! (or the nearest existing block / the resource header when something is missing), for
 //! `Unknown` the value that could not be resolved. Unknown never becomes `True`.
 
-use super::logic::{all, any, choice_in, not};
+use super::logic::{all, any, choice_in, labelled, not, picked};
 use super::quant::{eval_each, eval_related};
 use super::values::{json_value, lit_eq, number, one_of_text, show};
 use super::Index;
@@ -64,6 +64,9 @@ pub(super) struct Ctx<'a> {
     pub resource: usize,
     /// Step budget against pathological policies or values.
     pub budget: std::cell::Cell<u32>,
+    /// The scenario evaluated (see [`ValKind::Choice`]): choices between deployments take the
+    /// option of this scenario. `None`: every option is weighed.
+    pub scenario: Option<u32>,
 }
 
 impl Ctx<'_> {
@@ -158,7 +161,12 @@ fn eval_path(
             condition,
             options,
             scenarios,
+            members,
         } => {
+            if let Some((i, o)) = picked(ctx.scenario, options, members) {
+                let out = eval_path(ctx, t, o, segs, anchor, specific);
+                return labelled(out, scenarios, i);
+            }
             let outs: Vec<Outcome> = options
                 .iter()
                 .map(|o| eval_path(ctx, t, o, segs, anchor, specific))

@@ -1,7 +1,7 @@
 //! Quantifiers of the predicate language: `some`/`every`/`none` over a list or block of the
 //! resource, and over the companion resources of a relation.
 
-use super::logic::{all, any, choice_in};
+use super::logic::{all, any, choice_in, labelled, picked};
 use super::pred::{eval, Ctx, Outcome, Tri};
 use crate::catalog::{Pred, Quant};
 use crate::model::{Val, ValKind};
@@ -129,12 +129,17 @@ fn scenario_each(
         condition,
         options,
         scenarios,
+        members,
     } = &cur.kind
     else {
         return None;
     };
     if scenarios.is_empty() {
         return None;
+    }
+    if let Some((i, o)) = picked(ctx.scenario, options, members) {
+        let out = each_in(ctx, q, (path, rest), filter, o, at, specific);
+        return Some(labelled(out, scenarios, i));
     }
     let outs: Vec<Outcome> = options
         .iter()
@@ -216,6 +221,8 @@ pub(super) fn eval_related(
                 index: ctx.index,
                 resource: c,
                 budget: std::cell::Cell::new(ctx.budget.get()),
+                // A companion's scenarios are its own.
+                scenario: None,
             };
             let mut o = match filter {
                 Some(f) => eval(&sub, f, &comp.body, comp.header, true),

@@ -85,6 +85,10 @@ pub enum ValKind {
         /// that get it (`parameter Encrypt is "false"`), every one of which is possible, so an
         /// option that fails is a finding rather than a doubt.
         scenarios: Vec<String>,
+        /// With `scenarios`: for each option, the numbers of the scenarios that get it. Numbers
+        /// are shared by every choice of one resource, so a duty can be evaluated scenario by
+        /// scenario.
+        members: Vec<Vec<u32>>,
     },
 }
 

@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     pub(super) scenario: RefCell<Scenario>,
     /// Parameters with several possible values, and conditions, read since the last reset.
     pub(super) reads: RefCell<Reads>,
+    /// Numbering of the current resource's scenarios (see [`crate::model::ValKind::Choice`]).
+    pub(super) space: Cell<u32>,
 }
 
 /// What a conversion read that can differ between deployments.
@@ -76,6 +78,7 @@ impl<'a> Ctx<'a> {
             errors: RefCell::new(Vec::new()),
             scenario: RefCell::new(Scenario::default()),
             reads: RefCell::new(Reads::default()),
+            space: Cell::new(0),
         }
     }
 
@@ -534,6 +537,7 @@ impl<'a> Ctx<'a> {
                                 condition: format!("`Fn::FindInMap` key is unknown: {r}"),
                                 options: vec![unknown(span, r), v.clone()],
                                 scenarios: Vec::new(),
+                                members: Vec::new(),
                             },
                         ),
                         None => unknown(span, format!("`Fn::FindInMap` key is unknown: {r}")),

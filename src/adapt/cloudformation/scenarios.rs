@@ -70,6 +70,7 @@ enum Dim {
 type Facts = BTreeMap<Dim, String>;
 
 /// One conversion: whether the resource exists, its value, what it read and assumed.
+#[derive(Clone)]
 struct Run {
     present: bool,
     val: Val,
@@ -127,6 +128,7 @@ impl Ctx<'_> {
                     condition: name.to_string(),
                     options: vec![a, b],
                     scenarios: Vec::new(),
+                    members: Vec::new(),
                 },
             ),
         }
@@ -142,6 +144,8 @@ impl Ctx<'_> {
     ) -> Option<Val> {
         let first = self.run(Scenario::default(), condition, convert);
         let mut deps = first.reads.params.clone();
+        // The first scenario enumerated (first allowed values, every default kept) is `first`.
+        let mut reuse = Some(first.clone());
         let mut result = None;
         if deps.is_empty() {
             result = Some(first.present.then_some(first.val));
@@ -163,7 +167,11 @@ impl Ctx<'_> {
             };
             let runs: Vec<Run> = scenarios
                 .into_iter()
-                .map(|s| self.run(s, condition, convert))
+                .enumerate()
+                .map(|(i, s)| match reuse.take().filter(|_| i == 0) {
+                    Some(r) => r,
+                    None => self.run(s, condition, convert),
+                })
                 .collect();
             let mut seen = deps.clone();
             for r in &runs {
@@ -266,12 +274,13 @@ impl Ctx<'_> {
             all_at_once
         };
         if total > MAX_SCENARIOS {
-            let mut names: Vec<String> = deps.iter().take(5).map(|p| format!("`{p}`")).collect();
-            if deps.len() > 5 {
-                names.push(format!("{} more", deps.len() - 5));
-            }
+            let names: Vec<String> = deps.iter().take(5).map(|p| format!("`{p}`")).collect();
+            let more = match deps.len().saturating_sub(5) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             return Err(format!(
-                "it depends on parameters {} whose values give {} scenarios, more than the {MAX_SCENARIOS} srm-lint evaluates",
+                "it depends on parameters {}{more} whose values give {} scenarios, more than the {MAX_SCENARIOS} srm-lint evaluates",
                 names.join(", "),
                 if total == usize::MAX { "too many".to_string() } else { total.to_string() }
             ));
@@ -310,6 +319,8 @@ impl Ctx<'_> {
         let vals: Vec<&Val> = present.iter().map(|r| &r.val).collect();
         let facts: Vec<&Facts> = present.iter().map(|r| &r.facts).collect();
         let ids: Vec<usize> = (0..vals.len()).collect();
+        // A new numbering for this resource's scenarios.
+        self.space.set(self.space.get().saturating_add(1));
         Some(self.merge(&vals, &ids, &facts))
     }
 
@@ -397,6 +408,19 @@ impl Ctx<'_> {
             span,
             ValKind::Choice {
                 condition: names.join(", "),
+                members: groups
+                    .iter()
+                    .map(|(_, g)| {
+                        g.iter()
+                            .map(|&i| {
+                                self.space
+                                    .get()
+                                    .saturating_mul(128)
+                                    .saturating_add(i as u32)
+                            })
+                            .collect()
+                    })
+                    .collect(),
                 options: groups.into_iter().map(|(v, _)| v.clone()).collect(),
                 scenarios,
             },

@@ -88,6 +88,7 @@ pub(crate) fn eval_expr(
                             condition,
                             options: vec![t, f],
                             scenarios: Vec::new(),
+                            members: Vec::new(),
                         },
                     )
                 }

@@ -45,6 +45,7 @@ pub(crate) fn choice_of(condition: &str, options: Vec<Val>, span: Span) -> Val {
             condition: condition.to_string(),
             options,
             scenarios: Vec::new(),
+            members: Vec::new(),
         },
     )
 }
