@@ -158,3 +158,36 @@ fn sam_resources_and_globals_are_evaluated_per_scenario() {
         assert!(message.contains(fragment), "{duty}: {message:?} lacks {fragment:?}");
     }
 }
+
+#[test]
+fn a_negated_check_fails_in_the_deployment_that_opens_it() {
+    // `none of the ingress rules is open to 0.0.0.0/0`: the default (10.0.0.0/8) passes, the
+    // other allowed value does not.
+    let (_, report) = json_in(root(), &[&format!("{DIR}/ingress.yaml")]);
+    let e = entry(&report, "Ssh", "SRM-SG-001");
+    let message = e["message"].as_str().unwrap_or("");
+    assert_eq!(
+        (
+            e["verdict"].as_str(),
+            e["line"].as_u64(),
+            e["column"].as_u64()
+        ),
+        (Some("unaddressed"), Some(17), Some(11)),
+        "{message}"
+    );
+    assert!(
+        message
+            .contains("when parameter `SshFrom` is \"0.0.0.0/0\": `CidrIp` contains \"0.0.0.0/0\""),
+        "{message}"
+    );
+    // Given the closed value, it is addressed.
+    let (_, report) = json_in(
+        root(),
+        &[
+            &format!("{DIR}/ingress.yaml"),
+            "--parameter",
+            "SshFrom=10.0.0.0/8",
+        ],
+    );
+    assert_eq!(entry(&report, "Ssh", "SRM-SG-001")["verdict"], "addressed");
+}
