@@ -120,7 +120,9 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
             };
             eval_path(ctx, &t, val, &segs, anchor, specific)
         }
-        Shape::Range { paths, port } => eval_range(val, paths, port, anchor, specific),
+        Shape::Range { paths, port } => {
+            eval_range(ctx.scenario, val, paths, port, (anchor, specific))
+        }
         Shape::Any(preds) => any(
             preds
                 .iter()
@@ -418,9 +420,31 @@ fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
     }
 }
 
-fn eval_range(val: &Val, paths: &[String; 2], port: f64, anchor: Span, specific: bool) -> Outcome {
-    let from = val.get(&paths[0]);
-    let to = val.get(&paths[1]);
+/// `v`, or in scenario `scenario` the option its choices between deployments give.
+fn in_scenario(scenario: Option<u32>, v: &Val) -> &Val {
+    let mut cur = v;
+    while let ValKind::Choice {
+        options, members, ..
+    } = &cur.kind
+    {
+        match picked(scenario, options, members) {
+            Some((_, o)) => cur = o,
+            None => break,
+        }
+    }
+    cur
+}
+
+fn eval_range(
+    scenario: Option<u32>,
+    val: &Val,
+    paths: &[String; 2],
+    port: f64,
+    (anchor, specific): (Span, bool),
+) -> Outcome {
+    let val = in_scenario(scenario, val);
+    let from = val.get(&paths[0]).map(|v| in_scenario(scenario, v));
+    let to = val.get(&paths[1]).map(|v| in_scenario(scenario, v));
     match (from.and_then(number), to.and_then(number)) {
         (Some(f), Some(t)) => {
             let span = from.map(|v| v.span).unwrap_or(anchor);

@@ -99,7 +99,7 @@ impl Ctx<'_> {
             Param::Default(raw, k) => {
                 self.reads.borrow_mut().params.insert(name.to_string());
                 let sc = self.scenario.borrow();
-                if sc.opaque.is_some() || sc.overridden.covers(name) {
+                if sc.overridden.covers(name) {
                     return Some(unknown(
                         span,
                         format!("it rests on the default of parameter `{name}` ({raw:?}); a deployment may override it"),
@@ -187,19 +187,26 @@ impl Ctx<'_> {
         result.flatten()
     }
 
-    /// A conversion where parameters that can differ between deployments are unknown.
+    /// Conversions where parameters with allowed values are unknown (for `reason`): once with
+    /// every default kept, once with every default overridden.
     fn opaque(
         &self,
         condition: Option<&str>,
         convert: &dyn Fn(&Self) -> Val,
         reason: String,
     ) -> Option<Val> {
-        let sc = Scenario {
-            opaque: Some(reason),
-            ..Scenario::default()
-        };
-        let r = self.run(sc, condition, convert);
-        r.present.then_some(r.val)
+        let runs = [Override::None, Override::All]
+            .into_iter()
+            .map(|overridden| {
+                let sc = Scenario {
+                    opaque: Some(reason.clone()),
+                    overridden,
+                    ..Scenario::default()
+                };
+                self.run(sc, condition, convert)
+            })
+            .collect();
+        self.merge_runs(runs)
     }
 
     fn set_scenario(&self, sc: Scenario) {
@@ -217,6 +224,7 @@ impl Ctx<'_> {
         let sc = self.scenario.borrow();
         for p in &reads.params {
             match self.params.get(p) {
+                Some(Param::Allowed(_)) if sc.opaque.is_some() => {}
                 Some(Param::Allowed(options)) => {
                     let i = sc.picks.get(p).copied().unwrap_or(0);
                     let text = options.get(i).map(|(t, _)| t.clone()).unwrap_or_default();
