@@ -457,6 +457,10 @@ impl Ctx<'_> {
                 continue;
             }
             mine.remove("-");
+            if let Dim::Cond(_) = d {
+                // A condition left undecided (an overridden default) sets nothing apart.
+                mine.remove("unknown");
+            }
             if mine.is_empty() {
                 continue;
             }
