@@ -323,6 +323,8 @@ fn evaluate_resource(
     let info = catalog.type_info(&res.rtype);
     let mut checklist = Vec::new();
     let mut used_here = Vec::new();
+    // The scenarios its values are chosen in (CloudFormation parameters), once per resource.
+    let scenarios = values::scenario_ids(&res.body);
     let duties = info
         .and_then(|i| by_kind.get(i.kind.kind.as_str()))
         .map(|v| v.as_slice())
@@ -331,7 +333,7 @@ fn evaluate_resource(
         let Some(duty) = catalog.duties.get(di) else {
             continue;
         };
-        let Some(mut result) = evaluate_duty(index, ri, res, duty, di) else {
+        let Some(mut result) = evaluate_duty(index, (ri, &scenarios), res, duty, di) else {
             continue;
         };
         if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
@@ -388,7 +390,7 @@ fn collect_unused(
 
 fn evaluate_duty(
     index: &Index<'_>,
-    ri: usize,
+    (ri, scenarios): (usize, &[u32]),
     res: &Resource,
     duty: &Duty,
     di: usize,
@@ -436,7 +438,7 @@ fn evaluate_duty(
         });
     }
     let require = ev.require.as_ref()?;
-    let o = eval_require(index, ri, res, require);
+    let o = eval_require(index, (ri, scenarios), res, require);
     Some(match o.tri {
         Tri::True => {
             let span = if o.evidence.is_empty() {
@@ -461,7 +463,7 @@ fn evaluate_duty(
 /// of every choice.
 fn eval_require(
     index: &Index<'_>,
-    ri: usize,
+    (ri, ids): (usize, &[u32]),
     res: &Resource,
     require: &crate::catalog::Pred,
 ) -> pred::Outcome {
@@ -474,14 +476,12 @@ fn eval_require(
         };
         pred::eval(&ctx, require, &res.body, res.header, false)
     };
-    let combined = run(None);
-    let ids = values::scenario_ids(&res.body);
     if ids.is_empty() {
-        return combined;
+        return run(None);
     }
     let mut unknown = None;
     let mut holds = None;
-    for s in ids {
+    for &s in ids {
         let o = run(Some(s));
         match o.tri {
             Tri::False => return o,
@@ -493,11 +493,14 @@ fn eval_require(
             }
         }
     }
-    match (unknown, holds) {
-        (Some(u), _) => u,
-        (None, _) if combined.tri == Tri::True => combined,
-        (None, Some(h)) => h,
-        (None, None) => combined,
+    if let Some(u) = unknown {
+        return u;
+    }
+    // Addressed in every scenario: said with every option weighed, when that agrees.
+    let combined = run(None);
+    match holds {
+        Some(h) if combined.tri != Tri::True => h,
+        _ => combined,
     }
 }
 

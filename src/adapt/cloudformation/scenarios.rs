@@ -20,6 +20,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Scenarios converted per resource at most.
 pub(super) const MAX_SCENARIOS: usize = 64;
+/// Defaults overridden one scenario each at most; beyond, one scenario overrides them all (each
+/// scenario is a conversion of the resource, so this bounds the work for resources that read
+/// many parameters).
+const MAX_SINGLE_OVERRIDES: usize = 6;
 /// Rounds of "convert, then add the parameters newly read" before giving up.
 const MAX_ROUNDS: usize = 4;
 
@@ -270,7 +274,11 @@ impl Ctx<'_> {
             .try_fold(1usize, |n, (_, k)| n.checked_mul(*k))
             .unwrap_or(usize::MAX);
         // One scenario per overridden default when that fits, else one overriding them all.
-        let per_param = combos.saturating_mul(free.len() + 1);
+        let per_param = if free.len() <= MAX_SINGLE_OVERRIDES {
+            combos.saturating_mul(free.len() + 1)
+        } else {
+            usize::MAX
+        };
         let all_at_once = if free.is_empty() {
             combos
         } else {
