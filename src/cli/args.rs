@@ -152,11 +152,13 @@ pub struct ScanArgs {
     /// Attestation file (default: .srm-lint/attestations.toml beside the configuration).
     #[arg(long)]
     pub attestations: Option<PathBuf>,
-    /// Only evaluate these duties (ids, slugs or `SRM-S3-*` prefixes; repeatable).
-    #[arg(long)]
+    /// Only evaluate these duties (ids, slugs or `SRM-S3-*` prefixes; repeatable or
+    /// comma-separated). A pattern that matches no duty is an error.
+    #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
-    /// Do not evaluate these duties (ids, slugs or prefixes; repeatable).
-    #[arg(long)]
+    /// Do not evaluate these duties (ids, slugs or prefixes; repeatable or comma-separated). A
+    /// pattern that matches no duty is an error.
+    #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
     /// Only evaluate duties of at least this severity.
     #[arg(long, value_enum)]

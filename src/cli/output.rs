@@ -13,7 +13,11 @@ pub fn fail(message: impl std::fmt::Display) -> ExitCode {
 /// Every error of a catalog that does not load, exit code 2.
 pub fn policy_errors(errors: Vec<srm_lint::catalog::CatalogError>) -> ExitCode {
     for e in errors {
-        eprintln!("srm-lint: policy error: {e}");
+        if e.path.is_empty() {
+            eprintln!("srm-lint: {}", e.message);
+        } else {
+            eprintln!("srm-lint: policy error: {e}");
+        }
     }
     ExitCode::from(2)
 }

@@ -32,6 +32,21 @@ pub fn run(args: ScanArgs, started: Instant) -> ExitCode {
             } else {
                 Catalog::builtin_with(policy_files)?
             };
+            let unknown = filter.unknown_patterns(
+                catalog
+                    .duties
+                    .iter()
+                    .map(|d| (d.id.as_str(), d.slug.as_str())),
+            );
+            if !unknown.is_empty() {
+                return Err(unknown
+                    .into_iter()
+                    .map(|message| srm_lint::catalog::CatalogError {
+                        path: String::new(),
+                        message,
+                    })
+                    .collect());
+            }
             catalog.retain_duties(|d| filter.keeps(&d.id, &d.slug, d.severity));
             Ok(catalog)
         })

@@ -338,7 +338,7 @@ fn evaluate_resource(
                 .suppressions
                 .iter()
                 .enumerate()
-                .find(|(_, s)| s.duty == duty.id || s.duty == duty.slug)
+                .find(|(_, s)| silences(&s.duty, duty))
             {
                 used_here.push(si);
                 result.message = format!("suppressed ({}): {}", s.reason, result.message);
@@ -357,6 +357,25 @@ fn evaluate_resource(
     (rr, used_here)
 }
 
+/// Whether a suppression naming `what` silences `duty`: its id or slug, or a checkov or trivy
+/// check the duty lists in its references (`checkov:CKV_AWS_18`, `trivy:AWS-0089`).
+fn silences(what: &str, duty: &Duty) -> bool {
+    if what == duty.id || what == duty.slug {
+        return true;
+    }
+    match what.split_once(':') {
+        Some(("checkov", id)) => duty.references.checkov.iter().any(|c| c == id),
+        Some(("trivy", id)) => duty.references.trivy.iter().any(|t| t == id),
+        _ => false,
+    }
+}
+
+/// Whether a suppression was written for a peer tool (not reported when it silences nothing:
+/// the peer check may have no srm-lint duty).
+fn is_peer_marker(what: &str) -> bool {
+    what.starts_with("checkov:") || what.starts_with("trivy:")
+}
+
 /// The checklists, and the suppressions of `resources` that silenced nothing.
 fn collect_unused(
     resources: &[Resource],
@@ -373,7 +392,7 @@ fn collect_unused(
     let mut unused = Vec::new();
     for (ri, res) in resources.iter().enumerate() {
         for (si, s) in res.suppressions.iter().enumerate() {
-            if !used.contains_key(&(ri, si)) {
+            if !used.contains_key(&(ri, si)) && !is_peer_marker(&s.duty) {
                 unused.push(UnusedSuppression {
                     span: s.span,
                     duty: s.duty.clone(),
