@@ -252,3 +252,80 @@ fn the_report_stage_is_not_quadratic_on_a_long_line() {
         assert!(took < Duration::from_secs(60), "{format}: {took:?}");
     }
 }
+
+mod property {
+    use proptest::prelude::*;
+    use srm_lint::catalog::Catalog;
+    use srm_lint::report::{self, Report};
+    use std::sync::OnceLock;
+
+    fn catalog() -> &'static Catalog {
+        static C: OnceLock<Catalog> = OnceLock::new();
+        C.get_or_init(|| Catalog::builtin().expect("the built-in catalog loads"))
+    }
+
+    /// Characters that break lines, drive terminals or reorder text, and ones that mean
+    /// something to the formats (Markdown cells and code spans, workflow commands).
+    const HOSTILE: &[char] = &[
+        '\n', '\r', '\t', '\u{0}', '\u{1b}', '\u{7}', '\u{7f}', '\u{85}', '\u{9b}', '\u{2028}',
+        '\u{2029}', '\u{202e}', '\u{2066}', '\u{200f}', '\u{61c}', '|', '`', '%', ':', ',', '\\',
+        '[', '<', '&', 'a', ' ',
+    ];
+
+    /// What no output may hold raw.
+    fn raw(c: char) -> bool {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}')
+            || matches!(
+                c,
+                '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any file name and resource label: one line per record in compact, one workflow
+        /// command per line in github, seven cell bars per Markdown row, nothing raw anywhere.
+        #[test]
+        fn hostile_names_keep_every_format_in_shape(
+            name in prop::collection::vec(prop::sample::select(HOSTILE), 0..12),
+            label in prop::collection::vec(prop::sample::select(HOSTILE), 1..12),
+        ) {
+            let name: String = name.into_iter().collect();
+            let label: String = label.into_iter().collect();
+            // The label as a JSON string (any character is allowed in a logical id).
+            let text = format!(
+                "{{\"Resources\": {{{}: {{\"Type\": \"AWS::S3::Bucket\"}}}}}}",
+                serde_json::to_string(&label).unwrap_or_default()
+            );
+            let cat = catalog();
+            let scan = srm_lint::scan_text(&format!("{name}.json"), &text, cat);
+            let r = Report::build(&scan, cat);
+            let findings = r.findings().len();
+            prop_assert!(findings > 0);
+            let compact = report::compact::render(&r);
+            prop_assert_eq!(
+                compact.lines().count(),
+                r.errors.len() + findings + r.unused_suppressions.len()
+            );
+            let github = report::github::render(&r);
+            prop_assert!(github.lines().all(|l| l.starts_with("::")));
+            let markdown = report::markdown::render(&r);
+            for row in markdown.lines().filter(|l| l.contains("| `SRM-")) {
+                prop_assert_eq!(super::cell_bars(row), 7, "{}", row);
+            }
+            let plain = report::pretty::Style { color: false, unicode: true };
+            for (format, out) in [
+                ("compact", compact),
+                ("github", github),
+                ("markdown", markdown),
+                ("json", report::json::render(&r)),
+                ("sarif", report::sarif::render(&r, cat)),
+                ("pretty", report::pretty::render(&r, &scan.sources, cat, plain)),
+            ] {
+                prop_assert!(!out.chars().any(raw), "{}: {:?}", format, out);
+            }
+        }
+    }
+}
