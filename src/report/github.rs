@@ -1,16 +1,20 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding and error.
+//!
+//! Every field is escaped as a single-line field first (no raw line break is left), then encoded
+//! by the workflow-command rules: `%`, CR and LF in the message; also `:` and `,` in a property.
 
-use super::Report;
+use super::{escape_line, Report};
 use std::fmt::Write as _;
 
-/// Escapes a workflow-command message.
+/// A workflow-command message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape_line(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-/// Escapes a workflow-command property value.
+/// A workflow-command property value.
 fn prop(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
@@ -51,5 +55,5 @@ pub fn render(report: &Report) -> String {
             ))
         );
     }
-    super::escape_control(&out)
+    out
 }

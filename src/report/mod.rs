@@ -11,8 +11,10 @@ pub mod sarif;
 
 mod escape;
 pub mod fingerprint;
-pub use escape::escape_control;
-pub(crate) use escape::{escape_control_cow, may_hold_control};
+pub use escape::{escape_control, escape_line, escape_text};
+pub(crate) use escape::{
+    escape_line_owned, escaped_in_line, escaped_in_text, may_need_line_escape, may_need_text_escape,
+};
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;

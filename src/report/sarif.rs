@@ -6,11 +6,14 @@
 //! the order `serde_json` sorts object keys, so the output is the same as building a JSON value
 //! first), without holding a copy of every result in memory.
 
-use super::{ChecklistEntry, ErrorEntry, Report, ResourceEntry};
+use super::{
+    escape_line, escape_line_owned, escape_text, ChecklistEntry, ErrorEntry, Report, ResourceEntry,
+};
 use crate::catalog::{Catalog, Duty, Layer, Severity};
 use crate::evaluate::Verdict;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub use super::fingerprint::fingerprint;
 
@@ -70,7 +73,7 @@ pub fn write(
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    super::json::write_safe(&mut *out, &doc)?;
     out.write_all(b"\n")
 }
 
@@ -147,13 +150,13 @@ struct Text<T> {
 #[serde(rename_all = "camelCase")]
 struct Rule<'a> {
     default_configuration: Level,
-    full_description: Text<&'a str>,
+    full_description: Text<Cow<'a, str>>,
     help: Help,
     help_uri: Option<String>,
-    id: &'a str,
-    name: &'a str,
+    id: Cow<'a, str>,
+    name: Cow<'a, str>,
     properties: RuleProperties,
-    short_description: Text<&'a str>,
+    short_description: Text<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -181,21 +184,29 @@ fn rule(d: &Duty) -> Rule<'_> {
             level: level(Verdict::Unaddressed, d.severity),
         },
         full_description: Text {
-            text: d.summary.trim(),
+            text: escape_text(d.summary.trim()),
         },
         help: Help {
-            markdown: format!("{}\n\n**How to fix:** {}", d.why.trim(), d.fix.trim()),
-            text: format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()),
+            markdown: escape_text(&format!(
+                "{}\n\n**How to fix:** {}",
+                d.why.trim(),
+                d.fix.trim()
+            ))
+            .into_owned(),
+            text: escape_text(&format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()))
+                .into_owned(),
         },
         help_uri: (!d.id.starts_with("guard/")).then(|| d.help_uri()),
-        id: &d.id,
-        name: &d.slug,
+        id: escape_line(&d.id),
+        name: escape_line(&d.slug),
         properties: RuleProperties {
             precision: "high",
             security_severity: security_severity(d.severity),
             tags: ("security", "aws", "shared-responsibility", d.layer),
         },
-        short_description: Text { text: &d.title },
+        short_description: Text {
+            text: escape_line(&d.title),
+        },
     }
 }
 
@@ -222,7 +233,26 @@ struct Physical<'a, R> {
 
 #[derive(Serialize)]
 struct Uri<'a> {
-    uri: &'a str,
+    uri: Cow<'a, str>,
+}
+
+/// A display path as a URI reference: every byte outside the characters a URI path may hold
+/// (RFC 3986 unreserved, sub-delimiters, `:`, `@`, `/`) percent-encoded. Ordinary paths are
+/// unchanged.
+fn uri(path: &str) -> Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
+    if path.bytes().all(keep) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 16);
+    for b in path.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[derive(Serialize)]
@@ -237,7 +267,7 @@ fn notification(e: &ErrorEntry) -> Notification<'_> {
         level: "error",
         locations: [NotificationLocation {
             physical_location: Physical {
-                artifact_location: Uri { uri: &e.path },
+                artifact_location: Uri { uri: uri(&e.path) },
                 region: StartRegion {
                     start_column: e.column,
                     start_line: e.line,
@@ -245,7 +275,7 @@ fn notification(e: &ErrorEntry) -> Notification<'_> {
             },
         }],
         message: Text {
-            text: format!("{}: {}", e.code, e.message),
+            text: escape_line_owned(format!("{}: {}", e.code, e.message)),
         },
     }
 }
@@ -258,7 +288,7 @@ struct SarifResult<'a> {
     message: Text<String>,
     partial_fingerprints: Fingerprints,
     properties: ResultProperties<'a>,
-    rule_id: &'a str,
+    rule_id: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
 }
@@ -273,7 +303,7 @@ struct ResultLocation<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Logical<'a> {
-    fully_qualified_name: &'a str,
+    fully_qualified_name: Cow<'a, str>,
     kind: &'static str,
 }
 
@@ -295,7 +325,7 @@ struct Fingerprints {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
-    resource_type: &'a str,
+    resource_type: Cow<'a, str>,
     verdict: &'static str,
 }
 
@@ -308,11 +338,11 @@ fn result<'a>(
         level: level(c.verdict, c.severity),
         locations: [ResultLocation {
             logical_locations: [Logical {
-                fully_qualified_name: &r.address,
+                fully_qualified_name: escape_line(&r.address),
                 kind: "resource",
             }],
             physical_location: Physical {
-                artifact_location: Uri { uri: &c.path },
+                artifact_location: Uri { uri: uri(&c.path) },
                 region: Region {
                     end_column: if c.end.0 > c.line {
                         c.end.1
@@ -326,22 +356,22 @@ fn result<'a>(
             },
         }],
         message: Text {
-            text: format!(
+            text: escape_line_owned(format!(
                 "{} {}: {} — {}",
                 c.verdict.as_str(),
                 r.address,
                 c.title,
                 c.message
-            ),
+            )),
         },
         partial_fingerprints: Fingerprints {
             finding: finding_fingerprint(r, &c.duty, &c.path),
         },
         properties: ResultProperties {
-            resource_type: &r.rtype,
+            resource_type: escape_line(&r.rtype),
             verdict: c.verdict.as_str(),
         },
-        rule_id: &c.duty,
+        rule_id: escape_line(&c.duty),
         rule_index: rule_indices.get(&*c.duty).copied(),
     }
 }
