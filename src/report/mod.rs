@@ -134,6 +134,9 @@ impl Level {
 /// A resource and its checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceEntry {
+    /// The root it was reached from: the Terraform root module's directory, or the template
+    /// file (a module instantiated by several roots is one entry per root).
+    pub root: String,
     /// Terraform address or CloudFormation logical id.
     pub address: String,
     /// Native type.
@@ -280,6 +283,7 @@ struct Builder<'a> {
 /// borrowed one).
 struct ResourceParts {
     header: Span,
+    root: String,
     address: String,
     rtype: String,
     condition: Option<String>,
@@ -291,6 +295,7 @@ impl ResourceParts {
     fn copied(r: &crate::model::Resource) -> ResourceParts {
         ResourceParts {
             header: r.header,
+            root: r.scope.clone(),
             address: r.address.clone(),
             rtype: r.rtype.clone(),
             condition: r.condition.clone(),
@@ -302,6 +307,7 @@ impl ResourceParts {
     fn moved(r: crate::model::Resource) -> ResourceParts {
         ResourceParts {
             header: r.header,
+            root: r.scope,
             address: r.address,
             rtype: r.rtype,
             condition: r.condition,
@@ -375,6 +381,7 @@ impl<'a> Builder<'a> {
                 .and_then(|id| self.aws_side.get(id))
                 .cloned()
                 .unwrap_or_else(|| Arc::new(identity.aws_responsibilities.to_vec())),
+            root: res.root,
             address: res.address,
             rtype: res.rtype,
             path: header.path.to_string(),
