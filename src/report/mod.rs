@@ -5,6 +5,7 @@
 pub mod compact;
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod pretty;
 pub mod sarif;
