@@ -61,6 +61,14 @@ for h in hooks:
     for k in ("id", "name", "entry", "language"):
         if k not in h:
             sys.exit(f".pre-commit-hooks.yaml: hook {h.get('id')} lacks {k}")
+# The container hook names the image of this version (release.yml refuses a tag otherwise; here
+# a version bump that forgets the hook fails before the release does).
+import re
+with open("Cargo.toml") as f:
+    version = re.search(r'(?m)^version = "([^"]+)"', f.read()).group(1)
+for h in hooks:
+    if h["language"] == "docker_image" and h["entry"].split()[0].rsplit(":", 1)[-1] != version:
+        sys.exit(f".pre-commit-hooks.yaml: hook {h['id']} runs {h['entry']}, not version {version}")
 print(f"   action.yml: {runs['using']}, {len(runs.get('steps') or [])} steps; hooks: {', '.join(h['id'] for h in hooks)}")
 PY
 echo "== pre-commit validate-manifest .pre-commit-hooks.yaml"
