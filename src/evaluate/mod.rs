@@ -195,7 +195,7 @@ impl<'a> Index<'a> {
             .and_then(|rid| self.rels.list.get(rid))
         {
             Some(r) => r.companion.join(" or "),
-            None => format!("`{rel}` companion"),
+            None => "companion resource".to_string(),
         }
     }
 }

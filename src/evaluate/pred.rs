@@ -6,7 +6,7 @@
 
 use super::logic::{all, any, choice, not};
 use super::quant::{eval_each, eval_related};
-use super::values::{json_value, lit_eq, number, one_of_text, show};
+use super::values::{json_value, lit_eq, not_one_of_text, number, one_of_text, show};
 use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
 use crate::model::{Resource, Val, ValKind};
@@ -345,10 +345,7 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
             match t.test {
                 Test::Equals(l) => ok(lit_eq(val, l), l.to_string()),
                 Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), one_of_text(ls)),
-                Test::NotOneOf(ls) => ok(
-                    !ls.iter().any(|l| lit_eq(val, l)),
-                    format!("none of {}", one_of_text(ls)),
-                ),
+                Test::NotOneOf(ls) => ok(!ls.iter().any(|l| lit_eq(val, l)), not_one_of_text(ls)),
                 Test::Min(m) => match number(val) {
                     Some(n) => ok(n >= m, format!("at least {m}")),
                     None => ok(false, format!("a number ≥ {m}")),

@@ -4,7 +4,7 @@
 use super::logic::{all, any};
 use super::pred::{eval, Ctx, Outcome, Tri};
 use crate::catalog::{Pred, Quant};
-use crate::model::{Val, ValKind};
+use crate::model::{Resource, Val, ValKind};
 use crate::source::Span;
 
 pub(super) fn elements(val: &Val) -> Vec<&Val> {
@@ -90,7 +90,7 @@ pub(super) fn eval_each(
         .iter()
         .map(|i| eval(ctx, filter, i, i.span, true))
         .collect();
-    quantify(q, outs, path, at)
+    quantify(q, outs, at, format!("no `{path}` matches"), Some(path))
 }
 
 pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
@@ -102,25 +102,33 @@ pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) ->
     }
 }
 
-pub(super) fn quantify(q: Quant, outs: Vec<Outcome>, what: &str, anchor: Span) -> Outcome {
+/// Applies quantifier `q` to the element outcomes. For `none`: `none_holds` is the message when
+/// no element matches, and a matching element's message is prefixed with `prefix` (a path the
+/// user wrote; companions name themselves).
+pub(super) fn quantify(
+    q: Quant,
+    outs: Vec<Outcome>,
+    anchor: Span,
+    none_holds: String,
+    prefix: Option<&str>,
+) -> Outcome {
     match q {
         Quant::Some => any(outs, anchor),
         Quant::Every => all(outs, anchor),
         Quant::None => {
             if let Some(hit) = outs.iter().find(|o| o.tri == Tri::True) {
-                let mut o = Outcome::new(
-                    Tri::False,
-                    hit.span,
-                    true,
-                    format!("{what}: {}", hit.message),
-                );
+                let message = match prefix {
+                    Some(p) => format!("{p}: {}", hit.message),
+                    None => hit.message.clone(),
+                };
+                let mut o = Outcome::new(Tri::False, hit.span, true, message);
                 o.evidence.clear();
                 return o;
             }
             if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
                 return u.clone();
             }
-            Outcome::new(Tri::True, anchor, false, format!("no `{what}` matches"))
+            Outcome::new(Tri::True, anchor, false, none_holds)
         }
     }
 }
@@ -176,12 +184,33 @@ pub(super) fn eval_related(
                 }
             };
             ctx.budget.set(sub.budget.get());
-            o.message = format!("{}: {}", comp.address, o.message);
+            o.message = format!("{}: {}", companion_name(comp), o.message);
             if o.evidence.is_empty() && o.tri == Tri::True {
                 o.evidence = vec![comp.header];
             }
             Some(o)
         })
         .collect();
-    quantify(q, outs, rel, res.header)
+    let names: Vec<String> = companions
+        .iter()
+        .filter_map(|&c| ctx.index.resources.get(c).map(companion_name))
+        .collect();
+    let none_holds = format!(
+        "{} referring to {}: none does what this duty forbids",
+        names.join(", "),
+        res.address
+    );
+    quantify(q, outs, res.header, none_holds, None)
+}
+
+/// A companion as messages name it: its address, with its type when the address does not
+/// show it (a CloudFormation logical id).
+fn companion_name(r: &Resource) -> String {
+    let shows_type = r.address.starts_with(&format!("{}.", r.rtype))
+        || r.address.contains(&format!(".{}.", r.rtype));
+    if shows_type {
+        r.address.clone()
+    } else {
+        format!("{} {}", r.rtype, r.address)
+    }
 }
