@@ -266,47 +266,47 @@ fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outco
 }
 
 fn absent(t: &TestCtx<'_>, anchor: Span, specific: bool) -> Outcome {
+    absent_as(t, anchor, specific, "is not set")
+}
+
+/// An empty string or list (or null): not a setting, whatever a `present` test asks.
+fn is_empty_value(val: &Val) -> bool {
+    match &val.kind {
+        ValKind::String(s) => s.trim().is_empty(),
+        ValKind::List(items) => items.is_empty(),
+        ValKind::Null => true,
+        _ => false,
+    }
+}
+
+/// What a missing attribute means for the test; `how` says how it is missing (`is not set`,
+/// `is empty, which sets nothing`).
+fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcome {
+    let path = t.path;
     if let Test::Present(false) = t.test {
-        return Outcome::new(
-            Tri::True,
-            anchor,
-            specific,
-            format!("`{}` is not set", t.path),
-        );
+        return Outcome::new(Tri::True, anchor, specific, format!("`{path}` {how}"));
     }
     match t.absent {
-        Absent::Fails => Outcome::new(
-            Tri::False,
-            anchor,
-            specific,
-            format!("`{}` is not set", t.path),
-        ),
+        Absent::Fails => Outcome::new(Tri::False, anchor, specific, format!("`{path}` {how}")),
         Absent::Passes => {
-            let mut o = Outcome::new(
-                Tri::True,
-                anchor,
-                specific,
-                match t.note {
-                    Some(n) => format!("`{}` is not set; {n}", t.path),
-                    None => format!("`{}` is not set; AWS's default applies", t.path),
-                },
-            );
+            let message = match t.note {
+                Some(n) => format!("`{path}` {how}; {n}"),
+                None => format!("`{path}` {how}; AWS's default applies"),
+            };
+            let mut o = Outcome::new(Tri::True, anchor, specific, message);
             o.by_default = true;
             o.evidence.clear();
             o
         }
-        Absent::Unknown => Outcome::new(
-            Tri::Unknown,
-            anchor,
-            specific,
-            match t.note {
-                Some(n) => format!("`{}` is not set; {n}", t.path),
-                None => format!(
-                    "`{}` is not set and AWS's default cannot be known from the code",
-                    t.path
-                ),
-            },
-        ),
+        Absent::Unknown => {
+            let message = match t.note {
+                Some(n) => format!("`{path}` {how}; {n}"),
+                None => {
+                    format!("`{path}` {how} and AWS's default cannot be known from the code")
+                }
+            };
+            Outcome::new(Tri::Unknown, anchor, specific, message)
+        }
     }
 }
 
@@ -322,6 +322,9 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
         Outcome::new(if b { Tri::True } else { Tri::False }, span, true, msg)
     };
     match t.test {
+        Test::Present(_) if is_empty_value(val) => {
+            absent_as(t, span, true, "is empty, which sets nothing")
+        }
         Test::Present(p) => ok(p, "it not to be set".into()),
         Test::Json(inner) => match json_value(val) {
             Some(doc) => eval(ctx, inner, &doc, anchor, true),
