@@ -119,3 +119,110 @@ fn empty_strings_are_not_settings_in_cloudformation_yaml() {
     assert_eq!(e.at, "10:7");
     assert_eq!(e.message, "`KmsMasterKeyId` is empty, which sets nothing");
 }
+
+#[test]
+fn a_terraform_companion_with_an_unknown_count_proves_nothing() {
+    let r = scan(
+        "main.tf",
+        r#"variable "versioned" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "acme-data"
+}
+
+resource "aws_s3_bucket_versioning" "data" {
+  count  = var.versioned ? 1 : 0
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+"#,
+    );
+    let e = duty(&r, "aws_s3_bucket.data", "SRM-S3-004");
+    assert_eq!(e.verdict, "unverified", "{e:?}");
+    assert_eq!(e.at, "9:1");
+    assert!(
+        e.message.starts_with(
+            "aws_s3_bucket_versioning.data exists only if `var.versioned` selects a non-zero \
+             `count`, which srm-lint cannot resolve, so it cannot prove this duty"
+        ),
+        "{e:?}"
+    );
+    // BASIS unknown
+}
+
+#[test]
+fn a_terraform_companion_with_a_known_count_or_unknown_for_each() {
+    let code = |count: &str| {
+        format!(
+            r#"variable "names" {{}}
+
+resource "aws_s3_bucket" "data" {{
+  bucket = "acme-data"
+}}
+
+resource "aws_s3_bucket_versioning" "data" {{
+  {count}
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+"#
+        )
+    };
+    let r = scan("main.tf", &code("count = 1"));
+    let e = duty(&r, "aws_s3_bucket.data", "SRM-S3-004");
+    assert_eq!(e.verdict, "addressed", "{e:?}");
+    let r = scan("main.tf", &code("for_each = var.names"));
+    let e = duty(&r, "aws_s3_bucket.data", "SRM-S3-004");
+    assert_eq!(e.verdict, "unverified", "{e:?}");
+    assert!(
+        e.message.starts_with(
+            "aws_s3_bucket_versioning.data exists only if `for_each` is not empty, and it is not known"
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_cloudformation_companion_under_an_unresolved_condition_proves_nothing() {
+    let r = scan(
+        "template.yaml",
+        r#"Parameters:
+  Env:
+    Type: String
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Events:
+    Type: AWS::SNS::Topic
+  EventsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Condition: IsProd
+    Properties:
+      Topics: [!Ref Events]
+      PolicyDocument:
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: sns:Publish
+            Resource: "*"
+            Condition:
+              Bool:
+                aws:SecureTransport: false
+"#,
+    );
+    let e = duty(&r, "Events", "SRM-SNS-007");
+    assert_eq!(e.verdict, "unverified", "{e:?}");
+    assert_eq!(e.at, "9:3");
+    assert_eq!(
+        e.message,
+        "AWS::SNS::TopicPolicy EventsPolicy exists only if condition `IsProd` holds, which \
+         srm-lint cannot resolve, so it cannot prove this duty"
+    );
+    // BASIS unknown
+}

@@ -184,6 +184,19 @@ pub(super) fn eval_related(
                 }
             };
             ctx.budget.set(sub.budget.get());
+            // Proof by a companion that may not exist is no proof (`every` and `none` hold
+            // without it as well, so only `some` needs it).
+            if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, &comp.existence) {
+                return Some(Outcome::new(
+                    Tri::Unknown,
+                    comp.header,
+                    true,
+                    format!(
+                        "{} {why}, so it cannot prove this duty",
+                        companion_name(comp)
+                    ),
+                ));
+            }
             o.message = format!("{}: {}", companion_name(comp), o.message);
             if o.evidence.is_empty() && o.tri == Tri::True {
                 o.evidence = vec![comp.header];
