@@ -79,7 +79,7 @@ resource "aws_sns_topic" "events" {
         e.message,
         "`permissions_boundary` is empty, which sets nothing"
     );
-    // BASIS code
+    assert_eq!(e.basis, "default");
     let e = duty(&r, "aws_sns_topic.events", "SRM-SNS-001");
     assert_eq!(e.verdict, "unaddressed", "{e:?}");
     assert_eq!(e.at, "9:3");
@@ -87,7 +87,7 @@ resource "aws_sns_topic" "events" {
         e.message,
         "`kms_master_key_id` is empty, which sets nothing"
     );
-    // BASIS code
+    assert_eq!(e.basis, "default");
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn empty_strings_are_not_settings_in_cloudformation_yaml() {
         e.message,
         "`PermissionsBoundary` is empty, which sets nothing"
     );
-    // BASIS code
+    assert_eq!(e.basis, "default");
     let e = duty(&r, "Events", "SRM-SNS-001");
     assert_eq!(e.verdict, "unaddressed", "{e:?}");
     assert_eq!(e.at, "10:7");
@@ -151,7 +151,7 @@ resource "aws_s3_bucket_versioning" "data" {
         ),
         "{e:?}"
     );
-    // BASIS unknown
+    assert_eq!(e.basis, "unknown");
 }
 
 #[test]
@@ -224,5 +224,134 @@ Resources:
         "AWS::SNS::TopicPolicy EventsPolicy exists only if condition `IsProd` holds, which \
          srm-lint cannot resolve, so it cannot prove this duty"
     );
-    // BASIS unknown
+    assert_eq!(e.basis, "unknown");
+}
+
+#[test]
+fn basis_says_code_default_or_companion() {
+    let r = scan(
+        "main.tf",
+        r#"resource "aws_s3_bucket" "raw" {
+  bucket = "acme-raw"
+}
+
+resource "aws_s3_bucket" "kept" {
+  bucket = "acme-kept"
+}
+
+resource "aws_s3_bucket_versioning" "kept" {
+  bucket = aws_s3_bucket.kept.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_sns_topic" "events" {
+  name              = "events"
+  kms_master_key_id = "alias/events"
+}
+"#,
+    );
+    // A value written in the resource.
+    let e = duty(&r, "aws_sns_topic.events", "SRM-SNS-001");
+    assert_eq!(
+        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
+        ("addressed", "18:3", "code"),
+        "{e:?}"
+    );
+    assert_eq!(e.message, "`kms_master_key_id` is \"alias/events\"");
+    // No public access block, no ownership controls: AWS's defaults decide, and say so.
+    for id in ["SRM-S3-001", "SRM-S3-005"] {
+        let e = duty(&r, "aws_s3_bucket.raw", id);
+        assert_eq!(
+            (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
+            ("addressed", "1:1", "default"),
+            "{id}: {e:?}"
+        );
+        assert!(
+            e.message
+                .starts_with("addressed by AWS's default: no aws_s3_bucket_"),
+            "{id}: {e:?}"
+        );
+        assert!(
+            e.message.ends_with(" refers to aws_s3_bucket.raw"),
+            "{id}: {e:?}"
+        );
+    }
+    // A companion decides.
+    let e = duty(&r, "aws_s3_bucket.kept", "SRM-S3-004");
+    assert_eq!(
+        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
+        ("addressed", "12:5", "companion"),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.message,
+        "aws_s3_bucket_versioning.kept: `versioning_configuration.status` is \"Enabled\""
+    );
+    // No companion where one is required: AWS's default does not address it.
+    let e = duty(&r, "aws_s3_bucket.raw", "SRM-S3-004");
+    assert_eq!(
+        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
+        ("unaddressed", "1:1", "default"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn basis_is_unknown_for_an_unresolved_value_and_never_for_addressed() {
+    let r = scan(
+        "main.tf",
+        r#"variable "key" {}
+
+resource "aws_s3_bucket" "raw" {
+  bucket = "acme-raw"
+}
+
+resource "aws_s3_bucket_public_access_block" "raw" {
+  bucket                  = aws_s3_bucket.raw.id
+  block_public_acls       = true
+  block_public_policy     = var.key
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+"#,
+    );
+    let e = duty(&r, "aws_s3_bucket.raw", "SRM-S3-001");
+    assert_eq!(
+        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
+        ("unverified", "10:3", "unknown"),
+        "{e:?}"
+    );
+    assert!(e.message.contains("`block_public_policy`"), "{e:?}");
+}
+
+/// Over the examples (corpus-like fixtures): every entry has a basis, and none is `addressed`
+/// on something unknown.
+#[test]
+fn no_addressed_verdict_rests_on_something_unknown() {
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let opts = ScanOptions {
+        paths: vec![std::path::PathBuf::from("testdata/examples")],
+        ..Default::default()
+    };
+    let scan = srm_lint::scan(&opts, &catalog);
+    let report = serde_json::to_value(Report::build(&scan, &catalog)).unwrap();
+    let mut entries = 0;
+    for r in report["resources"].as_array().unwrap() {
+        for c in r["checklist"].as_array().unwrap() {
+            entries += 1;
+            let basis = c["basis"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no basis: {c}"));
+            assert!(
+                !(c["verdict"] == "addressed" && basis == "unknown"),
+                "addressed on something unknown: {c}"
+            );
+            if c["verdict"] == "unverified" {
+                assert_eq!(basis, "unknown", "{c}");
+            }
+        }
+    }
+    assert!(entries > 50, "only {entries} entries");
 }

@@ -50,7 +50,11 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         .filter(|m| !m.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
-    match outs.iter().find(|o| o.specific) {
+    // Every alternative failed: the finding rests on all of them.
+    let by_default = outs.iter().any(|o| o.by_default);
+    let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
+    let companion = outs.iter().any(|o| o.companion);
+    let o = match outs.iter().find(|o| o.specific) {
         Some(s) => Outcome {
             message: msg,
             ..s.clone()
@@ -61,6 +65,12 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
             false,
             msg,
         ),
+    };
+    Outcome {
+        by_default,
+        explicit,
+        companion,
+        ..o
     }
 }
 
@@ -81,8 +91,10 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         .collect();
     evidence.sort();
     evidence.dedup();
-    // "By default" only when nothing explicit contributed.
-    let by_default = !outs.is_empty() && outs.iter().all(|o| o.by_default);
+    // A default that took part is said, even beside explicit evidence.
+    let by_default = outs.iter().any(|o| o.by_default);
+    let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
+    let companion = outs.iter().any(|o| o.companion);
     let msg = outs
         .iter()
         .map(|o| o.message.as_str())
@@ -97,6 +109,8 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         message: msg,
         evidence,
         by_default,
+        explicit,
+        companion,
     }
 }
 

@@ -36,8 +36,12 @@ pub struct Outcome {
     pub message: String,
     /// Evidence locations (for `True`).
     pub evidence: Vec<Span>,
-    /// The verdict rests on AWS's default.
+    /// The outcome rests, at least in part, on AWS's default: an absent setting or companion.
     pub by_default: bool,
+    /// The outcome rests, at least in part, on something written (not only on absence).
+    pub explicit: bool,
+    /// Companion resources took part in it.
+    pub companion: bool,
 }
 
 impl Outcome {
@@ -54,7 +58,16 @@ impl Outcome {
             message,
             evidence,
             by_default: false,
+            explicit: true,
+            companion: false,
         }
+    }
+
+    /// An outcome decided by absence: what AWS does when nothing is written.
+    pub(super) fn by_default(mut self) -> Self {
+        self.by_default = true;
+        self.explicit = false;
+        self
     }
 }
 
@@ -284,17 +297,18 @@ fn is_empty_value(val: &Val) -> bool {
 fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcome {
     let path = t.path;
     if let Test::Present(false) = t.test {
-        return Outcome::new(Tri::True, anchor, specific, format!("`{path}` {how}"));
+        return Outcome::new(Tri::True, anchor, specific, format!("`{path}` {how}")).by_default();
     }
     match t.absent {
-        Absent::Fails => Outcome::new(Tri::False, anchor, specific, format!("`{path}` {how}")),
+        Absent::Fails => {
+            Outcome::new(Tri::False, anchor, specific, format!("`{path}` {how}")).by_default()
+        }
         Absent::Passes => {
             let message = match t.note {
                 Some(n) => format!("`{path}` {how}; {n}"),
                 None => format!("`{path}` {how}; AWS's default applies"),
             };
-            let mut o = Outcome::new(Tri::True, anchor, specific, message);
-            o.by_default = true;
+            let mut o = Outcome::new(Tri::True, anchor, specific, message).by_default();
             o.evidence.clear();
             o
         }

@@ -94,12 +94,13 @@ pub(super) fn eval_each(
 }
 
 pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
-    match q {
+    let o = match q {
         Quant::Some => Outcome::new(Tri::False, anchor, specific, format!("no `{what}` is set")),
         Quant::Every | Quant::None => {
             Outcome::new(Tri::True, anchor, false, format!("no `{what}` is set"))
         }
-    }
+    };
+    o.by_default()
 }
 
 /// Applies quantifier `q` to the element outcomes. For `none`: `none_holds` is the message when
@@ -123,12 +124,16 @@ pub(super) fn quantify(
                 };
                 let mut o = Outcome::new(Tri::False, hit.span, true, message);
                 o.evidence.clear();
+                o.companion = hit.companion;
                 return o;
             }
             if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
                 return u.clone();
             }
-            Outcome::new(Tri::True, anchor, false, none_holds)
+            Outcome {
+                companion: outs.iter().any(|o| o.companion),
+                ..Outcome::new(Tri::True, anchor, false, none_holds)
+            }
         }
     }
 }
@@ -151,7 +156,8 @@ pub(super) fn eval_related(
     let companions = ctx.index.companions(ctx.resource, rel);
     let types = ctx.index.relation_types(ctx.resource, rel);
     if companions.is_empty() {
-        return match q {
+        // No companion: what AWS does without one decides.
+        let o = match q {
             Quant::Some => Outcome::new(
                 Tri::False,
                 res.header,
@@ -165,6 +171,7 @@ pub(super) fn eval_related(
                 format!("no {types} refers to {}", res.address),
             ),
         };
+        return o.by_default();
     }
     let outs: Vec<Outcome> = companions
         .iter()
@@ -187,17 +194,21 @@ pub(super) fn eval_related(
             // Proof by a companion that may not exist is no proof (`every` and `none` hold
             // without it as well, so only `some` needs it).
             if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, &comp.existence) {
-                return Some(Outcome::new(
-                    Tri::Unknown,
-                    comp.header,
-                    true,
-                    format!(
-                        "{} {why}, so it cannot prove this duty",
-                        companion_name(comp)
-                    ),
-                ));
+                return Some(Outcome {
+                    companion: true,
+                    ..Outcome::new(
+                        Tri::Unknown,
+                        comp.header,
+                        true,
+                        format!(
+                            "{} {why}, so it cannot prove this duty",
+                            companion_name(comp)
+                        ),
+                    )
+                });
             }
             o.message = format!("{}: {}", companion_name(comp), o.message);
+            o.companion = true;
             if o.evidence.is_empty() && o.tri == Tri::True {
                 o.evidence = vec![comp.header];
             }
