@@ -355,3 +355,33 @@ fn no_addressed_verdict_rests_on_something_unknown() {
     }
     assert!(entries > 50, "only {entries} entries");
 }
+
+#[test]
+fn a_companion_under_the_subjects_own_count_is_proof() {
+    let r = scan(
+        "main.tf",
+        r#"variable "enabled" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "data" {
+  count  = var.enabled ? 1 : 0
+  bucket = "acme-data"
+}
+
+resource "aws_s3_bucket_versioning" "data" {
+  count  = var.enabled ? 1 : 0
+  bucket = aws_s3_bucket.data[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+"#,
+    );
+    let e = duty(&r, "aws_s3_bucket.data", "SRM-S3-004");
+    assert_eq!(
+        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
+        ("addressed", "14:5", "companion"),
+        "{e:?}"
+    );
+}

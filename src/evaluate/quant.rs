@@ -192,8 +192,10 @@ pub(super) fn eval_related(
             };
             ctx.budget.set(sub.budget.get());
             // Proof by a companion that may not exist is no proof (`every` and `none` hold
-            // without it as well, so only `some` needs it).
-            if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, &comp.existence) {
+            // without it as well, so only `some` needs it), unless it exists exactly when the
+            // subject does (the same condition in the same module instance or template).
+            let open = comp.existence.as_ref().filter(|_| !same_fate(res, comp));
+            if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, open) {
                 return Some(Outcome {
                     companion: true,
                     ..Outcome::new(
@@ -237,4 +239,23 @@ fn companion_name(r: &Resource) -> String {
     } else {
         format!("{} {}", r.rtype, r.address)
     }
+}
+
+/// Whether two resources exist under the same unresolved condition, so one exists exactly when
+/// the other does: the same reason in the same module instance (Terraform) or template.
+fn same_fate(a: &Resource, b: &Resource) -> bool {
+    let module = |r: &Resource| -> Option<String> {
+        let at = r.address.rfind(&format!("{}.", r.rtype))?;
+        r.address.get(..at).map(str::to_string)
+    };
+    let same_condition = match (&a.condition, &b.condition) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => true,
+        _ => false,
+    };
+    a.existence.is_some()
+        && a.existence == b.existence
+        && same_condition
+        && a.scope == b.scope
+        && module(a) == module(b)
 }
