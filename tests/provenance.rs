@@ -385,3 +385,60 @@ resource "aws_s3_bucket_versioning" "data" {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_companion_in_a_module_call_with_an_unknown_count_proves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versioning")).unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "versioned" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "acme-data"
+}
+
+module "versioning" {
+  source = "./versioning"
+  count  = var.versioned ? 1 : 0
+  bucket = aws_s3_bucket.data.id
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("versioning/main.tf"),
+        r#"variable "bucket" {}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = var.bucket
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+"#,
+    )
+    .unwrap();
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let opts = ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    let scan = srm_lint::scan(&opts, &catalog);
+    let r = serde_json::to_value(Report::build(&scan, &catalog)).unwrap();
+    let e = duty(&r, "aws_s3_bucket.data", "SRM-S3-004");
+    assert_eq!(
+        (e.verdict.as_str(), e.basis.as_str()),
+        ("unverified", "unknown"),
+        "{e:?}"
+    );
+    assert!(
+        e.message.starts_with(
+            "module.versioning.aws_s3_bucket_versioning.this belongs to module.versioning, which \
+             exists only if `var.versioned` selects a non-zero `count`"
+        ),
+        "{e:?}"
+    );
+}
