@@ -41,8 +41,14 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
     if let Some(t) = outs.iter().find(|o| o.tri == Tri::True) {
         return t.clone();
     }
-    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-        return u.clone();
+    // Undecided: every alternative that could still address the duty is said.
+    let unknown: Vec<&Outcome> = outs.iter().filter(|o| o.tri == Tri::Unknown).collect();
+    if let Some(u) = unknown.first() {
+        let mut o = (*u).clone();
+        let mut parts: Vec<&str> = unknown.iter().map(|o| o.message.as_str()).collect();
+        parts.dedup();
+        o.message = parts.join("; ");
+        return o;
     }
     let msg = outs
         .iter()
