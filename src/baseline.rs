@@ -94,6 +94,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
             if known.contains(fp.as_str()) {
                 c.message = format!("in baseline {display}: {}", c.message);
                 c.verdict = Verdict::Suppressed;
+                c.basis = crate::model::result::Basis::Suppressed;
                 n += 1;
             }
         }

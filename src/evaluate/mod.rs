@@ -11,7 +11,7 @@ mod quant;
 mod values;
 
 use crate::catalog::{Catalog, Duty, Proof, Relation};
-pub use crate::model::result::{DutyResult, ResourceResult, UnusedSuppression, Verdict};
+pub use crate::model::result::{Basis, DutyResult, ResourceResult, UnusedSuppression, Verdict};
 use crate::model::{Resource, Val, ValKind};
 use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
@@ -195,7 +195,7 @@ impl<'a> Index<'a> {
             .and_then(|rid| self.rels.list.get(rid))
         {
             Some(r) => r.companion.join(" or "),
-            None => format!("`{rel}` companion"),
+            None => "companion resource".to_string(),
         }
     }
 }
@@ -343,6 +343,7 @@ fn evaluate_resource(
                 used_here.push(si);
                 result.message = format!("suppressed ({}): {}", s.reason, result.message);
                 result.verdict = Verdict::Suppressed;
+                result.basis = Basis::Suppressed;
             }
         }
         checklist.push(result);
@@ -428,6 +429,7 @@ fn evaluate_duty(
         span,
         message,
         evidence,
+        basis: Basis::of_verdict(verdict),
     };
     if duty.proof == Proof::Attestation || ev.require.is_none() {
         let support = ev
@@ -461,14 +463,36 @@ fn evaluate_duty(
             } else {
                 o.span
             };
-            let message = if o.by_default {
-                format!("addressed by AWS's default: {}", o.message)
-            } else {
-                o.message
+            let message = match (o.by_default, o.explicit) {
+                (true, false) => format!("addressed by AWS's default: {}", o.message),
+                (true, true) => format!("addressed in part by AWS's default: {}", o.message),
+                _ => o.message,
             };
-            mk(Verdict::Addressed, span, message, o.evidence)
+            let basis = match (o.by_default, o.companion) {
+                (true, _) => Basis::Default,
+                (false, true) => Basis::Companion,
+                (false, false) => Basis::Code,
+            };
+            DutyResult {
+                basis,
+                ..mk(Verdict::Addressed, span, message, o.evidence)
+            }
         }
-        Tri::False => mk(Verdict::Unaddressed, o.span, o.message, Vec::new()),
+        Tri::False => {
+            // What decided the finding: a companion, an absent setting (AWS's default does not
+            // address the duty), or a written value.
+            let basis = if o.companion {
+                Basis::Companion
+            } else if o.by_default && !o.explicit {
+                Basis::Default
+            } else {
+                Basis::Code
+            };
+            DutyResult {
+                basis,
+                ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+            }
+        }
         Tri::Unknown => mk(Verdict::Unverified, o.span, o.message, Vec::new()),
     })
 }

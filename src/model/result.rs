@@ -46,6 +46,53 @@ impl Verdict {
     ];
 }
 
+/// What a verdict rests on (JSON `basis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A value written in the resource itself.
+    Code,
+    /// A companion resource (a policy, a public access block, a rule) that refers to it.
+    Companion,
+    /// Nothing written: what AWS does when the setting (or companion) is absent decided it.
+    Default,
+    /// A value srm-lint cannot resolve (the verdict is `unverified`).
+    Unknown,
+    /// IaC cannot prove the duty: it rests on a person's attestation, none recorded yet.
+    Attestation,
+    /// An attestation record.
+    Attested,
+    /// A suppression (in the code, or a baseline).
+    Suppressed,
+}
+
+impl Basis {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Code => "code",
+            Basis::Companion => "companion",
+            Basis::Default => "default",
+            Basis::Unknown => "unknown",
+            Basis::Attestation => "attestation",
+            Basis::Attested => "attested",
+            Basis::Suppressed => "suppressed",
+        }
+    }
+
+    /// The basis of a verdict reached without the evaluator's account of it (user Guard rules):
+    /// code for a finding, unknown for `unverified`.
+    pub fn of_verdict(v: Verdict) -> Basis {
+        match v {
+            Verdict::Unverified => Basis::Unknown,
+            Verdict::Attestation => Basis::Attestation,
+            Verdict::Attested => Basis::Attested,
+            Verdict::Suppressed => Basis::Suppressed,
+            Verdict::Addressed | Verdict::Unaddressed => Basis::Code,
+        }
+    }
+}
+
 /// One checklist entry.
 #[derive(Debug, Clone)]
 pub struct DutyResult {
@@ -60,6 +107,8 @@ pub struct DutyResult {
     pub message: String,
     /// Where the evidence is (for `addressed`).
     pub evidence: Vec<Span>,
+    /// What the verdict rests on.
+    pub basis: Basis,
 }
 
 /// A resource with its checklist.

@@ -89,6 +89,9 @@ pub struct ChecklistEntry {
     pub severity: crate::catalog::Severity,
     /// Verdict.
     pub verdict: Verdict,
+    /// What the verdict rests on: `code`, `companion`, `default`, `unknown`, `attestation`,
+    /// `attested` or `suppressed`.
+    pub basis: crate::model::result::Basis,
     /// File path of the location.
     pub path: Arc<str>,
     /// 1-based line.
@@ -366,6 +369,7 @@ impl<'a> Builder<'a> {
             column: l.column,
             message,
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
+            basis: d.basis,
             span: d.span,
             end: (end.line, end.column),
         })

@@ -196,6 +196,11 @@ fn resource(
             return None;
         }
     }
+    // A condition srm-lint cannot resolve leaves the resource's existence open.
+    let existence = condition
+        .as_ref()
+        .filter(|c| ctx.condition(c).is_none())
+        .map(|c| format!("exists only if condition `{c}` holds, which srm-lint cannot resolve"));
     let body = match decl.get("Properties") {
         None => Val::empty_map(e.key_span),
         Some(p) if p.is_map() || p.tag.is_some() => ctx.val(p),
@@ -224,6 +229,7 @@ fn resource(
         header: e.key_span,
         body,
         condition,
+        existence,
         construct_path,
         notes: Vec::new(),
         suppressions,

@@ -180,6 +180,7 @@ pub(crate) fn implicit_apis(
             header: event.key_span,
             body,
             condition: None,
+            existence: None,
             construct_path: None,
             notes: vec![format!(
                 "implicit API created by SAM for event `{}` of function `{function}`; its settings come only from `Globals.{section}`",

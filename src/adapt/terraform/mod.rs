@@ -600,7 +600,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
             if rep.none {
                 continue;
             }
-            notes.extend(rep.note);
+            notes.extend(rep.note.clone());
             let body = ev.body_val(i, &rep.scope, decl.body, decl.whole, true);
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;
@@ -618,6 +618,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                 header: decl.header,
                 body,
                 condition: None,
+                existence: rep.maybe.or_else(|| ev.maybe(i)),
                 construct_path: None,
                 notes,
                 suppressions,
