@@ -2,6 +2,8 @@
 //! do. Each case builds its tree in a temporary directory (outside any git work tree, so the
 //! scanned root is the boundary) with a secret file beside it, and asserts what a user sees: the
 //! exit code, the located error, the good file still reported, and the secret in no output.
+//! Time limits here are generous (a debug build on a loaded 2-core machine): they catch a hang
+//! or a blow-up, not a slowdown; the real measurements are `bench/hostile.sh`'s.
 
 mod common;
 use common::*;
@@ -280,7 +282,7 @@ fn backtracking_parses_fail_fast() {
         "the budget is named: {all:#?}"
     );
     assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
-    assert!(took.as_secs() < 20, "took {took:?}");
+    assert!(took.as_secs() < 120, "took {took:?}");
 }
 
 /// A valid object literal with 40,000 entries parses in linear time (it was quadratic: 100,000
@@ -302,7 +304,7 @@ fn a_large_object_literal_is_parsed() {
     assert_eq!(errors(&r), Vec::<String>::new());
     assert_eq!(code, 1);
     assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
-    assert!(took.as_secs() < 20, "took {took:?}");
+    assert!(took.as_secs() < 120, "took {took:?}");
 }
 
 /// The committed cases in `testdata/bad/` (one per kind of hostile tree that can be committed;
@@ -346,7 +348,7 @@ fn committed_hostile_trees() {
         "testdata/bad/module-fan-out/good.tf:1:1",
     );
     assert!(
-        started.elapsed().as_secs() < 60,
+        started.elapsed().as_secs() < 240,
         "took {:?}",
         started.elapsed()
     );
