@@ -197,7 +197,7 @@ fn render(
     let text = match args.format {
         Format::Json | Format::Pretty | Format::Sarif => None,
         Format::Compact => Some(report::compact::render(report)),
-        Format::Markdown => Some(report::markdown::render(report)),
+        Format::Markdown => Some(report::markdown::render_within(report, args.max_markdown)),
         Format::Github => Some(report::github::render(report)),
     };
     let style = report::pretty::Style {
@@ -223,7 +223,9 @@ fn render(
         match (&text, args.format) {
             (Some(t), _) => w.write_all(t.as_bytes()),
             (None, Format::Pretty) => report::pretty::write(report, sources, catalog, style, w),
-            (None, Format::Sarif) => report::sarif::write(report, catalog, w),
+            (None, Format::Sarif) => {
+                report::sarif::write_with(report, catalog, &args.sarif_category, w)
+            }
             (None, _) => report::json::write(report, w),
         }
     });
