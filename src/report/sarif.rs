@@ -480,3 +480,16 @@ fn result<'a>(
         rule_index: rule_indices.get(&*c.duty).copied(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::automation_id;
+
+    #[test]
+    fn each_run_has_its_own_category_and_a_single_run_has_no_part() {
+        assert_eq!(automation_id("", 0, 1), "srm-lint/");
+        assert_eq!(automation_id("prod", 0, 1), "srm-lint/prod/");
+        assert_eq!(automation_id("/prod/", 1, 3), "srm-lint/prod/part-2/");
+        assert_eq!(automation_id("", 2, 3), "srm-lint/part-3/");
+    }
+}
