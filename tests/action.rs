@@ -465,3 +465,52 @@ fn markdown_of_the_cloudformation_templates_fits_a_pr_comment() {
         assert!(md.contains(part), "no {part:?}");
     }
 }
+
+/// srm-lint's standard output for `args`.
+fn srm_lint(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_srm-lint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run srm-lint");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn notices_reach_every_ci_format() {
+    let dir = "testdata/tf/remote-module";
+    let said = "is not fetched; its resources are not checked";
+    let compact = srm_lint(&[dir, "--format", "compact"]);
+    assert!(
+        compact
+            .lines()
+            .any(|l| l.starts_with("testdata/tf/remote-module/main.tf:")
+                && l.contains(": notice ")
+                && l.contains(said)),
+        "{compact}"
+    );
+    let github = srm_lint(&[dir, "--format", "github"]);
+    assert!(
+        github.lines().any(|l| l
+            .starts_with("::notice file=testdata/tf/remote-module/main.tf,line=")
+            && l.contains("title=srm-lint notice::")
+            && l.contains(said)),
+        "{github}"
+    );
+    let markdown = srm_lint(&[dir, "--format", "markdown"]);
+    assert!(markdown.contains("### Notices (1)"), "{markdown}");
+    assert!(markdown.contains(said), "{markdown}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&srm_lint(&[dir, "--format", "sarif"])).expect("sarif json");
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notes
+            .as_array()
+            .is_some_and(|n| n.iter().any(|x| x["level"] == "note"
+                && x["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(said)))),
+        "{notes}"
+    );
+}
