@@ -90,7 +90,7 @@ def changed_lines(explicit):
         sys.stderr.write("the base %s and HEAD share no history in this checkout (shallow?)" % base)
         return 1
     diff = git("diff", "--relative", "--unified=0", "--no-color", "--no-ext-diff",
-               base + "...HEAD")
+               "--no-textconv", base + "...HEAD")
     if diff.returncode != 0:
         sys.stderr.write("git diff %s...HEAD failed: %s" % (base, diff.stderr.strip()))
         return 1
