@@ -514,3 +514,24 @@ fn notices_reach_every_ci_format() {
         "{notes}"
     );
 }
+
+#[test]
+fn a_markdown_limit_keeps_the_counts_and_the_closing_note() {
+    let whole = srm_lint(&["testdata/examples", "-f", "markdown", "--max-markdown", "0"]);
+    assert!(whole.len() > 20_000, "{}", whole.len());
+    for max in [2_500usize, 8_000, 20_000] {
+        let md = srm_lint(&[
+            "testdata/examples",
+            "-f",
+            "markdown",
+            "--max-markdown",
+            &max.to_string(),
+        ]);
+        assert!(md.len() <= max, "{max}: {} bytes", md.len());
+        assert!(md.contains("| ❌ unaddressed |"), "{md}");
+        assert!(md.trim_end().ends_with("--max-markdown 0`."), "{md}");
+    }
+    // A report that fits is the whole report.
+    let fits = srm_lint(&["testdata/examples", "-f", "markdown"]);
+    assert_eq!(fits, whole);
+}

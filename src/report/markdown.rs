@@ -321,14 +321,16 @@ fn shortened(report: &Report, max: usize) -> String {
     for v in Verdict::ALL {
         let _ = writeln!(s, "| {} {} | {} |", icon(v), v.as_str(), report.count(v));
     }
+    // The counts, errors and notices, line by line while they leave room for the closing note.
+    let mut sections = String::new();
     if !findings.is_empty() {
-        counts(&mut s, &findings);
+        counts(&mut sections, &findings);
     }
     if !report.errors.is_empty() {
-        let _ = writeln!(s, "\n### Errors ({})\n", report.errors.len());
+        let _ = writeln!(sections, "\n### Errors ({})\n", report.errors.len());
         for e in report.errors.iter().take(TOP_ITEMS) {
             let _ = writeln!(
-                s,
+                sections,
                 "- {} {}: {}",
                 code(&format!("{}:{}:{}", e.path, e.line, e.column)),
                 e.code,
@@ -336,25 +338,27 @@ fn shortened(report: &Report, max: usize) -> String {
             );
         }
         if report.errors.len() > TOP_ITEMS {
-            let _ = writeln!(s, "- … and {} more", report.errors.len() - TOP_ITEMS);
+            let _ = writeln!(sections, "- … and {} more", report.errors.len() - TOP_ITEMS);
         }
     }
-    notices(&mut s, report, TOP_ITEMS);
+    notices(&mut sections, report, TOP_ITEMS);
     let unknown = report.resources.iter().filter(|r| !r.known).count();
     if unknown > 0 {
         let _ = writeln!(
-            s,
+            sections,
             "\n{unknown} resources are of types the catalog does not cover (listed in the full \
              report)."
         );
     }
+    let room = sections
+        .split_inclusive('\n')
+        .all(|line| push_within(&mut s, line, max, TAIL));
     let mut shown = 0;
-    if !findings.is_empty() {
-        let _ = write!(
-            s,
-            "\n### Findings, most severe first ({})\n\n{FINDINGS_HEADER}",
-            findings.len()
-        );
+    let header = format!(
+        "\n### Findings, most severe first ({})\n\n{FINDINGS_HEADER}",
+        findings.len()
+    );
+    if room && !findings.is_empty() && push_within(&mut s, &header, max, TAIL) {
         for (r, c) in findings.iter().take(TOP_FINDINGS) {
             if !push_within(&mut s, &finding_row(r, c), max, TAIL) {
                 break;
