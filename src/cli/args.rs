@@ -120,6 +120,15 @@ pub struct ScanArgs {
     /// (`-o sarif=srm.sarif -o junit=srm.xml`).
     #[arg(long, short = 'o', value_parser = parse_output)]
     pub output: Vec<OutputArg>,
+    /// Largest Markdown report, in bytes (so in characters too): 65536 by default, the size of
+    /// a pull-request comment; 0 for no limit. A longer report keeps the counts (by verdict,
+    /// severity and duty) and the most severe findings, and says how many were left out.
+    #[arg(long, value_name = "BYTES", default_value_t = srm_lint::report::markdown::COMMENT_LIMIT)]
+    pub max_markdown: usize,
+    /// SARIF category: every run's `automationDetails.id` is `srm-lint/CATEGORY/` (`srm-lint/`
+    /// when empty); a report split into several runs (25,000 results each) adds `part-N/`.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub sarif_category: String,
     /// Terraform variable file (repeatable; later files win).
     #[arg(long = "var-file")]
     pub var_files: Vec<PathBuf>,

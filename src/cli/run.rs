@@ -217,7 +217,7 @@ fn render(
             unicode: false,
         };
         if emit(Some(path), ExitCode::SUCCESS, |w| {
-            write_format(format, report, sources, catalog, plain, w)
+            write_format(args, format, report, sources, catalog, plain, w)
         }) != ExitCode::SUCCESS
         {
             return ExitCode::from(2);
@@ -225,7 +225,7 @@ fn render(
     }
     clock.lap("render (extra outputs)");
     let code = emit(args.main_output(), code, |w| {
-        write_format(args.format, report, sources, catalog, style, w)
+        write_format(args, args.format, report, sources, catalog, style, w)
     });
     clock.lap("render + write");
     code
@@ -254,8 +254,9 @@ fn failing(report: &Report, fail_on: FailOn, min: Option<srm_lint::catalog::Seve
     }
 }
 
-/// Writes `report` in `format`.
+/// Writes `report` in `format` (with the Markdown limit and SARIF category of `args`).
 fn write_format(
+    args: &ScanArgs,
     format: Format,
     report: &Report,
     sources: &SourceMap,
@@ -265,11 +266,13 @@ fn write_format(
 ) -> std::io::Result<()> {
     match format {
         Format::Compact => w.write_all(report::compact::render(report).as_bytes()),
-        Format::Markdown => w.write_all(report::markdown::render(report).as_bytes()),
+        Format::Markdown => {
+            w.write_all(report::markdown::render_within(report, args.max_markdown).as_bytes())
+        }
         Format::Github => w.write_all(report::github::render(report).as_bytes()),
         Format::Junit => w.write_all(report::junit::render(report).as_bytes()),
         Format::Pretty => report::pretty::write(report, sources, catalog, style, w),
-        Format::Sarif => report::sarif::write(report, catalog, w),
+        Format::Sarif => report::sarif::write_with(report, catalog, &args.sarif_category, w),
         Format::Json => report::json::write(report, w),
     }
 }

@@ -1,4 +1,4 @@
-//! `--format compact`: one line per finding and per error, `path:line:col: severity id message`.
+//! `--format compact`: one line per finding, per error and per notice, `path:line:col: severity id message`.
 //! Each line is escaped as one single-line field, so nothing in it (a file name with a newline,
 //! a message quoting a value) can start another.
 
@@ -44,6 +44,14 @@ pub fn render(report: &Report) -> String {
             line,
             "{}:{}:{}: warning unused-suppression {}",
             u.path, u.line, u.column, u.message
+        );
+        end(&mut out, &mut line);
+    }
+    for n in &report.notices {
+        let _ = write!(
+            line,
+            "{}:{}:{}: notice {}",
+            n.path, n.line, n.column, n.message
         );
         end(&mut out, &mut line);
     }

@@ -1,4 +1,6 @@
-//! `--format github`: GitHub Actions workflow commands, one annotation per finding and error.
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding, error and
+//! notice. Errors and notices are titled `srm-lint …`, findings by their duty id, so a filter
+//! (the action's changed-lines one) can tell them apart.
 //!
 //! Every field is escaped as a single-line field first (no raw line break is left), then encoded
 //! by the workflow-command rules: `%`, CR and LF in the message; also `:` and `,` in a property.
@@ -53,6 +55,17 @@ pub fn render(report: &Report) -> String {
                 c.title,
                 c.message
             ))
+        );
+    }
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "::notice file={},line={},col={},title={}::{}",
+            prop(&n.path),
+            n.line,
+            n.column,
+            prop("srm-lint notice"),
+            data(&n.message)
         );
     }
     out

@@ -7,7 +7,8 @@
 //! first), without holding a copy of every result in memory.
 
 use super::{
-    escape_line, escape_line_owned, escape_text, ChecklistEntry, ErrorEntry, Report, ResourceEntry,
+    escape_line, escape_line_owned, escape_text, ChecklistEntry, ErrorEntry, NoticeEntry, Report,
+    ResourceEntry,
 };
 use crate::catalog::{Catalog, Duty, Layer, Severity};
 use crate::evaluate::Verdict;
@@ -40,10 +41,45 @@ pub fn finding_fingerprint(resource: &ResourceEntry, duty: &str, path: &str) -> 
     fingerprint(&[duty, path, &resource.address])
 }
 
-/// Writes the report as SARIF 2.1.0 (pretty-printed, with a final newline).
+/// Most results in one run: GitHub code scanning rejects a run with more.
+pub const MAX_RESULTS_PER_RUN: usize = 25_000;
+
+/// Most runs in one file: GitHub code scanning rejects a file with more. Results beyond
+/// `MAX_RUNS * MAX_RESULTS_PER_RUN` are left out, and a notification says how many.
+pub const MAX_RUNS: usize = 20;
+
+/// Writes the report as SARIF 2.1.0 (pretty-printed, with a final newline), category empty.
 pub fn write(
     report: &Report,
     catalog: &Catalog,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_with(report, catalog, "", out)
+}
+
+/// The `automationDetails.id` of run `part` (0-based) of `parts`: `srm-lint/CATEGORY/`, with
+/// `part-N/` added when the results are split into several runs (code scanning takes one run
+/// per category).
+pub fn automation_id(category: &str, part: usize, parts: usize) -> String {
+    let mut id = String::from("srm-lint/");
+    let category = category.trim_matches('/');
+    if !category.is_empty() {
+        id.push_str(&escape_line(category));
+        id.push('/');
+    }
+    if parts > 1 {
+        id.push_str(&format!("part-{}/", part + 1));
+    }
+    id
+}
+
+/// Writes the report as SARIF 2.1.0: runs of at most [`MAX_RESULTS_PER_RUN`] results, each
+/// with its own `automationDetails.id` under `category`. The first run's invocation carries the
+/// tool errors, the notices and the unused suppressions as `toolExecutionNotifications`.
+pub fn write_with(
+    report: &Report,
+    catalog: &Catalog,
+    category: &str,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let findings = report.findings();
@@ -53,15 +89,58 @@ pub fn write(
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let doc = Doc {
-        schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        runs: [Run {
+    let kept = findings.len().min(MAX_RUNS * MAX_RESULTS_PER_RUN);
+    let chunks: Vec<&[(&ResourceEntry, &ChecklistEntry)]> = if kept == 0 {
+        vec![&[]]
+    } else {
+        findings
+            .get(..kept)
+            .unwrap_or_default()
+            .chunks(MAX_RESULTS_PER_RUN)
+            .collect()
+    };
+    let mut first: Vec<Notification<'_>> = report.errors.iter().map(notification).collect();
+    first.extend(
+        report
+            .notices
+            .iter()
+            .map(|n| notice(n, "note", n.message.clone())),
+    );
+    first.extend(
+        report
+            .unused_suppressions
+            .iter()
+            .map(|n| notice(n, "warning", n.message.clone())),
+    );
+    if kept < findings.len() {
+        first.push(Notification {
+            level: "warning",
+            locations: Vec::new(),
+            message: Text {
+                text: format!(
+                    "{} of {} results are left out: code scanning takes at most {MAX_RUNS} runs \
+                     of {MAX_RESULTS_PER_RUN} results; see --format json for all of them",
+                    findings.len() - kept,
+                    findings.len()
+                ),
+            },
+        });
+    }
+    let parts = chunks.len();
+    let mut notes = Some(first);
+    let runs: Vec<_> = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| Run {
+            automation_details: Automation {
+                id: automation_id(category, i, parts),
+            },
             column_kind: "unicodeCodePoints",
             invocations: [Invocation {
                 execution_successful: report.errors.is_empty(),
-                tool_execution_notifications: Seq(&report.errors, notification),
+                tool_execution_notifications: notes.take().unwrap_or_default(),
             }],
-            results: Seq(&findings, |&(r, c)| result(r, c, &rule_indices)),
+            results: Seq(chunk, |&(r, c)| result(r, c, &rule_indices)),
             tool: Tool {
                 driver: Driver {
                     information_uri: "https://github.com/srm-lint/srm-lint",
@@ -70,7 +149,11 @@ pub fn write(
                     version: report.tool.version,
                 },
             },
-        }],
+        })
+        .collect();
+    let doc = Doc {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs,
         version: "2.1.0",
     };
     super::json::write_safe(&mut *out, &doc)?;
@@ -107,17 +190,23 @@ where
 struct Doc<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
-    runs: [R; 1],
+    runs: Vec<R>,
     version: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Run<I, R, T> {
+    automation_details: Automation,
     column_kind: &'static str,
     invocations: [I; 1],
     results: R,
     tool: T,
+}
+
+#[derive(Serialize)]
+struct Automation {
+    id: String,
 }
 
 #[derive(Serialize)]
@@ -214,7 +303,8 @@ fn rule(d: &Duty) -> Rule<'_> {
 #[serde(rename_all = "camelCase")]
 struct Notification<'a> {
     level: &'static str,
-    locations: [NotificationLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<NotificationLocation<'a>>,
     message: Text<String>,
 }
 
@@ -262,20 +352,35 @@ struct StartRegion {
     start_line: usize,
 }
 
+fn located<'a>(path: &'a str, line: usize, column: usize) -> Vec<NotificationLocation<'a>> {
+    vec![NotificationLocation {
+        physical_location: Physical {
+            artifact_location: Uri { uri: uri(path) },
+            region: StartRegion {
+                start_column: column,
+                start_line: line,
+            },
+        },
+    }]
+}
+
 fn notification(e: &ErrorEntry) -> Notification<'_> {
     Notification {
         level: "error",
-        locations: [NotificationLocation {
-            physical_location: Physical {
-                artifact_location: Uri { uri: uri(&e.path) },
-                region: StartRegion {
-                    start_column: e.column,
-                    start_line: e.line,
-                },
-            },
-        }],
+        locations: located(&e.path, e.line, e.column),
         message: Text {
             text: escape_line_owned(format!("{}: {}", e.code, e.message)),
+        },
+    }
+}
+
+/// A notice (or an unused suppression) as a notification of `level`.
+fn notice<'a>(n: &'a NoticeEntry, level: &'static str, message: String) -> Notification<'a> {
+    Notification {
+        level,
+        locations: located(&n.path, n.line, n.column),
+        message: Text {
+            text: escape_line_owned(message),
         },
     }
 }
@@ -373,5 +478,18 @@ fn result<'a>(
         },
         rule_id: escape_line(&c.duty),
         rule_index: rule_indices.get(&*c.duty).copied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::automation_id;
+
+    #[test]
+    fn each_run_has_its_own_category_and_a_single_run_has_no_part() {
+        assert_eq!(automation_id("", 0, 1), "srm-lint/");
+        assert_eq!(automation_id("prod", 0, 1), "srm-lint/prod/");
+        assert_eq!(automation_id("/prod/", 1, 3), "srm-lint/prod/part-2/");
+        assert_eq!(automation_id("", 2, 3), "srm-lint/part-3/");
     }
 }
