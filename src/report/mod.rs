@@ -12,10 +12,12 @@ pub mod sarif;
 
 mod escape;
 pub mod fingerprint;
+mod level;
 pub use escape::{escape_control, escape_line, escape_text};
 pub(crate) use escape::{
     escape_line_owned, escaped_in_line, escaped_in_text, may_need_line_escape, may_need_text_escape,
 };
+pub use level::Level;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
@@ -108,31 +110,6 @@ pub struct ChecklistEntry {
     /// End of the span, 1-based (for SARIF regions).
     #[serde(skip)]
     pub end: (usize, usize),
-}
-
-/// How loud a finding is in every output (SARIF level, GitHub command, terminal severity):
-/// the one mapping from verdict and severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Critical and high findings.
-    Error,
-    /// Medium findings, and every unverified one.
-    Warning,
-    /// Low and informational findings.
-    Note,
-}
-
-impl Level {
-    /// The level of a finding of `severity` with `verdict`.
-    pub fn of(verdict: Verdict, severity: crate::catalog::Severity) -> Level {
-        use crate::catalog::Severity;
-        match (verdict, severity) {
-            (Verdict::Unverified, _) => Level::Warning,
-            (_, Severity::Critical | Severity::High) => Level::Error,
-            (_, Severity::Medium) => Level::Warning,
-            _ => Level::Note,
-        }
-    }
 }
 
 /// A resource and its checklist.
