@@ -220,6 +220,7 @@ pub fn apply(report: &mut Report, att: &Attestations, today: i64) {
             let until = parse_date(&rec.until).unwrap_or(i64::MIN);
             if until >= today {
                 c.verdict = Verdict::Attested;
+                c.basis = crate::model::result::Basis::Attested;
                 c.message = format!("attested by {} until {}: {}", rec.by, rec.until, rec.reason);
             } else {
                 c.message = format!(

@@ -1,6 +1,8 @@
 //! Baselines: `--write-baseline FILE` records today's findings by fingerprint; `--baseline FILE`
 //! reports only new ones, so a team can adopt srm-lint on an old repository and fail only on
-//! regressions. Fingerprints hash (duty, file, resource address), so they survive line shifts.
+//! regressions. Fingerprints hash (duty, root, file, resource address), so they survive line
+//! shifts, and the same module resource reached from a new root (a new example calling an old
+//! module) is a new finding. Version-1 baselines (without the root) are still read.
 
 use crate::evaluate::Verdict;
 use crate::report::fingerprint::fingerprint;
@@ -30,6 +32,9 @@ pub struct Entry {
     pub path: String,
     /// Resource address (for humans).
     pub address: String,
+    /// The root the resource was reached from (for humans; version 2).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub root: String,
 }
 
 /// The baseline of a report's current findings.
@@ -38,16 +43,17 @@ pub fn from_report(report: &Report) -> Baseline {
         .findings()
         .into_iter()
         .map(|(r, c)| Entry {
-            fingerprint: key(&c.duty, &c.path, &r.address),
+            fingerprint: key(VERSION, &c.duty, &r.root, &c.path, &r.address),
             duty: c.duty.to_string(),
             path: c.path.to_string(),
             address: r.address.clone(),
+            root: r.root.clone(),
         })
         .collect();
     findings.sort();
     findings.dedup();
     Baseline {
-        version: 1,
+        version: VERSION,
         findings,
     }
 }
@@ -79,15 +85,16 @@ pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
         .collect();
     let mut n = 0;
     for r in &mut report.resources {
-        let address = r.address.clone();
+        let (address, root) = (r.address.clone(), r.root.clone());
         for c in &mut r.checklist {
             if !matches!(c.verdict, Verdict::Unaddressed | Verdict::Unverified) {
                 continue;
             }
-            let fp = key(&c.duty, &c.path, &address);
+            let fp = key(baseline.version, &c.duty, &root, &c.path, &address);
             if known.contains(fp.as_str()) {
                 c.message = format!("in baseline {display}: {}", c.message);
                 c.verdict = Verdict::Suppressed;
+                c.basis = crate::model::result::Basis::Suppressed;
                 n += 1;
             }
         }
@@ -96,8 +103,16 @@ pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
     n
 }
 
-/// A finding's baseline fingerprint: its duty, file and resource address (the baseline's own
-/// key, apart from SARIF's, so it can grow without changing code-scanning alerts).
-fn key(duty: &str, path: &str, address: &str) -> String {
-    fingerprint(&[duty, path, address])
+/// The baseline format written.
+const VERSION: u32 = 2;
+
+/// A finding's baseline fingerprint: its duty, root (from version 2), file and resource address
+/// (the baseline's own key, apart from SARIF's, so it can grow without changing code-scanning
+/// alerts).
+fn key(version: u32, duty: &str, root: &str, path: &str, address: &str) -> String {
+    if version < 2 {
+        fingerprint(&[duty, path, address])
+    } else {
+        fingerprint(&[duty, root, path, address])
+    }
 }

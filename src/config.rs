@@ -265,6 +265,44 @@ pub fn matches(pattern: &str, id: &str, slug: &str) -> bool {
 }
 
 impl Config {
+    /// The `select` and `ignore` patterns that match no duty of the catalog (`(id, slug)` of
+    /// every duty), each as a message with the nearest known id as a suggestion: a typo must
+    /// not silently select nothing or ignore nothing. Guard rule ids (`guard/…`, `guard-…`) are
+    /// known only after the scan and are not checked here.
+    pub fn unknown_patterns<'d>(
+        &self,
+        duties: impl Iterator<Item = (&'d str, &'d str)> + Clone,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, patterns) in [("select", &self.select), ("ignore", &self.ignore)] {
+            for p in patterns {
+                if p.starts_with("guard/") || p.starts_with("guard-") {
+                    continue;
+                }
+                if duties.clone().any(|(id, slug)| matches(p, id, slug)) {
+                    continue;
+                }
+                let bare = p.trim_end_matches('*');
+                let nearest = duties
+                    .clone()
+                    .flat_map(|(id, slug)| [id, slug])
+                    .map(|known| (strsim::levenshtein(bare, known), known))
+                    .min();
+                let hint = match nearest {
+                    Some((d, known)) if d <= bare.len().div_ceil(3).max(2) => {
+                        format!("; did you mean `{known}`?")
+                    }
+                    _ => "; `srm-lint catalog` lists the duties".to_string(),
+                };
+                out.push(format!(
+                    "unknown duty `{p}` in {key} (--{key} or `{key}` in {FILE_NAME}): it matches \
+                     no duty{hint}"
+                ));
+            }
+        }
+        out
+    }
+
     /// Whether a duty is evaluated under this configuration.
     pub fn keeps(&self, id: &str, slug: &str, severity: Severity) -> bool {
         if !self.select.is_empty() && !self.select.iter().any(|p| matches(p, id, slug)) {

@@ -209,6 +209,16 @@ fn run_example(catalog: &Catalog, duty: &Duty, ex: &Example) -> Option<String> {
             .collect();
         return Some(format!("tool errors: {errors:?}"));
     }
+    let relations: Vec<&str> = catalog.relations().map(|r| r.name.as_str()).collect();
+    let leaks: Vec<String> = report
+        .resources
+        .iter()
+        .flat_map(|r| &r.checklist)
+        .filter_map(|c| internal_words(&c.message, &relations).map(|w| format!("{}: {w}", c.duty)))
+        .collect();
+    if !leaks.is_empty() {
+        return Some(format!("messages use internal words: {leaks:?}"));
+    }
     let resource = report.resources.iter().find(|r| match &ex.resource {
         Some(addr) => &r.address == addr,
         None => r.checklist.iter().any(|c| *c.duty == *duty.id),
@@ -252,6 +262,36 @@ fn run_example(catalog: &Catalog, duty: &Duty, ex: &Example) -> Option<String> {
     (!problems.is_empty()).then_some(problems)
 }
 
+/// What in a message a user cannot read: a relation id of the catalog (a kebab-case id anywhere
+/// as a word; a one-word id, which can also be an attribute's name, in the phrases that named
+/// relations), or the old "none of one of" grammar.
+pub fn internal_words(message: &str, relations: &[&str]) -> Option<String> {
+    if message.contains("none of one of") {
+        return Some("\"none of one of\"".to_string());
+    }
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    for name in relations {
+        let phrases = [
+            format!("no `{name}` matches"),
+            format!("`{name}` companion"),
+        ];
+        if phrases.iter().any(|p| message.contains(p.as_str())) {
+            return Some(format!("relation `{name}`"));
+        }
+        if !name.contains('-') {
+            continue;
+        }
+        for (at, _) in message.match_indices(name) {
+            let before = message[..at].chars().next_back();
+            let after = message[at + name.len()..].chars().next();
+            if !before.is_some_and(word) && !after.is_some_and(word) {
+                return Some(format!("relation `{name}`"));
+            }
+        }
+    }
+    None
+}
+
 /// A temporary directory removed when dropped (the library does not depend on `tempfile`).
 struct TempDir {
     path: std::path::PathBuf,
@@ -275,5 +315,25 @@ fn tempfile_dir() -> std::io::Result<TempDir> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::internal_words;
+
+    #[test]
+    fn internal_words_finds_relation_ids_and_the_old_grammar() {
+        let rels = ["cfn-permission", "logging"];
+        assert!(internal_words("no `cfn-permission` matches", &rels).is_some());
+        assert!(internal_words("x: cfn-permission: y", &rels).is_some());
+        assert!(internal_words("no `logging` matches", &rels).is_some());
+        assert!(
+            internal_words("`Protocol` is \"x\"; expected none of one of 1, 2", &rels).is_some()
+        );
+        assert!(internal_words("no AWS::Lambda::Permission refers to Fn", &rels).is_none());
+        assert!(internal_words("`logging.target` is not set", &rels).is_none());
+        assert!(internal_words("`logging` is not set", &rels).is_none());
+        assert!(internal_words("my-cfn-permission-x is fine", &rels).is_none());
     }
 }

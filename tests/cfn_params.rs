@@ -191,3 +191,58 @@ fn a_negated_check_fails_in_the_deployment_that_opens_it() {
     );
     assert_eq!(entry(&report, "Ssh", "SRM-SG-001")["verdict"], "addressed");
 }
+
+/// `basis` of the entry of `duty` on `id` in `file` (with `params`).
+fn basis_of(file: &str, params: &[&str], id: &str, duty: &str) -> (String, String, String) {
+    let mut args = vec![file];
+    for p in params {
+        args.extend(["--parameter", p]);
+    }
+    let (_, report) = json_in(root(), &args);
+    let e = entry(&report, id, duty);
+    let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+    (s("verdict"), s("basis"), s("message"))
+}
+
+#[test]
+fn a_verdict_on_a_default_says_so_in_its_basis() {
+    for ext in ["yaml", "json"] {
+        let file = format!("{DIR}/params.{ext}");
+        let (verdict, basis, _) = basis_of(&file, &[], "FreeDefault", "SRM-RDS-001");
+        assert_eq!(
+            (verdict.as_str(), basis.as_str()),
+            ("unverified", "parameter-default")
+        );
+        // Given on the command line, the same value is a fact written in the code.
+        let (verdict, basis, _) =
+            basis_of(&file, &["EncryptFree=true"], "FreeDefault", "SRM-RDS-001");
+        assert_eq!((verdict.as_str(), basis.as_str()), ("addressed", "code"));
+    }
+}
+
+#[test]
+fn a_companion_that_only_some_deployments_create_is_not_proof() {
+    let file = format!("{DIR}/companion.yaml");
+    let (verdict, basis, message) = basis_of(&file, &[], "Data", "SRM-S3-006");
+    assert_eq!(
+        (verdict.as_str(), basis.as_str()),
+        ("unverified", "unknown")
+    );
+    assert_eq!(
+        message,
+        "AWS::S3::BucketPolicy DataTlsOnlyInProd exists only in the deployments where condition \
+         `IsProd` is true, so it cannot prove this duty"
+    );
+    // The same policy without a condition proves it.
+    let (verdict, basis, _) = basis_of(&file, &[], "Logs", "SRM-S3-006");
+    assert_eq!(
+        (verdict.as_str(), basis.as_str()),
+        ("addressed", "companion")
+    );
+    // With the deployment given, the policy exists: proof.
+    let (verdict, basis, _) = basis_of(&file, &["Env=prod"], "Data", "SRM-S3-006");
+    assert_eq!(
+        (verdict.as_str(), basis.as_str()),
+        ("addressed", "companion")
+    );
+}

@@ -18,6 +18,12 @@ const CFN_LINT: &str = "aws-cloudformation__cfn-lint/";
 fn corpus_scans_without_panicking() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     if !corpus.is_dir() {
+        // CI has the corpus beside the checkout and sets this: a sweep that cannot run fails.
+        assert!(
+            std::env::var_os("SRM_REQUIRE_CORPUS").is_none(),
+            "{} is required (SRM_REQUIRE_CORPUS is set) but does not exist",
+            corpus.display()
+        );
         eprintln!(
             "note: {} does not exist; corpus sweep skipped",
             corpus.display()

@@ -2,6 +2,8 @@
 //! do. Each case builds its tree in a temporary directory (outside any git work tree, so the
 //! scanned root is the boundary) with a secret file beside it, and asserts what a user sees: the
 //! exit code, the located error, the good file still reported, and the secret in no output.
+//! Time limits here are generous (a debug build on a loaded 2-core machine): they catch a hang
+//! or a blow-up, not a slowdown; the real measurements are `bench/hostile.sh`'s.
 
 mod common;
 use common::*;
@@ -246,46 +248,6 @@ fn a_scan_that_checks_nothing_does_not_pass() {
     assert_eq!(code, 0, "{:#?}", errors(&r));
 }
 
-/// Modules that each call the next three times would make 3^15 instances: the run's budget of
-/// module instances stops them with one located error, in seconds and bounded memory.
-#[test]
-fn module_fan_out_stops_at_the_run_budget_of_instances() {
-    let tmp = tree();
-    let repo = tmp.path().join("repo");
-    for i in 0..16 {
-        let dir = repo.join(format!("m{i}"));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let calls = if i < 15 {
-            (0..3)
-                .map(|c| format!("module \"c{c}\" {{\n  source = \"../m{}\"\n}}\n", i + 1))
-                .collect::<String>()
-        } else {
-            String::new()
-        };
-        std::fs::write(dir.join("main.tf"), calls).expect("write");
-    }
-    let started = std::time::Instant::now();
-    let (code, r) = json_in(&repo, &["."]);
-    let took = started.elapsed();
-    assert_eq!(code, 2);
-    let too_complex: Vec<String> = errors(&r)
-        .into_iter()
-        .filter(|e| e.contains("too-complex"))
-        .collect();
-    assert_eq!(too_complex.len(), 1, "{too_complex:#?}");
-    assert!(
-        too_complex[0]
-            .contains(": too-complex the run's budget of 20000 module instances is spent here"),
-        "{too_complex:#?}"
-    );
-    assert!(
-        too_complex[0].starts_with("m"),
-        "located at a module call: {too_complex:#?}"
-    );
-    assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
-    assert!(took.as_secs() < 60, "took {took:?}");
-}
-
 /// Input on which hcl-edit's parser backtracked exponentially (fixed in vendor/hcl-edit): twelve
 /// such files are each a located `too-complex` error within seconds, not 10 s apiece.
 #[test]
@@ -320,17 +282,18 @@ fn backtracking_parses_fail_fast() {
         "the budget is named: {all:#?}"
     );
     assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
-    assert!(took.as_secs() < 20, "took {took:?}");
+    assert!(took.as_secs() < 120, "took {took:?}");
 }
 
-/// A valid object literal with 100,000 entries parses in linear time (it was quadratic, then
-/// refused as too complex).
+/// A valid object literal with 40,000 entries parses in linear time (it was quadratic: 100,000
+/// entries took over 10 s in a release build and were refused; 40,000 take about 1 s of CPU in
+/// this debug build, and would take over the deadline here if insertion were quadratic again).
 #[test]
 fn a_large_object_literal_is_parsed() {
     let tmp = tree();
     let repo = tmp.path().join("repo");
     let mut text = String::from("locals {\n  m = {\n");
-    for i in 0..100_000 {
+    for i in 0..40_000 {
         text.push_str(&format!("    k{i} = \"v{i}\"\n"));
     }
     text.push_str("  }\n}\n");
@@ -341,5 +304,52 @@ fn a_large_object_literal_is_parsed() {
     assert_eq!(errors(&r), Vec::<String>::new());
     assert_eq!(code, 1);
     assert_finding(&r, "aws_s3_bucket.good", "good.tf:1:1");
-    assert!(took.as_secs() < 20, "took {took:?}");
+    assert!(took.as_secs() < 120, "took {took:?}");
+}
+
+/// The committed cases in `testdata/bad/` (one per kind of hostile tree that can be committed;
+/// links, FIFOs and file names with line breaks are generated above).
+#[test]
+fn committed_hostile_trees() {
+    // A config in the tree naming `/`: refused at the value, exit 2, nothing read.
+    let run = run_in(root(), &["testdata/bad/config-outside"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "srm-lint: testdata/bad/config-outside/.srm-lint.toml:2:16: `/` is not read: absolute path `/`"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A .gitignore of `*`: nothing to scan is an error that says why.
+    let (code, r) = json_in(root(), &["testdata/bad/nothing-to-scan"]);
+    assert_eq!(code, 2);
+    assert_error(
+        &r,
+        "testdata/bad/nothing-to-scan:1:1",
+        "no-files",
+        "1 file(s) with Terraform, YAML or JSON names excluded by ignore rules",
+    );
+    // Modules each calling the next three times would make 3^15 instances (9.8 GB before the
+    // run's budget): one located error at the call where it ran out, the good file reported.
+    let started = std::time::Instant::now();
+    let (code, r) = json_in(root(), &["testdata/bad/module-fan-out"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors(&r),
+        vec![
+            "testdata/bad/module-fan-out/m14/main.tf:4:1: too-complex the run's budget of 20000 module instances is spent here; this call and later ones are not instantiated"
+                .to_string()
+        ]
+    );
+    assert_finding(
+        &r,
+        "aws_s3_bucket.good",
+        "testdata/bad/module-fan-out/good.tf:1:1",
+    );
+    assert!(
+        started.elapsed().as_secs() < 240,
+        "took {:?}",
+        started.elapsed()
+    );
 }

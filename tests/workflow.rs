@@ -275,3 +275,74 @@ fn github_annotations_and_markdown_summary() {
     assert!(md.contains("| ❌ unaddressed | 1 |"), "{md}");
     assert!(md.contains("### `Archive` (AWS::S3::Bucket)"), "{md}");
 }
+
+/// The same module resource reached from a new root is a new finding (issue 22): a new example
+/// calling an old module with `versioning = false` is not hidden by the baseline, and a version-1
+/// baseline (fingerprints without the root) is still read.
+#[test]
+fn baseline_tells_roots_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("modules/bucket")).expect("mkdir");
+    std::fs::write(
+        p.join("modules/bucket/main.tf"),
+        "resource \"aws_s3_bucket\" \"this\" {}\n",
+    )
+    .expect("write");
+    let call = "module \"b\" {\n  source = \"../../modules/bucket\"\n}\n";
+    std::fs::create_dir_all(p.join("examples/one")).expect("mkdir");
+    std::fs::write(p.join("examples/one/main.tf"), call).expect("write");
+    let base = p.join("baseline.json").to_string_lossy().to_string();
+    let d = p.to_string_lossy().to_string();
+    let (code, _, _) = run(&[&d, "--write-baseline", &base, "-f", "compact"]);
+    assert_eq!(code, 1);
+    let recorded = std::fs::read_to_string(&base).expect("baseline");
+    assert!(recorded.contains("\"version\": 2"), "{recorded}");
+    assert!(recorded.contains("\"root\": "), "{recorded}");
+    let (code, stdout, _) = run(&[&d, "--baseline", &base, "-f", "compact"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+
+    std::fs::create_dir_all(p.join("examples/two")).expect("mkdir");
+    std::fs::write(p.join("examples/two/main.tf"), call).expect("write");
+    let (code, stdout, _) = run(&[&d, "--baseline", &base, "-f", "compact"]);
+    assert_eq!(code, 1, "the second root's instance is new");
+    assert!(stdout.lines().count() > 0);
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.contains("module.b.aws_s3_bucket.this")),
+        "{stdout}"
+    );
+    let (_, report) = json(&[&d, "--baseline", &base]);
+    let roots: Vec<&str> = report["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter(|r| {
+            r["checklist"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|e| e["verdict"] == "unaddressed"))
+        })
+        .filter_map(|r| r["root"].as_str())
+        .collect();
+    assert!(
+        !roots.is_empty() && roots.iter().all(|r| r.ends_with("examples/two")),
+        "{roots:?}"
+    );
+
+    // A version-1 baseline (duty, file, address: no root) still applies, to both roots.
+    let mut v1: serde_json::Value = serde_json::from_str(&recorded).expect("json");
+    v1["version"] = 1.into();
+    for e in v1["findings"].as_array_mut().expect("findings") {
+        let key = srm_lint::report::fingerprint::fingerprint(&[
+            e["duty"].as_str().unwrap_or(""),
+            e["path"].as_str().unwrap_or(""),
+            e["address"].as_str().unwrap_or(""),
+        ]);
+        e["fingerprint"] = key.into();
+        e.as_object_mut().expect("entry").remove("root");
+    }
+    std::fs::write(&base, v1.to_string()).expect("write");
+    let (code, stdout, _) = run(&[&d, "--baseline", &base, "-f", "compact"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}

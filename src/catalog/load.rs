@@ -97,7 +97,7 @@ impl Catalog {
         }
         fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
             match text {
-                PolicyText::Toml(t) => toml::from_str(t).map_err(|e| e.to_string()),
+                PolicyText::Toml(t) => toml::from_str(t).map_err(|e| toml_error(t, &e)),
                 PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
             }
         }
@@ -295,4 +295,20 @@ impl Catalog {
         }
         errors
     }
+}
+
+/// A TOML error as one located line, `TOML parse error at line L, column C: message` (toml's
+/// own text draws the line under it): the command line prints errors escaped as single-line
+/// fields, so a key holding a line break cannot start a line of its own.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return format!("TOML parse error: {}", e.message());
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!(
+        "TOML parse error at line {line}, column {column}: {}",
+        e.message()
+    )
 }

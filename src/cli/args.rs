@@ -65,6 +65,8 @@ pub enum Format {
     Markdown,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// JUnit XML (GitLab, Jenkins, Azure DevOps test reports).
+    Junit,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -113,9 +115,20 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Pretty)]
     pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, short = 'o')]
-    pub output: Option<PathBuf>,
+    /// Write the report to this file instead of standard output; or, as FORMAT=PATH
+    /// (repeatable), also write that format to that file in the same run
+    /// (`-o sarif=srm.sarif -o junit=srm.xml`).
+    #[arg(long, short = 'o', value_parser = parse_output)]
+    pub output: Vec<OutputArg>,
+    /// Largest Markdown report, in bytes (so in characters too): 65536 by default, the size of
+    /// a pull-request comment; 0 for no limit. A longer report keeps the counts (by verdict,
+    /// severity and duty) and the most severe findings, and says how many were left out.
+    #[arg(long, value_name = "BYTES", default_value_t = srm_lint::report::markdown::COMMENT_LIMIT)]
+    pub max_markdown: usize,
+    /// SARIF category: every run's `automationDetails.id` is `srm-lint/CATEGORY/` (`srm-lint/`
+    /// when empty); a report split into several runs (25,000 results each) adds `part-N/`.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub sarif_category: String,
     /// Terraform variable file (repeatable; later files win).
     #[arg(long = "var-file")]
     pub var_files: Vec<PathBuf>,
@@ -137,6 +150,9 @@ pub struct ScanArgs {
     /// Which findings make the exit code 1.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Only findings of at least this severity make the exit code 1 (all are still reported).
+    #[arg(long, value_enum)]
+    pub fail_on_severity: Option<SeverityArg>,
     /// Colour: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -152,11 +168,13 @@ pub struct ScanArgs {
     /// Attestation file (default: .srm-lint/attestations.toml beside the configuration).
     #[arg(long)]
     pub attestations: Option<PathBuf>,
-    /// Only evaluate these duties (ids, slugs or `SRM-S3-*` prefixes; repeatable).
-    #[arg(long)]
+    /// Only evaluate these duties (ids, slugs or `SRM-S3-*` prefixes; repeatable or
+    /// comma-separated). A pattern that matches no duty is an error.
+    #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
-    /// Do not evaluate these duties (ids, slugs or prefixes; repeatable).
-    #[arg(long)]
+    /// Do not evaluate these duties (ids, slugs or prefixes; repeatable or comma-separated). A
+    /// pattern that matches no duty is an error.
+    #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
     /// Only evaluate duties of at least this severity.
     #[arg(long, value_enum)]
@@ -182,4 +200,44 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
     }
+}
+
+/// One `--output`: a path for the main format, or FORMAT=PATH for an extra one.
+#[derive(Clone, Debug)]
+pub enum OutputArg {
+    /// The main report goes here instead of standard output.
+    Main(PathBuf),
+    /// This format also goes to this file.
+    Extra(Format, PathBuf),
+}
+
+impl ScanArgs {
+    /// Where the main report goes (`None`: standard output); the last plain `--output` wins.
+    pub fn main_output(&self) -> Option<&std::path::Path> {
+        self.output.iter().rev().find_map(|o| match o {
+            OutputArg::Main(p) => Some(p.as_path()),
+            OutputArg::Extra(..) => None,
+        })
+    }
+
+    /// The extra outputs: each format and its file.
+    pub fn extra_outputs(&self) -> impl Iterator<Item = (Format, &std::path::Path)> {
+        self.output.iter().filter_map(|o| match o {
+            OutputArg::Extra(f, p) => Some((*f, p.as_path())),
+            OutputArg::Main(_) => None,
+        })
+    }
+}
+
+/// `PATH` or `FORMAT=PATH` (FORMAT one of the `--format` names).
+fn parse_output(s: &str) -> Result<OutputArg, String> {
+    if let Some((name, path)) = s.split_once('=') {
+        if let Ok(format) = <Format as ValueEnum>::from_str(name, true) {
+            if path.is_empty() {
+                return Err(format!("`{s}`: no path after `{name}=`"));
+            }
+            return Ok(OutputArg::Extra(format, PathBuf::from(path)));
+        }
+    }
+    Ok(OutputArg::Main(PathBuf::from(s)))
 }

@@ -50,10 +50,7 @@ pub fn run(command: Command) -> ExitCode {
                 let text = srm_lint::docs::explain(d, &catalog);
                 emit(None, ExitCode::SUCCESS, |w| w.write_all(text.as_bytes()))
             }
-            None => {
-                eprintln!("srm-lint: no duty `{duty}` (see `srm-lint catalog`)");
-                ExitCode::from(2)
-            }
+            None => fail(format!("no duty `{duty}` (see `srm-lint catalog`)")),
         },
         Command::Catalog {
             next_id: Some(service),
@@ -83,7 +80,7 @@ fn check_catalog(catalog: &Catalog, only_extra: bool) -> ExitCode {
     let outcome = srm_lint::harness::check(catalog, |d| !builtin.contains(&d.id));
     let mut text = String::new();
     for p in &outcome.problems {
-        text.push_str(&srm_lint::report::escape_control(p));
+        text.push_str(&srm_lint::report::escape_line(p));
         text.push('\n');
     }
     eprintln!(

@@ -32,6 +32,21 @@ pub fn run(args: ScanArgs, started: Instant) -> ExitCode {
             } else {
                 Catalog::builtin_with(policy_files)?
             };
+            let unknown = filter.unknown_patterns(
+                catalog
+                    .duties
+                    .iter()
+                    .map(|d| (d.id.as_str(), d.slug.as_str())),
+            );
+            if !unknown.is_empty() {
+                return Err(unknown
+                    .into_iter()
+                    .map(|message| srm_lint::catalog::CatalogError {
+                        path: String::new(),
+                        message,
+                    })
+                    .collect());
+            }
             catalog.retain_duties(|d| filter.keeps(&d.id, &d.slug, d.severity));
             Ok(catalog)
         })
@@ -179,24 +194,15 @@ fn render(
     clock: &mut Clock,
 ) -> ExitCode {
     let (color, to_terminal) = colour(args);
-    let text = match args.format {
-        Format::Json | Format::Pretty | Format::Sarif => None,
-        Format::Compact => Some(report::compact::render(report)),
-        Format::Markdown => Some(report::markdown::render(report)),
-        Format::Github => Some(report::github::render(report)),
-    };
     let style = report::pretty::Style {
         color,
         unicode: to_terminal || color,
     };
-    clock.lap("render (buffered formats)");
-    let failing = match settings.fail_on {
-        FailOn::Unaddressed => report.count(Verdict::Unaddressed),
-        FailOn::Unverified => {
-            report.count(Verdict::Unaddressed) + report.count(Verdict::Unverified)
-        }
-        FailOn::Never => 0,
-    };
+    let failing = failing(
+        report,
+        settings.fail_on,
+        args.fail_on_severity.map(Into::into),
+    );
     let code = if had_errors {
         ExitCode::from(2)
     } else if failing > 0 {
@@ -204,15 +210,69 @@ fn render(
     } else {
         ExitCode::SUCCESS
     };
-    let code = emit(args.output.as_deref(), code, |w| {
-        match (&text, args.format) {
-            (Some(t), _) => w.write_all(t.as_bytes()),
-            (None, Format::Pretty) => report::pretty::write(report, sources, catalog, style, w),
-            (None, Format::Sarif) => report::sarif::write(report, catalog, w),
-            (None, _) => report::json::write(report, w),
+    // Extra outputs first (files, never coloured); a write error there is a tool error.
+    for (format, path) in args.extra_outputs() {
+        let plain = report::pretty::Style {
+            color: false,
+            unicode: false,
+        };
+        if emit(Some(path), ExitCode::SUCCESS, |w| {
+            write_format(args, format, report, sources, catalog, plain, w)
+        }) != ExitCode::SUCCESS
+        {
+            return ExitCode::from(2);
         }
+    }
+    clock.lap("render (extra outputs)");
+    let code = emit(args.main_output(), code, |w| {
+        write_format(args, args.format, report, sources, catalog, style, w)
     });
     clock.lap("render + write");
-    std::mem::forget(text);
     code
+}
+
+/// How many findings fail the run: those `fail_on` counts, of at least `min` severity.
+fn failing(report: &Report, fail_on: FailOn, min: Option<srm_lint::catalog::Severity>) -> usize {
+    let counted = |v: Verdict| match fail_on {
+        FailOn::Unaddressed => v == Verdict::Unaddressed,
+        FailOn::Unverified => matches!(v, Verdict::Unaddressed | Verdict::Unverified),
+        FailOn::Never => false,
+    };
+    match min {
+        None => match fail_on {
+            FailOn::Unaddressed => report.count(Verdict::Unaddressed),
+            FailOn::Unverified => {
+                report.count(Verdict::Unaddressed) + report.count(Verdict::Unverified)
+            }
+            FailOn::Never => 0,
+        },
+        Some(min) => report
+            .findings()
+            .into_iter()
+            .filter(|(_, c)| counted(c.verdict) && c.severity >= min)
+            .count(),
+    }
+}
+
+/// Writes `report` in `format` (with the Markdown limit and SARIF category of `args`).
+fn write_format(
+    args: &ScanArgs,
+    format: Format,
+    report: &Report,
+    sources: &SourceMap,
+    catalog: &Catalog,
+    style: report::pretty::Style,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Compact => w.write_all(report::compact::render(report).as_bytes()),
+        Format::Markdown => {
+            w.write_all(report::markdown::render_within(report, args.max_markdown).as_bytes())
+        }
+        Format::Github => w.write_all(report::github::render(report).as_bytes()),
+        Format::Junit => w.write_all(report::junit::render(report).as_bytes()),
+        Format::Pretty => report::pretty::write(report, sources, catalog, style, w),
+        Format::Sarif => report::sarif::write_with(report, catalog, &args.sarif_category, w),
+        Format::Json => report::json::write(report, w),
+    }
 }

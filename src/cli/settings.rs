@@ -122,7 +122,7 @@ impl Settings {
 
 /// Whether to colour the output, and whether it goes to a terminal.
 pub fn colour(args: &ScanArgs) -> (bool, bool) {
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let to_terminal = args.main_output().is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

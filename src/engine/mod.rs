@@ -87,6 +87,7 @@ pub fn collect_with<'c>(
     catalog: &(dyn Fn() -> Option<&'c Catalog> + Sync),
 ) -> Scan {
     let mut clock = Clock::start();
+    crate::parse::hcl::start_run();
     let gate = crate::gate::Gate::for_roots(&opts.paths);
     let found = discover::discover(
         &opts.paths,
@@ -155,6 +156,7 @@ impl Scan {
 /// `name`'s directory and only inside it; use a name in a directory that does not exist to read
 /// nothing at all.
 pub fn scan_text(name: &str, text: &str, catalog: &Catalog) -> Scan {
+    crate::parse::hcl::start_run();
     let path = PathBuf::from(name);
     let dir = path.parent().map(PathBuf::from).unwrap_or_default();
     let candidate = Candidate {

@@ -114,8 +114,14 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
     if let Some(t) = outs.iter().find(|o| o.tri == Tri::True) {
         return t.clone();
     }
-    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-        return u.clone();
+    // Undecided: every alternative that could still address the duty is said.
+    let unknown: Vec<&Outcome> = outs.iter().filter(|o| o.tri == Tri::Unknown).collect();
+    if let Some(u) = unknown.first() {
+        let mut o = (*u).clone();
+        let mut parts: Vec<&str> = unknown.iter().map(|o| o.message.as_str()).collect();
+        parts.dedup();
+        o.message = parts.join("; ");
+        return o;
     }
     let msg = outs
         .iter()
@@ -123,7 +129,11 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         .filter(|m| !m.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
-    match outs.iter().find(|o| o.specific) {
+    // Every alternative failed: the finding rests on all of them.
+    let by_default = outs.iter().any(|o| o.by_default);
+    let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
+    let companion = outs.iter().any(|o| o.companion);
+    let o = match outs.iter().find(|o| o.specific) {
         Some(s) => Outcome {
             message: msg,
             ..s.clone()
@@ -134,6 +144,12 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
             false,
             msg,
         ),
+    };
+    Outcome {
+        by_default,
+        explicit,
+        companion,
+        ..o
     }
 }
 
@@ -154,8 +170,10 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         .collect();
     evidence.sort();
     evidence.dedup();
-    // "By default" only when nothing explicit contributed.
-    let by_default = !outs.is_empty() && outs.iter().all(|o| o.by_default);
+    // A default that took part is said, even beside explicit evidence.
+    let by_default = outs.iter().any(|o| o.by_default);
+    let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
+    let companion = outs.iter().any(|o| o.companion);
     let msg = outs
         .iter()
         .map(|o| o.message.as_str())
@@ -170,6 +188,8 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         message: msg,
         evidence,
         by_default,
+        explicit,
+        companion,
     }
 }
 

@@ -11,7 +11,7 @@ mod quant;
 mod values;
 
 use crate::catalog::{Catalog, Duty, Proof, Relation};
-pub use crate::model::result::{DutyResult, ResourceResult, UnusedSuppression, Verdict};
+pub use crate::model::result::{Basis, DutyResult, ResourceResult, UnusedSuppression, Verdict};
 use crate::model::{Resource, Val, ValKind};
 use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
@@ -195,7 +195,7 @@ impl<'a> Index<'a> {
             .and_then(|rid| self.rels.list.get(rid))
         {
             Some(r) => r.companion.join(" or "),
-            None => format!("`{rel}` companion"),
+            None => "companion resource".to_string(),
         }
     }
 }
@@ -341,11 +341,12 @@ fn evaluate_resource(
                 .suppressions
                 .iter()
                 .enumerate()
-                .find(|(_, s)| s.duty == duty.id || s.duty == duty.slug)
+                .find(|(_, s)| silences(&s.duty, duty))
             {
                 used_here.push(si);
                 result.message = format!("suppressed ({}): {}", s.reason, result.message);
                 result.verdict = Verdict::Suppressed;
+                result.basis = Basis::Suppressed;
             }
         }
         checklist.push(result);
@@ -358,6 +359,25 @@ fn evaluate_resource(
         checklist,
     };
     (rr, used_here)
+}
+
+/// Whether a suppression naming `what` silences `duty`: its id or slug, or a checkov or trivy
+/// check the duty lists in its references (`checkov:CKV_AWS_18`, `trivy:AWS-0089`).
+fn silences(what: &str, duty: &Duty) -> bool {
+    if what == duty.id || what == duty.slug {
+        return true;
+    }
+    match what.split_once(':') {
+        Some(("checkov", id)) => duty.references.checkov.iter().any(|c| c == id),
+        Some(("trivy", id)) => duty.references.trivy.iter().any(|t| t == id),
+        _ => false,
+    }
+}
+
+/// Whether a suppression was written for a peer tool (not reported when it silences nothing:
+/// the peer check may have no srm-lint duty).
+fn is_peer_marker(what: &str) -> bool {
+    what.starts_with("checkov:") || what.starts_with("trivy:")
 }
 
 /// The checklists, and the suppressions of `resources` that silenced nothing.
@@ -376,7 +396,7 @@ fn collect_unused(
     let mut unused = Vec::new();
     for (ri, res) in resources.iter().enumerate() {
         for (si, s) in res.suppressions.iter().enumerate() {
-            if !used.contains_key(&(ri, si)) {
+            if !used.contains_key(&(ri, si)) && !is_peer_marker(&s.duty) {
                 unused.push(UnusedSuppression {
                     span: s.span,
                     duty: s.duty.clone(),
@@ -413,6 +433,7 @@ fn evaluate_duty(
         span,
         message,
         evidence,
+        basis: Basis::of_verdict(verdict),
     };
     if duty.proof == Proof::Attestation || ev.require.is_none() {
         let support = ev
@@ -446,15 +467,50 @@ fn evaluate_duty(
             } else {
                 o.span
             };
-            let message = if o.by_default {
-                format!("addressed by AWS's default: {}", o.message)
-            } else {
-                o.message
+            let message = match (o.by_default, o.explicit) {
+                (true, false) => format!("addressed by AWS's default: {}", o.message),
+                (true, true) => format!("addressed in part by AWS's default: {}", o.message),
+                _ => o.message,
             };
-            mk(Verdict::Addressed, span, message, o.evidence)
+            let basis = match (o.by_default, o.companion) {
+                (true, _) => Basis::Default,
+                (false, true) => Basis::Companion,
+                (false, false) => Basis::Code,
+            };
+            DutyResult {
+                basis,
+                ..mk(Verdict::Addressed, span, message, o.evidence)
+            }
         }
-        Tri::False => mk(Verdict::Unaddressed, o.span, o.message, Vec::new()),
-        Tri::Unknown => mk(Verdict::Unverified, o.span, o.message, Vec::new()),
+        Tri::False => {
+            // What decided the finding: a companion, an absent setting (AWS's default does not
+            // address the duty), or a written value.
+            let basis = if o.companion {
+                Basis::Companion
+            } else if o.by_default && !o.explicit {
+                Basis::Default
+            } else {
+                Basis::Code
+            };
+            DutyResult {
+                basis,
+                ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+            }
+        }
+        Tri::Unknown => {
+            let basis = if o
+                .message
+                .contains(crate::model::result::OVERRIDABLE_DEFAULT)
+            {
+                Basis::ParameterDefault
+            } else {
+                Basis::Unknown
+            };
+            DutyResult {
+                basis,
+                ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
+            }
+        }
     })
 }
 

@@ -6,7 +6,7 @@
 
 use super::logic::{all, any, choice_in, labelled, not, picked};
 use super::quant::{eval_each, eval_related};
-use super::values::{json_value, lit_eq, number, one_of_text, show};
+use super::values::{json_value, lit_eq, not_one_of_text, number, one_of_text, show};
 use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
 use crate::model::{Resource, Val, ValKind};
@@ -36,8 +36,12 @@ pub struct Outcome {
     pub message: String,
     /// Evidence locations (for `True`).
     pub evidence: Vec<Span>,
-    /// The verdict rests on AWS's default.
+    /// The outcome rests, at least in part, on AWS's default: an absent setting or companion.
     pub by_default: bool,
+    /// The outcome rests, at least in part, on something written (not only on absence).
+    pub explicit: bool,
+    /// Companion resources took part in it.
+    pub companion: bool,
 }
 
 impl Outcome {
@@ -54,7 +58,16 @@ impl Outcome {
             message,
             evidence,
             by_default: false,
+            explicit: true,
+            companion: false,
         }
+    }
+
+    /// An outcome decided by absence: what AWS does when nothing is written.
+    pub(super) fn by_default(mut self) -> Self {
+        self.by_default = true;
+        self.explicit = false;
+        self
     }
 }
 
@@ -280,47 +293,48 @@ fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outco
 }
 
 fn absent(t: &TestCtx<'_>, anchor: Span, specific: bool) -> Outcome {
+    absent_as(t, anchor, specific, "is not set")
+}
+
+/// An empty string or list (or null): not a setting, whatever a `present` test asks.
+fn is_empty_value(val: &Val) -> bool {
+    match &val.kind {
+        ValKind::String(s) => s.trim().is_empty(),
+        ValKind::List(items) => items.is_empty(),
+        ValKind::Null => true,
+        _ => false,
+    }
+}
+
+/// What a missing attribute means for the test; `how` says how it is missing (`is not set`,
+/// `is empty, which sets nothing`).
+fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcome {
+    let path = t.path;
     if let Test::Present(false) = t.test {
-        return Outcome::new(
-            Tri::True,
-            anchor,
-            specific,
-            format!("`{}` is not set", t.path),
-        );
+        return Outcome::new(Tri::True, anchor, specific, format!("`{path}` {how}")).by_default();
     }
     match t.absent {
-        Absent::Fails => Outcome::new(
-            Tri::False,
-            anchor,
-            specific,
-            format!("`{}` is not set", t.path),
-        ),
+        Absent::Fails => {
+            Outcome::new(Tri::False, anchor, specific, format!("`{path}` {how}")).by_default()
+        }
         Absent::Passes => {
-            let mut o = Outcome::new(
-                Tri::True,
-                anchor,
-                specific,
-                match t.note {
-                    Some(n) => format!("`{}` is not set; {n}", t.path),
-                    None => format!("`{}` is not set; AWS's default applies", t.path),
-                },
-            );
-            o.by_default = true;
+            let message = match t.note {
+                Some(n) => format!("`{path}` {how}; {n}"),
+                None => format!("`{path}` {how}; AWS's default applies"),
+            };
+            let mut o = Outcome::new(Tri::True, anchor, specific, message).by_default();
             o.evidence.clear();
             o
         }
-        Absent::Unknown => Outcome::new(
-            Tri::Unknown,
-            anchor,
-            specific,
-            match t.note {
-                Some(n) => format!("`{}` is not set; {n}", t.path),
-                None => format!(
-                    "`{}` is not set and AWS's default cannot be known from the code",
-                    t.path
-                ),
-            },
-        ),
+        Absent::Unknown => {
+            let message = match t.note {
+                Some(n) => format!("`{path}` {how}; {n}"),
+                None => {
+                    format!("`{path}` {how} and AWS's default cannot be known from the code")
+                }
+            };
+            Outcome::new(Tri::Unknown, anchor, specific, message)
+        }
     }
 }
 
@@ -336,6 +350,9 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
         Outcome::new(if b { Tri::True } else { Tri::False }, span, true, msg)
     };
     match t.test {
+        Test::Present(_) if is_empty_value(val) => {
+            absent_as(t, span, true, "is empty, which sets nothing")
+        }
         Test::Present(p) => ok(p, "it not to be set".into()),
         Test::Json(inner) => match json_value(val) {
             Some(doc) => eval(ctx, inner, &doc, anchor, true),
@@ -359,10 +376,7 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
             match t.test {
                 Test::Equals(l) => ok(lit_eq(val, l), l.to_string()),
                 Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), one_of_text(ls)),
-                Test::NotOneOf(ls) => ok(
-                    !ls.iter().any(|l| lit_eq(val, l)),
-                    format!("none of {}", one_of_text(ls)),
-                ),
+                Test::NotOneOf(ls) => ok(!ls.iter().any(|l| lit_eq(val, l)), not_one_of_text(ls)),
                 Test::Min(m) => match number(val) {
                     Some(n) => ok(n >= m, format!("at least {m}")),
                     None => ok(false, format!("a number ≥ {m}")),

@@ -4,7 +4,7 @@
 use super::logic::{all, any, choice_in, labelled, picked};
 use super::pred::{eval, Ctx, Outcome, Tri};
 use crate::catalog::{Pred, Quant};
-use crate::model::{Val, ValKind};
+use crate::model::{Resource, Val, ValKind};
 use crate::source::Span;
 
 pub(super) fn elements(val: &Val) -> Vec<&Val> {
@@ -111,7 +111,7 @@ fn each_in(
         .iter()
         .map(|i| eval(ctx, filter, i, i.span, true))
         .collect();
-    quantify(q, outs, path, at)
+    quantify(q, outs, at, format!("no `{path}` matches"), Some(path))
 }
 
 /// A quantifier over a value that differs between deployments: evaluated in each, walking
@@ -149,33 +149,46 @@ fn scenario_each(
 }
 
 pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
-    match q {
+    let o = match q {
         Quant::Some => Outcome::new(Tri::False, anchor, specific, format!("no `{what}` is set")),
         Quant::Every | Quant::None => {
             Outcome::new(Tri::True, anchor, false, format!("no `{what}` is set"))
         }
-    }
+    };
+    o.by_default()
 }
 
-pub(super) fn quantify(q: Quant, outs: Vec<Outcome>, what: &str, anchor: Span) -> Outcome {
+/// Applies quantifier `q` to the element outcomes. For `none`: `none_holds` is the message when
+/// no element matches, and a matching element's message is prefixed with `prefix` (a path the
+/// user wrote; companions name themselves).
+pub(super) fn quantify(
+    q: Quant,
+    outs: Vec<Outcome>,
+    anchor: Span,
+    none_holds: String,
+    prefix: Option<&str>,
+) -> Outcome {
     match q {
         Quant::Some => any(outs, anchor),
         Quant::Every => all(outs, anchor),
         Quant::None => {
             if let Some(hit) = outs.iter().find(|o| o.tri == Tri::True) {
-                let mut o = Outcome::new(
-                    Tri::False,
-                    hit.span,
-                    true,
-                    format!("{what}: {}", hit.message),
-                );
+                let message = match prefix {
+                    Some(p) => format!("{p}: {}", hit.message),
+                    None => hit.message.clone(),
+                };
+                let mut o = Outcome::new(Tri::False, hit.span, true, message);
                 o.evidence.clear();
+                o.companion = hit.companion;
                 return o;
             }
             if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
                 return u.clone();
             }
-            Outcome::new(Tri::True, anchor, false, format!("no `{what}` matches"))
+            Outcome {
+                companion: outs.iter().any(|o| o.companion),
+                ..Outcome::new(Tri::True, anchor, false, none_holds)
+            }
         }
     }
 }
@@ -198,7 +211,8 @@ pub(super) fn eval_related(
     let companions = ctx.index.companions(ctx.resource, rel);
     let types = ctx.index.relation_types(ctx.resource, rel);
     if companions.is_empty() {
-        return match q {
+        // No companion: what AWS does without one decides.
+        let o = match q {
             Quant::Some => Outcome::new(
                 Tri::False,
                 res.header,
@@ -212,6 +226,7 @@ pub(super) fn eval_related(
                 format!("no {types} refers to {}", res.address),
             ),
         };
+        return o.by_default();
     }
     let outs: Vec<Outcome> = companions
         .iter()
@@ -233,12 +248,71 @@ pub(super) fn eval_related(
                 }
             };
             ctx.budget.set(sub.budget.get());
-            o.message = format!("{}: {}", comp.address, o.message);
+            // Proof by a companion that may not exist is no proof (`every` and `none` hold
+            // without it as well, so only `some` needs it), unless it exists exactly when the
+            // subject does (the same condition in the same module instance or template).
+            let open = comp.existence.as_ref().filter(|_| !same_fate(res, comp));
+            if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, open) {
+                return Some(Outcome {
+                    companion: true,
+                    ..Outcome::new(
+                        Tri::Unknown,
+                        comp.header,
+                        true,
+                        format!(
+                            "{} {why}, so it cannot prove this duty",
+                            companion_name(comp)
+                        ),
+                    )
+                });
+            }
+            o.message = format!("{}: {}", companion_name(comp), o.message);
+            o.companion = true;
             if o.evidence.is_empty() && o.tri == Tri::True {
                 o.evidence = vec![comp.header];
             }
             Some(o)
         })
         .collect();
-    quantify(q, outs, rel, res.header)
+    let names: Vec<String> = companions
+        .iter()
+        .filter_map(|&c| ctx.index.resources.get(c).map(companion_name))
+        .collect();
+    let none_holds = format!(
+        "{} referring to {}: none does what this duty forbids",
+        names.join(", "),
+        res.address
+    );
+    quantify(q, outs, res.header, none_holds, None)
+}
+
+/// A companion as messages name it: its address, with its type when the address does not
+/// show it (a CloudFormation logical id).
+fn companion_name(r: &Resource) -> String {
+    let shows_type = r.address.starts_with(&format!("{}.", r.rtype))
+        || r.address.contains(&format!(".{}.", r.rtype));
+    if shows_type {
+        r.address.clone()
+    } else {
+        format!("{} {}", r.rtype, r.address)
+    }
+}
+
+/// Whether two resources exist under the same unresolved condition, so one exists exactly when
+/// the other does: the same reason in the same module instance (Terraform) or template.
+fn same_fate(a: &Resource, b: &Resource) -> bool {
+    let module = |r: &Resource| -> Option<String> {
+        let at = r.address.rfind(&format!("{}.", r.rtype))?;
+        r.address.get(..at).map(str::to_string)
+    };
+    let same_condition = match (&a.condition, &b.condition) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => true,
+        _ => false,
+    };
+    a.existence.is_some()
+        && a.existence == b.existence
+        && same_condition
+        && a.scope == b.scope
+        && module(a) == module(b)
 }

@@ -50,6 +50,16 @@ pub(super) fn one_of_text(ls: &[Lit]) -> String {
     }
 }
 
+/// "none of" the literals, as the expectation of a `not_one_of` test.
+pub(super) fn not_one_of_text(ls: &[Lit]) -> String {
+    let parts: Vec<String> = ls.iter().map(|l| l.to_string()).collect();
+    if parts.len() == 1 {
+        format!("not {}", parts.concat())
+    } else {
+        format!("none of {}", parts.join(", "))
+    }
+}
+
 /// A short rendering of a value for messages.
 pub(super) fn show(v: &Val) -> String {
     match &v.kind {

@@ -23,7 +23,7 @@ pub mod render;
 mod run;
 
 use crate::catalog::{Catalog, Control, Duty, Layer, Proof, References, Severity};
-use crate::evaluate::{DutyResult, Verdict};
+use crate::evaluate::{Basis, DutyResult, Verdict};
 use crate::model::{Lang, Notice, ToolError};
 use crate::outcome::Scan;
 use crate::source::{FileFormat, FileId, Span};
@@ -314,6 +314,7 @@ pub fn evaluate(
                             span,
                             message,
                             evidence: Vec::new(),
+                            basis: Basis::of_verdict(verdict),
                         };
                     }
                 }
@@ -327,6 +328,7 @@ pub fn evaluate(
                 span,
                 message,
                 evidence: Vec::new(),
+                basis: Basis::of_verdict(verdict),
             });
         }
     }
@@ -344,6 +346,7 @@ pub fn evaluate(
                 {
                     r.message = format!("suppressed ({}): {}", s.reason, r.message);
                     r.verdict = Verdict::Suppressed;
+                    r.basis = Basis::Suppressed;
                     scan.unused_suppressions
                         .retain(|u| !(u.span == s.span && u.duty == s.duty));
                 }

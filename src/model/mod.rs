@@ -192,6 +192,11 @@ pub struct Resource {
     pub body: Val,
     /// CloudFormation `Condition` the resource depends on, if any.
     pub condition: Option<String>,
+    /// Why the resource may not be created, when srm-lint cannot tell whether it is (a
+    /// Terraform `count`/`for_each` or a CloudFormation condition it cannot resolve), phrased to
+    /// follow the address ("exists only if …"). `None`: it exists whenever the code is
+    /// deployed. A resource that may not exist is never proof for another (see `evaluate`).
+    pub existence: Option<String>,
     /// CDK construct path (`Metadata: aws:cdk:path`), if any.
     pub construct_path: Option<String>,
     /// Extra facts for messages (e.g. the module call that instantiated the resource).

@@ -46,6 +46,66 @@ impl Verdict {
     ];
 }
 
+/// What a verdict rests on (JSON `basis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A value written in the resource itself.
+    Code,
+    /// A companion resource (a policy, a public access block, a rule) that refers to it.
+    Companion,
+    /// Nothing written: what AWS does when the setting (or companion) is absent decided it.
+    Default,
+    /// A value srm-lint cannot resolve (the verdict is `unverified`).
+    Unknown,
+    /// The default of a CloudFormation parameter that a deployment may override (the verdict
+    /// is `unverified`).
+    ParameterDefault,
+    /// IaC cannot prove the duty: it rests on a person's attestation, none recorded yet.
+    Attestation,
+    /// An attestation record.
+    Attested,
+    /// A suppression (in the code, or a baseline).
+    Suppressed,
+}
+
+/// The end of every reason given for a value that rests on an overridable parameter default
+/// (the evaluator tells the `parameter-default` basis by it).
+pub const OVERRIDABLE_DEFAULT: &str = "a deployment may override it";
+
+/// Why a value that rests on parameter `name`'s default (`raw`) is not a fact.
+pub fn parameter_default_reason(name: &str, raw: &str) -> String {
+    format!("it rests on the default of parameter `{name}` ({raw:?}); {OVERRIDABLE_DEFAULT}")
+}
+
+impl Basis {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Code => "code",
+            Basis::Companion => "companion",
+            Basis::Default => "default",
+            Basis::Unknown => "unknown",
+            Basis::ParameterDefault => "parameter-default",
+            Basis::Attestation => "attestation",
+            Basis::Attested => "attested",
+            Basis::Suppressed => "suppressed",
+        }
+    }
+
+    /// The basis of a verdict reached without the evaluator's account of it (user Guard rules):
+    /// code for a finding, unknown for `unverified`.
+    pub fn of_verdict(v: Verdict) -> Basis {
+        match v {
+            Verdict::Unverified => Basis::Unknown,
+            Verdict::Attestation => Basis::Attestation,
+            Verdict::Attested => Basis::Attested,
+            Verdict::Suppressed => Basis::Suppressed,
+            Verdict::Addressed | Verdict::Unaddressed => Basis::Code,
+        }
+    }
+}
+
 /// One checklist entry.
 #[derive(Debug, Clone)]
 pub struct DutyResult {
@@ -60,6 +120,8 @@ pub struct DutyResult {
     pub message: String,
     /// Where the evidence is (for `addressed`).
     pub evidence: Vec<Span>,
+    /// What the verdict rests on.
+    pub basis: Basis,
 }
 
 /// A resource with its checklist.

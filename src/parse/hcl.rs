@@ -58,7 +58,38 @@ fn spawn_helper() -> Option<std::sync::mpsc::Sender<Job>> {
     Some(tx)
 }
 
-/// Parses HCL body text, giving up after `deadline`.
+/// All the parse time one run may spend past [`RUN_GRACE`] per file, counted from the first
+/// parse that overran it: many slow files share this one clock instead of each getting the full
+/// per-file deadline.
+pub const RUN_PARSE_BUDGET: Duration = Duration::from_secs(20);
+
+/// How long any parse may take before it starts spending the run's budget.
+pub const RUN_GRACE: Duration = Duration::from_secs(1);
+
+/// When the run's parse budget runs out: set by the first parse that overran [`RUN_GRACE`].
+/// The engine clears it when a run starts ([`start_run`]).
+static RUN_DEADLINE: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+
+/// Starts a run: the run's parse budget is whole again.
+pub fn start_run() {
+    *RUN_DEADLINE.lock().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// How long a parse that has already run for [`RUN_GRACE`] may go on, given its own remaining
+/// deadline `own` and the run's deadline (set now if this is the first overrun): the smaller.
+fn run_wait(own: Duration, now: std::time::Instant) -> (Duration, bool) {
+    let mut guard = RUN_DEADLINE.lock().unwrap_or_else(|p| p.into_inner());
+    let run_end = *guard.get_or_insert(now + RUN_PARSE_BUDGET);
+    let left = run_end.saturating_duration_since(now);
+    if left < own {
+        (left, true)
+    } else {
+        (own, false)
+    }
+}
+
+/// Parses HCL body text, giving up after `deadline`, or earlier once the run's parse budget
+/// ([`RUN_PARSE_BUDGET`]) is spent.
 pub fn parse_body_within(text: &str, deadline: Duration) -> Result<Body, HclError> {
     let helper = HELPER.with(|h| {
         let mut h = h.borrow_mut();
@@ -76,7 +107,16 @@ pub fn parse_body_within(text: &str, deadline: Duration) -> Result<Body, HclErro
         HELPER.with(|h| *h.borrow_mut() = None);
         return direct(text);
     }
-    match reply_rx.recv_timeout(deadline) {
+    // Most parses end well within the grace; a longer one shares the run's clock.
+    let first = reply_rx.recv_timeout(RUN_GRACE.min(deadline));
+    let (result, by_run) = match first {
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) if deadline > RUN_GRACE => {
+            let (wait, by_run) = run_wait(deadline - RUN_GRACE, std::time::Instant::now());
+            (reply_rx.recv_timeout(wait), by_run)
+        }
+        other => (other, false),
+    };
+    match result {
         Ok(r) => r,
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
             // The helper died (it cannot panic on input, but be safe): parse here.
@@ -86,13 +126,21 @@ pub fn parse_body_within(text: &str, deadline: Duration) -> Result<Body, HclErro
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             // Abandon the busy helper; the next parse starts a fresh one.
             HELPER.with(|h| *h.borrow_mut() = None);
+            let message = if by_run {
+                format!(
+                    "the run's parse-time budget ({} s over all slow files) is spent; file skipped",
+                    RUN_PARSE_BUDGET.as_secs()
+                )
+            } else {
+                format!(
+                    "the Terraform parser did not finish within {} s (pathologically nested or ambiguous syntax); file skipped",
+                    deadline.as_secs()
+                )
+            };
             Err(HclError {
                 offset: 0,
                 code: "too-complex",
-                message: format!(
-                    "the Terraform parser did not finish within {} s (pathologically nested or ambiguous syntax); file skipped",
-                    deadline.as_secs()
-                ),
+                message,
             })
         }
     }
@@ -177,6 +225,36 @@ mod tests {
         let err = parse_body("a = = 1\n").unwrap_err();
         assert_eq!((err.code, err.offset), ("parse-error", 4));
         assert!(parse_body("a = { b = [1, 2] }\n").is_ok());
+    }
+
+    #[test]
+    fn slow_parses_share_one_run_clock() {
+        start_run();
+        let now = std::time::Instant::now();
+        // The first overrun starts the run's clock: its own 9 s is within the 20 s budget.
+        assert_eq!(
+            run_wait(Duration::from_secs(9), now),
+            (Duration::from_secs(9), false)
+        );
+        // Fifteen seconds later, a second slow file gets only what is left of the run's budget.
+        let later = now + Duration::from_secs(15);
+        assert_eq!(
+            run_wait(Duration::from_secs(9), later),
+            (Duration::from_secs(5), true)
+        );
+        // Past the budget, nothing is left.
+        let after = now + Duration::from_secs(25);
+        assert_eq!(
+            run_wait(Duration::from_secs(9), after),
+            (Duration::ZERO, true)
+        );
+        // A new run starts whole.
+        start_run();
+        assert_eq!(
+            run_wait(Duration::from_secs(9), after),
+            (Duration::from_secs(9), false)
+        );
+        start_run();
     }
 
     #[test]

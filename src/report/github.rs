@@ -1,16 +1,22 @@
-//! `--format github`: GitHub Actions workflow commands, one annotation per finding and error.
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding, error and
+//! notice. Errors and notices are titled `srm-lint …`, findings by their duty id, so a filter
+//! (the action's changed-lines one) can tell them apart.
+//!
+//! Every field is escaped as a single-line field first (no raw line break is left), then encoded
+//! by the workflow-command rules: `%`, CR and LF in the message; also `:` and `,` in a property.
 
-use super::Report;
+use super::{escape_line, Report};
 use std::fmt::Write as _;
 
-/// Escapes a workflow-command message.
+/// A workflow-command message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape_line(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-/// Escapes a workflow-command property value.
+/// A workflow-command property value.
 fn prop(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
@@ -51,5 +57,16 @@ pub fn render(report: &Report) -> String {
             ))
         );
     }
-    super::escape_control(&out)
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "::notice file={},line={},col={},title={}::{}",
+            prop(&n.path),
+            n.line,
+            n.column,
+            prop("srm-lint notice"),
+            data(&n.message)
+        );
+    }
+    out
 }

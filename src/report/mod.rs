@@ -5,14 +5,19 @@
 pub mod compact;
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod pretty;
 pub mod sarif;
 
 mod escape;
 pub mod fingerprint;
-pub use escape::escape_control;
-pub(crate) use escape::{escape_control_cow, may_hold_control};
+mod level;
+pub use escape::{escape_control, escape_line, escape_text};
+pub(crate) use escape::{
+    escape_line_owned, escaped_in_line, escaped_in_text, may_need_line_escape, may_need_text_escape,
+};
+pub use level::Level;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
@@ -86,6 +91,9 @@ pub struct ChecklistEntry {
     pub severity: crate::catalog::Severity,
     /// Verdict.
     pub verdict: Verdict,
+    /// What the verdict rests on: `code`, `companion`, `default`, `unknown`, `attestation`,
+    /// `attested` or `suppressed`.
+    pub basis: crate::model::result::Basis,
     /// File path of the location.
     pub path: Arc<str>,
     /// 1-based line.
@@ -104,34 +112,12 @@ pub struct ChecklistEntry {
     pub end: (usize, usize),
 }
 
-/// How loud a finding is in every output (SARIF level, GitHub command, terminal severity):
-/// the one mapping from verdict and severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Critical and high findings.
-    Error,
-    /// Medium findings, and every unverified one.
-    Warning,
-    /// Low and informational findings.
-    Note,
-}
-
-impl Level {
-    /// The level of a finding of `severity` with `verdict`.
-    pub fn of(verdict: Verdict, severity: crate::catalog::Severity) -> Level {
-        use crate::catalog::Severity;
-        match (verdict, severity) {
-            (Verdict::Unverified, _) => Level::Warning,
-            (_, Severity::Critical | Severity::High) => Level::Error,
-            (_, Severity::Medium) => Level::Warning,
-            _ => Level::Note,
-        }
-    }
-}
-
 /// A resource and its checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceEntry {
+    /// The root it was reached from: the Terraform root module's directory, or the template
+    /// file (a module instantiated by several roots is one entry per root).
+    pub root: String,
     /// Terraform address or CloudFormation logical id.
     pub address: String,
     /// Native type.
@@ -278,6 +264,7 @@ struct Builder<'a> {
 /// borrowed one).
 struct ResourceParts {
     header: Span,
+    root: String,
     address: String,
     rtype: String,
     condition: Option<String>,
@@ -289,6 +276,7 @@ impl ResourceParts {
     fn copied(r: &crate::model::Resource) -> ResourceParts {
         ResourceParts {
             header: r.header,
+            root: r.scope.clone(),
             address: r.address.clone(),
             rtype: r.rtype.clone(),
             condition: r.condition.clone(),
@@ -300,6 +288,7 @@ impl ResourceParts {
     fn moved(r: crate::model::Resource) -> ResourceParts {
         ResourceParts {
             header: r.header,
+            root: r.scope,
             address: r.address,
             rtype: r.rtype,
             condition: r.condition,
@@ -357,6 +346,7 @@ impl<'a> Builder<'a> {
             column: l.column,
             message,
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
+            basis: d.basis,
             span: d.span,
             end: (end.line, end.column),
         })
@@ -373,6 +363,7 @@ impl<'a> Builder<'a> {
                 .and_then(|id| self.aws_side.get(id))
                 .cloned()
                 .unwrap_or_else(|| Arc::new(identity.aws_responsibilities.to_vec())),
+            root: res.root,
             address: res.address,
             rtype: res.rtype,
             path: header.path.to_string(),

@@ -6,11 +6,15 @@
 //! the order `serde_json` sorts object keys, so the output is the same as building a JSON value
 //! first), without holding a copy of every result in memory.
 
-use super::{ChecklistEntry, ErrorEntry, Report, ResourceEntry};
+use super::{
+    escape_line, escape_line_owned, escape_text, ChecklistEntry, ErrorEntry, NoticeEntry, Report,
+    ResourceEntry,
+};
 use crate::catalog::{Catalog, Duty, Layer, Severity};
 use crate::evaluate::Verdict;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use std::borrow::Cow;
 
 pub use super::fingerprint::fingerprint;
 
@@ -37,10 +41,45 @@ pub fn finding_fingerprint(resource: &ResourceEntry, duty: &str, path: &str) -> 
     fingerprint(&[duty, path, &resource.address])
 }
 
-/// Writes the report as SARIF 2.1.0 (pretty-printed, with a final newline).
+/// Most results in one run: GitHub code scanning rejects a run with more.
+pub const MAX_RESULTS_PER_RUN: usize = 25_000;
+
+/// Most runs in one file: GitHub code scanning rejects a file with more. Results beyond
+/// `MAX_RUNS * MAX_RESULTS_PER_RUN` are left out, and a notification says how many.
+pub const MAX_RUNS: usize = 20;
+
+/// Writes the report as SARIF 2.1.0 (pretty-printed, with a final newline), category empty.
 pub fn write(
     report: &Report,
     catalog: &Catalog,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_with(report, catalog, "", out)
+}
+
+/// The `automationDetails.id` of run `part` (0-based) of `parts`: `srm-lint/CATEGORY/`, with
+/// `part-N/` added when the results are split into several runs (code scanning takes one run
+/// per category).
+pub fn automation_id(category: &str, part: usize, parts: usize) -> String {
+    let mut id = String::from("srm-lint/");
+    let category = category.trim_matches('/');
+    if !category.is_empty() {
+        id.push_str(&escape_line(category));
+        id.push('/');
+    }
+    if parts > 1 {
+        id.push_str(&format!("part-{}/", part + 1));
+    }
+    id
+}
+
+/// Writes the report as SARIF 2.1.0: runs of at most [`MAX_RESULTS_PER_RUN`] results, each
+/// with its own `automationDetails.id` under `category`. The first run's invocation carries the
+/// tool errors, the notices and the unused suppressions as `toolExecutionNotifications`.
+pub fn write_with(
+    report: &Report,
+    catalog: &Catalog,
+    category: &str,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let findings = report.findings();
@@ -50,15 +89,58 @@ pub fn write(
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let doc = Doc {
-        schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        runs: [Run {
+    let kept = findings.len().min(MAX_RUNS * MAX_RESULTS_PER_RUN);
+    let chunks: Vec<&[(&ResourceEntry, &ChecklistEntry)]> = if kept == 0 {
+        vec![&[]]
+    } else {
+        findings
+            .get(..kept)
+            .unwrap_or_default()
+            .chunks(MAX_RESULTS_PER_RUN)
+            .collect()
+    };
+    let mut first: Vec<Notification<'_>> = report.errors.iter().map(notification).collect();
+    first.extend(
+        report
+            .notices
+            .iter()
+            .map(|n| notice(n, "note", n.message.clone())),
+    );
+    first.extend(
+        report
+            .unused_suppressions
+            .iter()
+            .map(|n| notice(n, "warning", n.message.clone())),
+    );
+    if kept < findings.len() {
+        first.push(Notification {
+            level: "warning",
+            locations: Vec::new(),
+            message: Text {
+                text: format!(
+                    "{} of {} results are left out: code scanning takes at most {MAX_RUNS} runs \
+                     of {MAX_RESULTS_PER_RUN} results; see --format json for all of them",
+                    findings.len() - kept,
+                    findings.len()
+                ),
+            },
+        });
+    }
+    let parts = chunks.len();
+    let mut notes = Some(first);
+    let runs: Vec<_> = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| Run {
+            automation_details: Automation {
+                id: automation_id(category, i, parts),
+            },
             column_kind: "unicodeCodePoints",
             invocations: [Invocation {
                 execution_successful: report.errors.is_empty(),
-                tool_execution_notifications: Seq(&report.errors, notification),
+                tool_execution_notifications: notes.take().unwrap_or_default(),
             }],
-            results: Seq(&findings, |&(r, c)| result(r, c, &rule_indices)),
+            results: Seq(chunk, |&(r, c)| result(r, c, &rule_indices)),
             tool: Tool {
                 driver: Driver {
                     information_uri: "https://github.com/srm-lint/srm-lint",
@@ -67,10 +149,14 @@ pub fn write(
                     version: report.tool.version,
                 },
             },
-        }],
+        })
+        .collect();
+    let doc = Doc {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs,
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    super::json::write_safe(&mut *out, &doc)?;
     out.write_all(b"\n")
 }
 
@@ -104,17 +190,23 @@ where
 struct Doc<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
-    runs: [R; 1],
+    runs: Vec<R>,
     version: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Run<I, R, T> {
+    automation_details: Automation,
     column_kind: &'static str,
     invocations: [I; 1],
     results: R,
     tool: T,
+}
+
+#[derive(Serialize)]
+struct Automation {
+    id: String,
 }
 
 #[derive(Serialize)]
@@ -147,13 +239,13 @@ struct Text<T> {
 #[serde(rename_all = "camelCase")]
 struct Rule<'a> {
     default_configuration: Level,
-    full_description: Text<&'a str>,
+    full_description: Text<Cow<'a, str>>,
     help: Help,
     help_uri: Option<String>,
-    id: &'a str,
-    name: &'a str,
+    id: Cow<'a, str>,
+    name: Cow<'a, str>,
     properties: RuleProperties,
-    short_description: Text<&'a str>,
+    short_description: Text<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -181,21 +273,29 @@ fn rule(d: &Duty) -> Rule<'_> {
             level: level(Verdict::Unaddressed, d.severity),
         },
         full_description: Text {
-            text: d.summary.trim(),
+            text: escape_text(d.summary.trim()),
         },
         help: Help {
-            markdown: format!("{}\n\n**How to fix:** {}", d.why.trim(), d.fix.trim()),
-            text: format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()),
+            markdown: escape_text(&format!(
+                "{}\n\n**How to fix:** {}",
+                d.why.trim(),
+                d.fix.trim()
+            ))
+            .into_owned(),
+            text: escape_text(&format!("{}\n\nHow to fix: {}", d.why.trim(), d.fix.trim()))
+                .into_owned(),
         },
         help_uri: (!d.id.starts_with("guard/")).then(|| d.help_uri()),
-        id: &d.id,
-        name: &d.slug,
+        id: escape_line(&d.id),
+        name: escape_line(&d.slug),
         properties: RuleProperties {
             precision: "high",
             security_severity: security_severity(d.severity),
             tags: ("security", "aws", "shared-responsibility", d.layer),
         },
-        short_description: Text { text: &d.title },
+        short_description: Text {
+            text: escape_line(&d.title),
+        },
     }
 }
 
@@ -203,7 +303,8 @@ fn rule(d: &Duty) -> Rule<'_> {
 #[serde(rename_all = "camelCase")]
 struct Notification<'a> {
     level: &'static str,
-    locations: [NotificationLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<NotificationLocation<'a>>,
     message: Text<String>,
 }
 
@@ -222,7 +323,26 @@ struct Physical<'a, R> {
 
 #[derive(Serialize)]
 struct Uri<'a> {
-    uri: &'a str,
+    uri: Cow<'a, str>,
+}
+
+/// A display path as a URI reference: every byte outside the characters a URI path may hold
+/// (RFC 3986 unreserved, sub-delimiters, `:`, `@`, `/`) percent-encoded. Ordinary paths are
+/// unchanged.
+fn uri(path: &str) -> Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
+    if path.bytes().all(keep) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 16);
+    for b in path.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[derive(Serialize)]
@@ -232,20 +352,35 @@ struct StartRegion {
     start_line: usize,
 }
 
+fn located<'a>(path: &'a str, line: usize, column: usize) -> Vec<NotificationLocation<'a>> {
+    vec![NotificationLocation {
+        physical_location: Physical {
+            artifact_location: Uri { uri: uri(path) },
+            region: StartRegion {
+                start_column: column,
+                start_line: line,
+            },
+        },
+    }]
+}
+
 fn notification(e: &ErrorEntry) -> Notification<'_> {
     Notification {
         level: "error",
-        locations: [NotificationLocation {
-            physical_location: Physical {
-                artifact_location: Uri { uri: &e.path },
-                region: StartRegion {
-                    start_column: e.column,
-                    start_line: e.line,
-                },
-            },
-        }],
+        locations: located(&e.path, e.line, e.column),
         message: Text {
-            text: format!("{}: {}", e.code, e.message),
+            text: escape_line_owned(format!("{}: {}", e.code, e.message)),
+        },
+    }
+}
+
+/// A notice (or an unused suppression) as a notification of `level`.
+fn notice<'a>(n: &'a NoticeEntry, level: &'static str, message: String) -> Notification<'a> {
+    Notification {
+        level,
+        locations: located(&n.path, n.line, n.column),
+        message: Text {
+            text: escape_line_owned(message),
         },
     }
 }
@@ -258,7 +393,7 @@ struct SarifResult<'a> {
     message: Text<String>,
     partial_fingerprints: Fingerprints,
     properties: ResultProperties<'a>,
-    rule_id: &'a str,
+    rule_id: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
 }
@@ -273,7 +408,7 @@ struct ResultLocation<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Logical<'a> {
-    fully_qualified_name: &'a str,
+    fully_qualified_name: Cow<'a, str>,
     kind: &'static str,
 }
 
@@ -295,7 +430,7 @@ struct Fingerprints {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
-    resource_type: &'a str,
+    resource_type: Cow<'a, str>,
     verdict: &'static str,
 }
 
@@ -308,11 +443,11 @@ fn result<'a>(
         level: level(c.verdict, c.severity),
         locations: [ResultLocation {
             logical_locations: [Logical {
-                fully_qualified_name: &r.address,
+                fully_qualified_name: escape_line(&r.address),
                 kind: "resource",
             }],
             physical_location: Physical {
-                artifact_location: Uri { uri: &c.path },
+                artifact_location: Uri { uri: uri(&c.path) },
                 region: Region {
                     end_column: if c.end.0 > c.line {
                         c.end.1
@@ -326,22 +461,35 @@ fn result<'a>(
             },
         }],
         message: Text {
-            text: format!(
+            text: escape_line_owned(format!(
                 "{} {}: {} — {}",
                 c.verdict.as_str(),
                 r.address,
                 c.title,
                 c.message
-            ),
+            )),
         },
         partial_fingerprints: Fingerprints {
             finding: finding_fingerprint(r, &c.duty, &c.path),
         },
         properties: ResultProperties {
-            resource_type: &r.rtype,
+            resource_type: escape_line(&r.rtype),
             verdict: c.verdict.as_str(),
         },
-        rule_id: &c.duty,
+        rule_id: escape_line(&c.duty),
         rule_index: rule_indices.get(&*c.duty).copied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::automation_id;
+
+    #[test]
+    fn each_run_has_its_own_category_and_a_single_run_has_no_part() {
+        assert_eq!(automation_id("", 0, 1), "srm-lint/");
+        assert_eq!(automation_id("prod", 0, 1), "srm-lint/prod/");
+        assert_eq!(automation_id("/prod/", 1, 3), "srm-lint/prod/part-2/");
+        assert_eq!(automation_id("", 2, 3), "srm-lint/part-3/");
     }
 }

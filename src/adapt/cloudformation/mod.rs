@@ -203,7 +203,7 @@ fn resource(
         Some(p) => c.val(p),
         None => Val::empty_map(e.key_span),
     };
-    let Some(body) = ctx.over_scenarios(condition.as_deref(), &convert) else {
+    let Some((body, existence)) = ctx.over_scenarios(condition.as_deref(), &convert) else {
         model.notices.push(Notice {
             span: e.key_span,
             message: format!(
@@ -231,22 +231,25 @@ fn resource(
         header: e.key_span,
         body,
         condition,
+        existence,
         construct_path,
         notes: Vec::new(),
         suppressions,
     })
 }
 
-/// `Metadata: { srm-lint: { ignore: [ { id: …, reason: … } ] } }`.
+/// `Metadata: { srm-lint: { ignore: [ { id: …, reason: … } ] } }`, and checkov's own
+/// `Metadata: { checkov: { skip: [ { id: CKV_AWS_18, comment: … } ] } }` (matched through the
+/// duties' references).
 fn suppressions(metadata: &Node, errors: &mut Vec<ToolError>) -> Vec<Suppression> {
+    let mut out = checkov_skips(metadata);
     let Some(list) = metadata.get("srm-lint").and_then(|s| s.get("ignore")) else {
-        return Vec::new();
+        return out;
     };
     let items: &[Node] = match &list.kind {
         NodeKind::Seq(items) => items,
         _ => std::slice::from_ref(list),
     };
-    let mut out = Vec::new();
     for item in items {
         let id = item.get("id").and_then(scalar_text);
         let reason = item.get("reason").and_then(scalar_text);
@@ -270,6 +273,33 @@ fn suppressions(metadata: &Node, errors: &mut Vec<ToolError>) -> Vec<Suppression
         }
     }
     out
+}
+
+/// checkov's skips in a resource's `Metadata`, as `checkov:ID` suppressions.
+fn checkov_skips(metadata: &Node) -> Vec<Suppression> {
+    let Some(list) = metadata.get("checkov").and_then(|c| c.get("skip")) else {
+        return Vec::new();
+    };
+    let items: &[Node] = match &list.kind {
+        NodeKind::Seq(items) => items,
+        _ => std::slice::from_ref(list),
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let id = item.get("id").and_then(scalar_text)?;
+            let reason = item
+                .get("comment")
+                .and_then(scalar_text)
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| "checkov skip".to_string());
+            Some(Suppression {
+                duty: format!("checkov:{}", id.trim()),
+                reason: reason.trim().to_string(),
+                span: item.span,
+            })
+        })
+        .collect()
 }
 
 fn scalar_text(n: &Node) -> Option<String> {

@@ -52,6 +52,7 @@ impl Globals {
                 if let Some(n) = g.get(section).filter(|n| n.is_map()) {
                     let v = ctx
                         .over_scenarios(None, &|c| c.val(n))
+                        .map(|(v, _)| v)
                         .unwrap_or_else(|| Val::empty_map(n.span));
                     sections.push((rtype, v));
                 }
@@ -183,6 +184,7 @@ pub(crate) fn implicit_apis(
             header: event.key_span,
             body,
             condition: None,
+            existence: None,
             construct_path: None,
             notes: vec![format!(
                 "implicit API created by SAM for event `{}` of function `{function}`; its settings come only from `Globals.{section}`",

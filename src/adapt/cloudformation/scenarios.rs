@@ -77,6 +77,8 @@ type Facts = BTreeMap<Dim, String>;
 #[derive(Clone)]
 struct Run {
     present: bool,
+    /// The resource's condition in this scenario (`None`: it has none; `Some(None)`: unknown).
+    cond: Option<Option<bool>>,
     val: Val,
     reads: Reads,
     facts: Facts,
@@ -106,7 +108,7 @@ impl Ctx<'_> {
                 if sc.overridden.covers(name) {
                     return Some(unknown(
                         span,
-                        format!("it rests on the default of parameter `{name}` ({raw:?}); a deployment may override it"),
+                        crate::model::result::parameter_default_reason(name, raw),
                     ));
                 }
                 k.clone()
@@ -140,19 +142,20 @@ impl Ctx<'_> {
 
     /// Converts a resource's properties (or any section) over the scenarios of the parameters
     /// it reads. `None` when `condition` is false in every scenario (the resource is never
-    /// created).
+    /// created); otherwise the merged value and, when the resource does not exist in every
+    /// deployment (or srm-lint cannot tell), why.
     pub(super) fn over_scenarios(
         &self,
         condition: Option<&str>,
         convert: &dyn Fn(&Self) -> Val,
-    ) -> Option<Val> {
+    ) -> Option<(Val, Option<String>)> {
         let first = self.run(Scenario::default(), condition, convert);
         let mut deps = first.reads.params.clone();
         // The first scenario enumerated (first allowed values, every default kept) is `first`.
         let mut reuse = Some(first.clone());
         let mut result = None;
         if deps.is_empty() {
-            result = Some(first.present.then_some(first.val));
+            result = Some(self.merge_runs(vec![first], condition));
         }
         let mut rounds = 0;
         while result.is_none() {
@@ -182,7 +185,7 @@ impl Ctx<'_> {
                 seen.extend(r.reads.params.iter().cloned());
             }
             if seen == deps {
-                result = Some(self.merge_runs(runs));
+                result = Some(self.merge_runs(runs, condition));
             } else {
                 deps = seen;
             }
@@ -198,7 +201,7 @@ impl Ctx<'_> {
         condition: Option<&str>,
         convert: &dyn Fn(&Self) -> Val,
         reason: String,
-    ) -> Option<Val> {
+    ) -> Option<(Val, Option<String>)> {
         let runs = [Override::None, Override::All]
             .into_iter()
             .map(|overridden| {
@@ -210,7 +213,7 @@ impl Ctx<'_> {
                 self.run(sc, condition, convert)
             })
             .collect();
-        self.merge_runs(runs)
+        self.merge_runs(runs, condition)
     }
 
     fn set_scenario(&self, sc: Scenario) {
@@ -221,7 +224,8 @@ impl Ctx<'_> {
 
     fn run(&self, sc: Scenario, condition: Option<&str>, convert: &dyn Fn(&Self) -> Val) -> Run {
         self.set_scenario(sc);
-        let present = condition.map(|c| self.condition(c)) != Some(Some(false));
+        let cond = condition.map(|c| self.condition(c));
+        let present = cond != Some(Some(false));
         let val = convert(self);
         let reads = std::mem::take(&mut *self.reads.borrow_mut());
         let mut facts = Facts::new();
@@ -252,6 +256,7 @@ impl Ctx<'_> {
         }
         Run {
             present,
+            cond,
             val,
             reads,
             facts,
@@ -326,18 +331,32 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    /// The value over the runs in which the resource exists.
-    fn merge_runs(&self, runs: Vec<Run>) -> Option<Val> {
+    /// The value over the runs in which the resource exists, and why its existence is not
+    /// certain (its condition unknown in some scenario, or false in some).
+    fn merge_runs(&self, runs: Vec<Run>, condition: Option<&str>) -> Option<(Val, Option<String>)> {
         let present: Vec<&Run> = runs.iter().filter(|r| r.present).collect();
         if present.is_empty() {
             return None;
         }
+        let existence = condition.and_then(|c| {
+            if runs.iter().any(|r| r.cond == Some(None)) {
+                Some(format!(
+                    "exists only if condition `{c}` holds, which srm-lint cannot resolve"
+                ))
+            } else if present.len() < runs.len() {
+                Some(format!(
+                    "exists only in the deployments where condition `{c}` is true"
+                ))
+            } else {
+                None
+            }
+        });
         let vals: Vec<&Val> = present.iter().map(|r| &r.val).collect();
         let facts: Vec<&Facts> = present.iter().map(|r| &r.facts).collect();
         let ids: Vec<usize> = (0..vals.len()).collect();
         // A new numbering for this resource's scenarios.
         self.space.set(self.space.get().saturating_add(1));
-        Some(self.merge(&vals, &ids, &facts))
+        Some((self.merge(&vals, &ids, &facts), existence))
     }
 
     /// Merges the values of several scenarios, descending while they share a shape, so a

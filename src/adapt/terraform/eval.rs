@@ -427,6 +427,28 @@ impl<'a> Evaluator<'a> {
         true
     }
 
+    /// Why instance `inst` may not exist: the nearest call on its chain whose `count` or
+    /// `for_each` srm-lint cannot resolve to a non-zero number of instances.
+    pub fn maybe(&self, inst: usize) -> Option<String> {
+        let mut cur = Some(inst);
+        let mut steps = 0;
+        while let Some(i) = cur {
+            if steps > self.insts.len() {
+                return None;
+            }
+            let me = self.insts.get(i)?;
+            if let Some(why) = self.call_repeat(i).maybe {
+                return Some(format!(
+                    "belongs to {}, which {why}",
+                    me.prefix.trim_end_matches('.')
+                ));
+            }
+            steps += 1;
+            cur = me.parent.map(|(p, _)| p);
+        }
+        None
+    }
+
     /// `local.NAME` of instance `inst`.
     pub fn local(&self, inst: usize, name: &str, span: Span) -> Val {
         let Some(me) = self.insts.get(inst) else {

@@ -12,6 +12,7 @@ mod eval;
 mod expr;
 mod funcs;
 mod hcl;
+mod instances;
 mod load;
 mod module;
 mod ops;
@@ -26,12 +27,13 @@ mod tests;
 #[cfg(test)]
 mod tests_edge;
 
-use crate::model::{Lang, Model, Notice, Resource, ToolError, UnitHook};
+use crate::model::{Lang, Model, Resource, ToolError, UnitHook};
 use crate::source::{FileId, SourceMap};
-use eval::{Evaluator, Instance, Scope};
+use eval::{Evaluator, Scope};
 use foldhash::{HashMap, HashMapExt, HashSet};
-use load::{Loaded, Resolution};
-use module::{is_local_source, CallDecl, ModuleDef};
+use instances::{BuildCtx, Top};
+use load::Loaded;
+use module::ModuleDef;
 use std::path::PathBuf;
 
 /// Options of the Terraform adapter.
@@ -445,123 +447,6 @@ impl<'a> RootCtx<'a, '_> {
     }
 }
 
-/// A lazily loaded root: its directory index, module definition and call resolutions.
-#[derive(Clone, Copy)]
-struct Top<'b> {
-    dir: usize,
-    def: &'b ModuleDef<'b>,
-    resolved: &'b HashMap<String, Resolution>,
-}
-
-struct BuildCtx<'a, 'l> {
-    loaded: &'l Loaded,
-    defs: &'a [ModuleDef<'a>],
-    /// The root's own directory when it was loaded lazily.
-    top: Option<Top<'a>>,
-    root_display: String,
-    budget: &'l crate::budget::RunBudget,
-}
-
-impl<'a> BuildCtx<'a, '_> {
-    fn def(&self, dir: usize) -> Option<&'a ModuleDef<'a>> {
-        match self.top {
-            Some(t) if t.dir == dir => Some(t.def),
-            _ => self.defs.get(dir),
-        }
-    }
-
-    fn resolution(&self, dir: usize, source: &str) -> Option<&Resolution> {
-        match self.top {
-            Some(t) if t.dir == dir => t.resolved.get(source),
-            _ => self.loaded.resolved.get(&(dir, source.to_string())),
-        }
-    }
-
-    /// Creates the instance of directory `dir` and, recursively, of its module calls.
-    fn build(
-        &self,
-        insts: &mut Vec<Instance<'a>>,
-        dir: usize,
-        prefix: String,
-        parent: Option<(usize, &'a CallDecl<'a>)>,
-        chain: &mut Vec<usize>,
-        model: &mut Model,
-    ) -> Option<usize> {
-        let def = self.def(dir)?;
-        // Roots are bounded by the files; module instances by the run's budget.
-        match parent.map(|p| (p, self.budget.instance())) {
-            None | Some((_, crate::budget::Grant::Yes)) => {}
-            Some(((_, call), grant)) => {
-                if grant == crate::budget::Grant::SpentReport {
-                    model.errors.push(ToolError {
-                        span: call.header,
-                        code: "too-complex",
-                        message: format!(
-                            "the run's budget of {} module instances is spent here; this call \
-                             and later ones are not instantiated",
-                            crate::budget::MAX_MODULE_INSTANCES
-                        ),
-                    });
-                }
-                return None;
-            }
-        }
-        let id = insts.len();
-        insts.push(Instance::new(
-            def,
-            prefix.clone(),
-            parent,
-            self.root_display.clone(),
-        ));
-        for call in &def.calls {
-            let name = call.name;
-            let notice = |msg: String| Notice {
-                span: call.header,
-                message: msg,
-            };
-            let Some(source) = &call.source else {
-                model.notices.push(notice(format!(
-                    "module.{name} source is not a literal string; its resources are not checked"
-                )));
-                continue;
-            };
-            if !is_local_source(source) {
-                model.notices.push(notice(format!(
-                    "module.{name} source \"{source}\" is not fetched; its resources are not checked"
-                )));
-                continue;
-            }
-            match self.resolution(dir, source) {
-                Some(Resolution::Dir(child)) => {
-                    if chain.contains(child) || chain.len() > MAX_MODULE_DEPTH {
-                        let what = if chain.contains(child) { "calls itself (directly or through other modules)" } else { "is nested too deeply" };
-                        model.errors.push(ToolError {
-                            span: call.header,
-                            code: "module-cycle",
-                            message: format!("module.{name} (source \"{source}\") {what}; it is not instantiated"),
-                        });
-                        continue;
-                    }
-                    chain.push(*child);
-                    let child_prefix = format!("{prefix}module.{name}.");
-                    let cid = self.build(insts, *child, child_prefix, Some((id, call)), chain, model);
-                    chain.pop();
-                    if let (Some(cid), Some(me)) = (cid, insts.get_mut(id)) {
-                        me.children.insert(name, cid);
-                    }
-                }
-                Some(Resolution::Refused(why)) => model.notices.push(notice(format!(
-                    "module.{name} source \"{source}\" {why}; its resources are not checked"
-                ))),
-                None => model.notices.push(notice(format!(
-                    "module.{name} source \"{source}\" was not loaded; its resources are not checked"
-                ))),
-            }
-        }
-        Some(id)
-    }
-}
-
 /// Evaluates and emits the resources of every instance of one root.
 fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Model) {
     for (i, inst) in ev.insts.iter().enumerate() {
@@ -600,7 +485,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
             if rep.none {
                 continue;
             }
-            notes.extend(rep.note);
+            notes.extend(rep.note.clone());
             let body = ev.body_val(i, &rep.scope, decl.body, decl.whole, true);
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;
@@ -618,6 +503,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                 header: decl.header,
                 body,
                 condition: None,
+                existence: rep.maybe.or_else(|| ev.maybe(i)),
                 construct_path: None,
                 notes,
                 suppressions,

@@ -26,6 +26,8 @@ pub(crate) struct Repeat {
     pub scope: Scope,
     /// A note for the user when the instances are not known.
     pub note: Option<String>,
+    /// Why the block may create no instance, when srm-lint cannot tell ("exists only if …").
+    pub maybe: Option<String>,
 }
 
 /// A choice over values, or the single value when every option is the same.
@@ -75,6 +77,7 @@ impl<'a> Evaluator<'a> {
         };
         if let Some(c) = body.attr("count") {
             let v = self.eval(inst, scope, c);
+            out.maybe = maybe_zero(&v);
             match count_of(&v) {
                 Some(0) => out.none = true,
                 Some(n) => {
@@ -135,14 +138,43 @@ impl<'a> Evaluator<'a> {
                         .into(),
                 ),
                 None => {
+                    let why = not_known(&v).unwrap_or_else(|| "not a map or set".into());
+                    out.maybe = Some(format!(
+                        "exists only if `for_each` is not empty, and it is not known ({why})"
+                    ));
                     out.note = Some(format!(
-                        "for_each is not known ({}); the resource is checked once",
-                        not_known(&v).unwrap_or_else(|| "not a map or set".into())
+                        "for_each is not known ({why}); the resource is checked once"
                     ))
                 }
             }
         }
         out
+    }
+}
+
+/// Why a `count` value may be zero, when srm-lint cannot tell: a choice with a zero branch, or
+/// a value it cannot resolve. `None` when the count is known (zero or not) or every branch is
+/// non-zero.
+fn maybe_zero(v: &Val) -> Option<String> {
+    match &v.kind {
+        ValKind::Choice {
+            condition, options, ..
+        } => {
+            let counts: Vec<Option<u64>> = options.iter().map(count_of).collect();
+            if counts.iter().all(|c| *c == Some(0)) || !counts.contains(&Some(0)) {
+                return counts.iter().any(Option::is_none).then(|| {
+                    format!("exists only if its `count` is not zero, and `{condition}` decides it")
+                });
+            }
+            Some(format!(
+                "exists only if `{condition}` selects a non-zero `count`, which srm-lint cannot resolve"
+            ))
+        }
+        _ if count_of(v).is_some() => None,
+        _ => Some(format!(
+            "exists only if its `count` is not zero, and it is not known ({})",
+            not_known(v).unwrap_or_else(|| "not a number".into())
+        )),
     }
 }
 

@@ -22,6 +22,16 @@ use std::ops::Range;
 
 const MARK: &str = "srm-lint:ignore[";
 
+/// Markers written for checkov and trivy (tfsec), honoured through the duties' references so a
+/// team can switch without rewriting them: `#checkov:skip=CKV_AWS_18:reason`,
+/// `#trivy:ignore:AVD-AWS-0089` (`#tfsec:ignore:…` the same). The silenced duty is kept as
+/// `checkov:ID` / `trivy:ID` and matched against the duty's `references`.
+const PEER_MARKS: [(&str, &str); 3] = [
+    ("checkov:skip=", "checkov"),
+    ("trivy:ignore:", "trivy"),
+    ("tfsec:ignore:", "trivy"),
+];
+
 /// A suppression comment and the 1-based line it is on.
 #[derive(Debug, Clone)]
 pub(crate) struct Comment {
@@ -113,7 +123,7 @@ pub(crate) fn scan(
     errors: &mut Vec<ToolError>,
 ) -> Vec<Comment> {
     let mut out = Vec::new();
-    if !file.text.contains(MARK) {
+    if !file.text.contains(MARK) && !PEER_MARKS.iter().any(|(m, _)| file.text.contains(m)) {
         return out;
     }
     let strings = match parsed.map(|p| (&p.content, p.loc.base)) {
@@ -127,8 +137,23 @@ pub(crate) fn scan(
     for (i, line) in file.text.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += line.len();
-        let Some((comment_start, duty, reason)) = marker(line, |at| !inside(&strings, start + at))
-        else {
+        let is_code = |at: usize| !inside(&strings, start + at);
+        if let Some((comment_start, duty, reason)) = peer_marker(line, is_code) {
+            out.push(Comment {
+                line: i + 1,
+                sup: Suppression {
+                    duty,
+                    reason,
+                    span: Span::new(
+                        file.id,
+                        start + comment_start,
+                        start + line.trim_end().len(),
+                    ),
+                },
+            });
+            continue;
+        }
+        let Some((comment_start, duty, reason)) = marker(line, is_code) else {
             continue;
         };
         let span = Span::new(
@@ -179,6 +204,52 @@ fn marker(line: &str, is_code: impl Fn(usize) -> bool) -> Option<(usize, &str, &
         let duty = rest.get(..close).unwrap_or("").trim();
         let reason = rest.get(close + 1..).unwrap_or("").trim();
         Some((comment_start, duty, reason))
+    })
+}
+
+/// The start of the `#` or `//` comment that `pos` (an offset in `line`) opens, if only spaces
+/// lie between them.
+fn comment_before(line: &str, pos: usize) -> Option<usize> {
+    let before = line.get(..pos).unwrap_or("").trim_end();
+    if before.ends_with("//") {
+        Some(before.len() - 2)
+    } else if before.ends_with('#') {
+        Some(before.len() - 1)
+    } else {
+        None
+    }
+}
+
+/// A checkov or trivy marker starting a real comment: the comment's offset, the silenced peer
+/// check (`checkov:CKV_AWS_18`, `trivy:AWS-0089`) and the reason (checkov's comment, or a note
+/// of where the suppression came from).
+fn peer_marker(line: &str, is_code: impl Fn(usize) -> bool) -> Option<(usize, String, String)> {
+    PEER_MARKS.iter().find_map(|(mark, tool)| {
+        line.match_indices(mark).find_map(|(pos, _)| {
+            let comment_start = comment_before(line, pos)?;
+            if !is_code(comment_start) {
+                return None;
+            }
+            let rest = line.get(pos + mark.len()..).unwrap_or("").trim_end();
+            let (id, reason) = match *tool {
+                "checkov" => match rest.split_once(':') {
+                    Some((id, reason)) => (id.trim(), reason.trim()),
+                    None => (rest.trim(), ""),
+                },
+                // `trivy:ignore:AVD-AWS-0089[:exp:2025-01-01]`
+                _ => (rest.split([':', ' ']).next().unwrap_or("").trim(), ""),
+            };
+            let id = id.strip_prefix("AVD-").unwrap_or(id);
+            if id.is_empty() {
+                return None;
+            }
+            let reason = if reason.is_empty() {
+                format!("{} marker", mark.trim_end_matches([':', '=']))
+            } else {
+                reason.to_string()
+            };
+            Some((comment_start, format!("{tool}:{id}"), reason))
+        })
     })
 }
 

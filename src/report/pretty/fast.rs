@@ -81,7 +81,7 @@ impl Pen {
 /// two on generated input.
 pub(super) fn draw_fast(pen: &Pen, d: &Diag<'_>, out: &mut String) -> bool {
     let chars = &pen.chars;
-    let snippet = match (d.source, &d.label) {
+    let snippet = match (d.source.as_ref().map(|s| s.get()), &d.label) {
         (Some(src), Some((span, label))) => match plan(src, span, label) {
             Some(p) => Some((src, p, label)),
             None => return false,
@@ -148,7 +148,7 @@ pub(super) fn draw_fast(pen: &Pen, d: &Diag<'_>, out: &mut String) -> bool {
     out.push_str(link_in);
     out.push_str(&src.name);
     out.push(':');
-    number(out, src.line_of(plan.start) + 1, 0);
+    number(out, src.first_line() + src.line_of(plan.start) + 1, 0);
     out.push(':');
     number(out, src.column_of(plan.start) + 1, 0);
     out.push_str(link_out);
@@ -281,12 +281,13 @@ impl Line<'_> {
     }
 
     /// The display column of a byte offset on this line (one past the text if beyond it).
+    /// The text is ASCII but for ellipses, which are one column wide like every character.
     pub(super) fn visual_offset(&self, offset: usize) -> usize {
         let index = offset.saturating_sub(self.offset);
         let text = self.text.get(..index.min(self.text.len())).unwrap_or("");
         let mut column = 0;
-        for b in text.bytes() {
-            column += if b == b'\t' { TAB - column % TAB } else { 1 };
+        for c in text.chars() {
+            column += if c == '\t' { TAB - column % TAB } else { 1 };
         }
         if index > self.text.len() {
             column + 1
@@ -303,15 +304,18 @@ pub(super) fn plan<'t>(src: &'t Snippet<'_>, span: &Span, label: &str) -> Option
     }
     let w = src.window(offset, len, 1, 1);
     let data = src.text.get(w.from..w.to)?;
-    if !data
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+    // ASCII text, and the ellipsis of an excerpt's cut line (one column wide).
+    let plain = |b: u8| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t';
+    if !data.bytes().all(plain)
+        && !data
+            .split(super::excerpt::ELLIPSIS)
+            .all(|part| part.bytes().all(plain))
     {
         return None;
     }
     let mut lines = Vec::with_capacity(w.last - w.first + 1);
     let mut pos = 0;
-    let mut number = w.first;
+    let mut number = src.first_line() + w.first;
     while pos < data.len() {
         let rest = data.get(pos..)?;
         let (text, length) = match rest.find('\n') {

@@ -2,21 +2,21 @@
 //! snippet, the duty's help text and a summary line. Colour is off with `NO_COLOR` or when the
 //! output is not a terminal (decided by the caller through [`Style`]).
 
+mod excerpt;
 mod fast;
 mod snippet;
 #[cfg(test)]
 mod tests;
 
-use super::{escape_control, escape_control_cow, may_hold_control, Report};
+use super::{escape_line, escape_line_owned, escape_text, Report};
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 use fast::{draw_fast, Pen};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
-#[cfg(test)]
-use snippet::has_unsafe_control;
-use snippet::{Diag, Snippet};
+use snippet::{Diag, Shown, Snippet};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// How to draw.
@@ -36,12 +36,18 @@ fn concat(parts: &[&str]) -> String {
     s
 }
 
-/// `s` with terminal control characters escaped, without a copy when it has none.
-fn escaped(s: String) -> String {
-    if may_hold_control(s.as_bytes()) {
-        escape_control(&s)
-    } else {
-        s
+/// What a diagnostic shows of `source` around `span` (see `excerpt.rs`), and its label there.
+fn shown<'a>(
+    source: Option<&'a Snippet<'a>>,
+    span: Span,
+    label: Cow<'a, str>,
+) -> (Option<Shown<'a>>, Option<(Span, Cow<'a, str>)>) {
+    match source {
+        Some(s) => {
+            let (shown, span) = excerpt::show(s, span);
+            (Some(shown), Some((span, label)))
+        }
+        None => (None, Some((span, label))),
     }
 }
 
@@ -107,13 +113,21 @@ pub fn write(
             .par_iter()
             .map(|e| {
                 let has_text = sources.get(e.span.file).is_some_and(|f| !f.text.is_empty());
+                let (source, label) = if has_text {
+                    shown(snippet(e.span.file), e.span, "here".into())
+                } else {
+                    (None, None)
+                };
                 let d = Diag {
-                    code: e.code.to_string(),
-                    message: escaped(format!("{}:{}:{}: {}", e.path, e.line, e.column, e.message)),
+                    code: escape_line_owned(e.code.to_string()),
+                    message: escape_line_owned(format!(
+                        "{}:{}:{}: {}",
+                        e.path, e.line, e.column, e.message
+                    )),
                     severity: miette::Severity::Error,
                     url: None,
-                    label: has_text.then_some((e.span, "here".into())),
-                    source: if has_text { snippet(e.span.file) } else { None },
+                    label,
+                    source,
                 };
                 draw(&d, None)
             })
@@ -132,9 +146,10 @@ pub fn write(
                     super::Level::Warning => miette::Severity::Warning,
                     super::Level::Note => miette::Severity::Advice,
                 };
+                let (source, label) = shown(snippet(c.span.file), c.span, escape_line(&c.message));
                 let d = Diag {
-                    code: concat(&[&c.duty, " ", &c.slug]),
-                    message: escaped(concat(&[
+                    code: escape_line_owned(concat(&[&c.duty, " ", &c.slug])),
+                    message: escape_line_owned(concat(&[
                         c.verdict.as_str(),
                         " ",
                         &r.address,
@@ -146,8 +161,8 @@ pub fn write(
                     ])),
                     severity,
                     url: duty.and_then(|d| d.url.as_deref()),
-                    label: Some((c.span, escape_control_cow(&c.message))),
-                    source: snippet(c.span.file),
+                    label,
+                    source,
                 };
                 let unverified = c.verdict == Verdict::Unverified;
                 draw(
@@ -165,21 +180,21 @@ pub fn write(
     for u in &report.unused_suppressions {
         let _ = writeln!(
             out,
-            "warning: {}:{}:{}: {}\n",
-            u.path,
-            u.line,
-            u.column,
-            escape_control(&u.message)
+            "warning: {}\n",
+            escape_line(&format!(
+                "{}:{}:{}: {}",
+                u.path, u.line, u.column, u.message
+            ))
         );
     }
     for n in &report.notices {
         let _ = writeln!(
             out,
-            "note: {}:{}:{}: {}",
-            n.path,
-            n.line,
-            n.column,
-            escape_control(&n.message)
+            "note: {}",
+            escape_line(&format!(
+                "{}:{}:{}: {}",
+                n.path, n.line, n.column, n.message
+            ))
         );
     }
     let _ = writeln!(out, "{}", summary_line(report));
@@ -206,7 +221,7 @@ fn shared_footers<'r>(
             url: catalog
                 .duty(&c.duty)
                 .filter(|d| !d.id.starts_with("guard/"))
-                .map(|d| d.help_uri()),
+                .map(|d| escape_line(&d.help_uri()).into_owned()),
             footers: [None, None],
         });
         let Some(slot) = entry.footers.get_mut(usize::from(unverified)) else {
@@ -218,7 +233,7 @@ fn shared_footers<'r>(
         let Some(duty) = catalog.duty(&c.duty) else {
             continue;
         };
-        let mut help = escape_control(&reflow(&duty.fix));
+        let mut help = escape_text(&reflow(&duty.fix)).into_owned();
         if unverified {
             help = format!(
                 "srm-lint could not resolve a value, so this is not counted as addressed. {help}"

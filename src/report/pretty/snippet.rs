@@ -1,67 +1,67 @@
-//! Source snippets and the diagnostic type miette draws: a file with control characters made
-//! visible byte for byte, and one finding or error as a `miette::Diagnostic`.
+//! Source snippets and the diagnostic type miette draws: a file shown around one span, and one
+//! finding or error as a `miette::Diagnostic`.
 
-use crate::report::{escape_control, may_hold_control};
+use crate::report::escape_line;
 use crate::source::{SourceFile, Span};
 use miette::{
     Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use std::borrow::Cow;
 
-/// A file prepared for snippets: control characters replaced byte-for-byte (so the file's line
-/// index still holds).
-pub(super) struct Snippet<'s> {
-    pub(super) name: String,
-    pub(super) text: std::borrow::Cow<'s, str>,
-    pub(super) line_starts: &'s [usize],
+/// Text shown in snippets: a whole file (borrowed, its line index shared), or an excerpt cut
+/// around one span (see `excerpt.rs`: long lines cut, control and bidi characters escaped).
+pub(super) struct Snippet<'a> {
+    /// The file's display name, escaped as a single-line field.
+    pub(super) name: Cow<'a, str>,
+    pub(super) text: Cow<'a, str>,
+    pub(super) line_starts: Cow<'a, [usize]>,
+    /// A whole file's source (columns come from its character index).
+    file: Option<&'a SourceFile>,
+    /// An excerpt's place in its file: the index of its first line, and the 0-based column of
+    /// the span it was cut around.
+    origin: Option<(usize, usize)>,
 }
 
-/// Whether `text` holds a control character other than tab, newline and carriage return (C0,
-/// DEL, or C1, which UTF-8 writes as 0xC2 0x80..=0x9F).
-pub(super) fn has_unsafe_control(text: &str) -> bool {
-    let b = text.as_bytes();
-    // The quick test flags carriage returns too; the exact one below then decides.
-    if !may_hold_control(b) {
-        return false;
-    }
-    b.iter().enumerate().any(|(i, &x)| match x {
-        0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f => true,
-        0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
-        _ => false,
-    })
-}
-
-impl<'s> Snippet<'s> {
-    pub(super) fn new(f: &'s SourceFile) -> Snippet<'s> {
-        let text: std::borrow::Cow<'s, str> = if !has_unsafe_control(&f.text) {
-            std::borrow::Cow::Borrowed(f.text.as_str())
-        } else {
-            std::borrow::Cow::Owned(
-                f.text
-                    .chars()
-                    .flat_map(|c| {
-                        let n = if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
-                            c.len_utf8()
-                        } else {
-                            0
-                        };
-                        let keep = if n == 0 { Some(c) } else { None };
-                        keep.into_iter().chain(std::iter::repeat_n('?', n))
-                    })
-                    .collect(),
-            )
-        };
+impl<'a> Snippet<'a> {
+    pub(super) fn new(f: &'a SourceFile) -> Snippet<'a> {
         Snippet {
-            name: escape_control(&f.display),
-            text,
-            line_starts: f.line_starts(),
+            name: Cow::Owned(escape_line(&f.display).into_owned()),
+            text: Cow::Borrowed(f.text.as_str()),
+            line_starts: Cow::Borrowed(f.line_starts()),
+            file: Some(f),
+            origin: None,
         }
     }
 
+    /// An excerpt of the file named `name`: `text` with its `line_starts`, whose first line is
+    /// line `first` (0-based) of the file, cut around a span starting at 0-based `column`.
+    pub(super) fn excerpt(
+        name: &'a str,
+        text: String,
+        line_starts: Vec<usize>,
+        first: usize,
+        column: usize,
+    ) -> Snippet<'a> {
+        Snippet {
+            name: Cow::Borrowed(name),
+            text: Cow::Owned(text),
+            line_starts: Cow::Owned(line_starts),
+            file: None,
+            origin: Some((first, column)),
+        }
+    }
+
+    /// Index (in this snippet) of the line holding `offset`.
     pub(super) fn line_of(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
+    }
+
+    /// The file's line index of this snippet's first line.
+    pub(super) fn first_line(&self) -> usize {
+        self.origin.map_or(0, |(first, _)| first)
     }
 }
 
@@ -88,8 +88,15 @@ impl Snippet<'_> {
         }
     }
 
-    /// The 0-based column (in characters) of `start` on its line.
+    /// The 0-based column (in characters) of `start` on its line; in an excerpt, the column of
+    /// the span it was cut around (the only one asked for).
     pub(super) fn column_of(&self, start: usize) -> usize {
+        if let Some((_, column)) = self.origin {
+            return column;
+        }
+        if let Some(f) = self.file {
+            return f.line_col(start).column.saturating_sub(1);
+        }
         let line_start = self
             .line_starts
             .get(self.line_of(start))
@@ -135,10 +142,10 @@ impl SourceCode for Snippet<'_> {
         let to = to.max(from);
         let data = self.text.as_bytes().get(from..to).unwrap_or(&[]);
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_string(),
             data,
             SourceSpan::new(from.into(), to - from),
-            first,
+            first + self.first_line(),
             column,
             last - first + 1,
         )))
@@ -150,8 +157,23 @@ pub(super) struct Diag<'a> {
     pub(super) message: String,
     pub(super) severity: miette::Severity,
     pub(super) url: Option<&'a str>,
-    pub(super) label: Option<(Span, std::borrow::Cow<'a, str>)>,
-    pub(super) source: Option<&'a Snippet<'a>>,
+    pub(super) label: Option<(Span, Cow<'a, str>)>,
+    pub(super) source: Option<Shown<'a>>,
+}
+
+/// What a diagnostic shows: a whole file's snippet, or an excerpt of it made for the diagnostic.
+pub(super) enum Shown<'a> {
+    Whole(&'a Snippet<'a>),
+    Excerpt(Snippet<'a>),
+}
+
+impl<'a> Shown<'a> {
+    pub(super) fn get(&self) -> &Snippet<'a> {
+        match self {
+            Shown::Whole(s) => s,
+            Shown::Excerpt(s) => s,
+        }
+    }
 }
 
 impl std::fmt::Debug for Diag<'_> {
@@ -178,11 +200,11 @@ impl Diagnostic for Diag<'_> {
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display + 'b>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.map(|s| s as &dyn SourceCode)
+        self.source.as_ref().map(|s| s.get() as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (span, text) = self.label.as_ref()?;
-        self.source?;
+        self.source.as_ref()?;
         let l = LabeledSpan::new_primary_with_span(
             Some(text.to_string()),
             SourceSpan::new((span.start as usize).into(), span.len()),

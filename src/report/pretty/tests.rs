@@ -31,16 +31,14 @@ fn compare(case: &Case<'_>) -> usize {
         case.text.into(),
     );
     let snippet = Snippet::new(&file);
+    let (source, span) = excerpt::show(&snippet, Span::new(0, case.start, case.start + case.len));
     let d = Diag {
         code: "S3-001 s3-encryption".into(),
         message: case.message.into(),
         severity: case.severity,
         url: case.url,
-        label: Some((
-            Span::new(0, case.start, case.start + case.len),
-            case.label.into(),
-        )),
-        source: Some(&snippet),
+        label: Some((span, case.label.into())),
+        source: Some(source),
     };
     let mut drawn = 0;
     for theme in THEMES {
@@ -139,6 +137,74 @@ fn the_shapes_srm_lint_draws_are_drawn_directly_and_exactly_as_miette_draws_them
 }
 
 #[test]
+fn a_long_line_is_cut_around_the_span_and_drawn_directly() {
+    // One minified line of 30 KB; the span is a key deep inside it.
+    let mut text: String = (0..1000)
+        .map(|i| format!("{{\"Key{i}\":\"v{i}\"}},"))
+        .collect();
+    let start = text.find("\"Key700\"").unwrap_or(0);
+    text.push('\n');
+    for (len, label) in [(8, "here"), (0, "at"), (3000, "long")] {
+        let case = Case {
+            text: &text,
+            start,
+            len,
+            label,
+            message: "m",
+            severity: miette::Severity::Error,
+            url: None,
+        };
+        assert_eq!(compare(&case), 4);
+    }
+    let file = SourceFile::new(0, "t.json".into(), "t.json".into(), text.clone());
+    let snippet = Snippet::new(&file);
+    let (shown, span) = excerpt::show(&snippet, Span::new(0, start, start + 8));
+    let shown = shown.get();
+    // The cut line, and the empty line after the file's last newline.
+    let line = shown.text.strip_suffix('\n').unwrap_or_default();
+    assert!(line.len() <= excerpt::SHOWN + 2 * excerpt::ELLIPSIS.len());
+    assert!(line.starts_with(excerpt::ELLIPSIS) && line.ends_with(excerpt::ELLIPSIS));
+    assert_eq!(
+        shown.text.get(span.start as usize..span.end as usize),
+        Some("\"Key700\"")
+    );
+    // The header keeps the file's line and column.
+    assert_eq!(shown.first_line(), 0);
+    assert_eq!(shown.column_of(span.start as usize), start);
+}
+
+#[test]
+fn control_and_bidi_characters_in_a_snippet_are_escaped_and_the_span_follows() {
+    let text = "a = \"\u{1b}[2J\"\nif user\u{202e} \u{2066}// admin\u{2069}\u{2066} {\n}\n";
+    let start = text.find("admin").unwrap_or(0);
+    let file = SourceFile::new(0, "t.tf".into(), "t.tf".into(), text.into());
+    let snippet = Snippet::new(&file);
+    let (shown, span) = excerpt::show(&snippet, Span::new(0, start, start + 5));
+    let shown = shown.get();
+    assert_eq!(
+        shown.text,
+        "a = \"\\u{1b}[2J\"\nif user\\u{202e} \\u{2066}// admin\\u{2069}\\u{2066} {\n}"
+    );
+    assert_eq!(
+        shown.text.get(span.start as usize..span.end as usize),
+        Some("admin")
+    );
+    assert_eq!(shown.column_of(span.start as usize), 13);
+    for start in [0, 9, start] {
+        let case = Case {
+            text,
+            start,
+            len: 5,
+            label: "here",
+            message: "m",
+            severity: miette::Severity::Error,
+            url: None,
+        };
+        compare(&case);
+    }
+}
+
+#[test]
 fn other_shapes_are_left_to_miette() {
     let base = Case {
         text: "a = 1\nb = \"é\"\nc = 3\n",
@@ -181,8 +247,13 @@ proptest! {
 
     #[test]
     fn any_diagnostic_drawn_directly_is_what_miette_draws(
-        text in prop_oneof![4 => "[ab =\"\\-/\\[\\]{}\t\n]{0,120}", 1 => "[ab =\t\n\r\u{e9}]{0,120}"],
-        start in 0usize..130,
+        text in prop_oneof![
+            4 => "[ab =\"\\-/\\[\\]{}\t\n]{0,120}",
+            1 => "[ab =\t\n\r\u{e9}]{0,120}",
+            // Lines long enough to be cut, with characters to escape and ellipses of their own.
+            2 => "([ab ={}\"\t\r\u{1b}\u{202e}\u{2026}\u{e9}]{0,400}\n){0,3}[ab ]{0,300}",
+        ],
+        start in 0usize..1500,
         len in 0usize..20,
         label in prop_oneof![4 => "[a-z ]{0,12}", 1 => "[a-z \n\u{e9}]{0,12}"],
         message in prop_oneof![4 => "[a-z0-9 ./:\\-\\[\\]\"(){}]{0,160}", 1 => "[a-z \u{e9}\n]{0,160}"],
@@ -197,25 +268,31 @@ proptest! {
     }
 
     #[test]
-    fn the_quick_control_test_finds_one_control_anywhere_in_long_text(
+    fn the_quick_test_finds_one_control_or_bidi_character_anywhere_in_long_text(
         text in "[ -~\t\n]{0,300}",
         at in 0usize..300,
-        control in prop_oneof![0u32..9, 11u32..13, 14u32..32, Just(0x7f), 0x80u32..0xa0],
+        c in prop_oneof![0u32..9, 11u32..13, 14u32..32, Just(0x7f), 0x80u32..0xa0, Just(0x61c),
+            0x200eu32..0x2010, 0x2028u32..0x202f, 0x2066u32..0x206a],
     ) {
-        prop_assert!(!super::super::may_hold_control(text.as_bytes()));
+        prop_assert!(!super::super::may_need_text_escape(text.as_bytes()));
         let at = at.min(text.len());
         let mut with = text.clone();
-        with.insert(at, char::from_u32(control).unwrap_or('\0'));
-        prop_assert!(super::super::may_hold_control(with.as_bytes()));
-        prop_assert!(has_unsafe_control(&with));
+        with.insert(at, char::from_u32(c).unwrap_or('\0'));
+        prop_assert!(super::super::may_need_text_escape(with.as_bytes()));
+        let visible = format!("\\u{{{c:x}}}");
+        let escaped = escape_text(&with).contains(&visible);
+        prop_assert!(escaped);
     }
 
     #[test]
-    fn the_quick_control_test_never_misses_one(text in "\\PC{0,200}|[\u{0}-\u{ff}]{0,200}") {
-        if !super::super::may_hold_control(text.as_bytes()) {
-            prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+    fn the_quick_test_never_misses_one(text in "\\PC{0,200}|[\u{0}-\u{ff}]{0,200}|[a \u{2000}-\u{2070}\u{600}-\u{620}]{0,50}") {
+        let chars: Vec<char> = text.chars().collect();
+        let text_escapes = chars.iter().enumerate().any(|(i, &c)| {
+            super::super::escaped_in_text(c, chars.get(i + 1).copied())
+        });
+        if !super::super::may_need_text_escape(text.as_bytes()) {
+            prop_assert!(!text_escapes);
         }
-        let exact = text.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r');
-        prop_assert_eq!(has_unsafe_control(&text), exact);
+        prop_assert_eq!(matches!(escape_text(&text), std::borrow::Cow::Owned(_)), text_escapes);
     }
 }

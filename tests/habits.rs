@@ -1,0 +1,152 @@
+//! Habits of checkov and trivy users (issue 22): comma lists, and typos in `--select` /
+//! `--ignore` / the config are errors with a suggestion instead of a run that checks nothing.
+
+mod common;
+use common::*;
+
+#[test]
+fn unknown_duty_patterns_are_errors_with_a_suggestion() {
+    let dir = root().join("testdata/examples");
+    for (args, expected) in [
+        (
+            vec![".", "--select", "SRM-XYZ-999"],
+            "srm-lint: unknown duty `SRM-XYZ-999` in select (--select or `select` in .srm-lint.toml): it matches no duty; `srm-lint catalog` lists the duties",
+        ),
+        (
+            vec![".", "--ignore", "SRM-S3-04"],
+            "srm-lint: unknown duty `SRM-S3-04` in ignore (--ignore or `ignore` in .srm-lint.toml): it matches no duty; did you mean `SRM-S3-004`?",
+        ),
+        (
+            vec![".", "--select", "s3-bucket-versioning-disabld"],
+            "did you mean `s3-bucket-versioning-disabled`?",
+        ),
+    ] {
+        let run = run_in(&dir, &args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}: nothing is reported");
+    }
+}
+
+#[test]
+fn comma_separated_patterns_work_like_repeated_flags() {
+    let dir = root().join("testdata/examples");
+    let (_, repeated) = json_in(
+        &dir,
+        &[".", "--ignore", "SRM-S3-*", "--ignore", "SRM-IAM-*"],
+    );
+    let (_, comma) = json_in(&dir, &[".", "--ignore", "SRM-S3-*,SRM-IAM-*"]);
+    assert_eq!(repeated["summary"], comma["summary"]);
+    let duties: Vec<String> = comma["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .flat_map(|r| r["checklist"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["duty"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(!duties.is_empty());
+    assert!(
+        !duties
+            .iter()
+            .any(|d| d.starts_with("SRM-S3-") || d.starts_with("SRM-IAM-")),
+        "{duties:?}"
+    );
+}
+
+/// One run writes the terminal report, SARIF and JUnit XML (checkov's habit of several outputs),
+/// and each file holds the same findings.
+#[test]
+fn one_run_writes_several_formats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sarif = dir.path().join("out.sarif");
+    let junit = dir.path().join("out.xml");
+    let (s, j) = (
+        format!("sarif={}", sarif.display()),
+        format!("junit={}", junit.display()),
+    );
+    let run = run_in(root(), &["testdata/examples", "-o", &s, "-o", &j]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("srm-lint: "),
+        "the terminal report on stdout"
+    );
+    let (_, report) = json_in(root(), &["testdata/examples"]);
+    let unaddressed = report["summary"]["verdicts"]["unaddressed"]
+        .as_u64()
+        .expect("count");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+            .expect("json");
+    assert!(sarif["runs"][0]["results"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(
+        xml.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"srm-lint\""
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(&format!("failures=\"{unaddressed}\"")),
+        "failures = unaddressed duties"
+    );
+    assert_eq!(xml.matches("<failure ").count() as u64, unaddressed);
+    assert!(
+        xml.contains("<testcase classname=\"aws_s3_bucket.logs\""),
+        "a case per resource and duty"
+    );
+}
+
+/// `--fail-on-severity` decides the exit code without removing anything from the report.
+#[test]
+fn fail_on_severity_keeps_the_report_whole() {
+    let all = run_in(root(), &["testdata/examples", "-f", "compact"]);
+    let high = run_in(
+        root(),
+        &[
+            "testdata/examples",
+            "-f",
+            "compact",
+            "--fail-on-severity",
+            "critical",
+        ],
+    );
+    assert_eq!(all.code, 1);
+    assert_eq!(all.stdout, high.stdout, "the same findings are reported");
+    // The examples' only critical finding is unverified, which `--fail-on unaddressed` (the
+    // default) does not count; with `--fail-on unverified` it fails the run.
+    assert!(
+        high.stdout.contains(" critical SRM-KMS-003 [unverified] "),
+        "{}",
+        high.stdout
+    );
+    assert_eq!(
+        high.code, 0,
+        "only unaddressed critical findings would fail"
+    );
+    let strict = run_in(
+        root(),
+        &[
+            "testdata/examples",
+            "-f",
+            "compact",
+            "--fail-on-severity",
+            "critical",
+            "--fail-on",
+            "unverified",
+        ],
+    );
+    assert_eq!(strict.code, 1);
+    let low = run_in(
+        root(),
+        &[
+            "testdata/examples",
+            "-f",
+            "compact",
+            "--fail-on-severity",
+            "low",
+        ],
+    );
+    assert_eq!(low.code, 1);
+}
