@@ -123,10 +123,12 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         o.message = parts.join("; ");
         return o;
     }
+    // Each distinct reason once, in the order the alternatives give them.
+    let mut seen = std::collections::HashSet::new();
     let msg = outs
         .iter()
         .map(|o| o.message.as_str())
-        .filter(|m| !m.is_empty())
+        .filter(|m| !m.is_empty() && seen.insert(*m))
         .collect::<Vec<_>>()
         .join("; ");
     // Every alternative failed: the finding rests on all of them.

@@ -350,9 +350,14 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
         Outcome::new(if b { Tri::True } else { Tri::False }, span, true, msg)
     };
     match t.test {
-        Test::Present(_) if is_empty_value(val) => {
-            absent_as(t, span, true, "is empty, which sets nothing")
+        // An empty value sets nothing, whatever the test (`KmsMasterKeyId: ""` is no key).
+        Test::Json(_) => {}
+        _ if is_empty_value(val) => {
+            return absent_as(t, span, true, "is empty, which sets nothing");
         }
+        _ => {}
+    }
+    match t.test {
         Test::Present(p) => ok(p, "it not to be set".into()),
         Test::Json(inner) => match json_value(val) {
             Some(doc) => eval(ctx, inner, &doc, anchor, true),

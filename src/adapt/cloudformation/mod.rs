@@ -23,6 +23,21 @@ use std::collections::BTreeMap;
 pub struct CfnOptions {
     /// Parameter values given on the command line or in a parameters file (`NAME` → value).
     pub parameters: BTreeMap<String, String>,
+    /// For a template deployed as a nested stack: the parameters its parent passes. Then
+    /// `parameters` is not used, and a parameter the parent does not pass keeps its default
+    /// (no deployment can override it but through the parent).
+    pub nested: Option<BTreeMap<String, Passed>>,
+}
+
+/// A parameter value a parent stack passes to a nested stack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Passed {
+    /// A known value (a list as its comma-separated text).
+    Known(String),
+    /// One of these, depending on the parent's deployment.
+    OneOf(Vec<String>),
+    /// Not known; why.
+    Unknown(String),
 }
 
 /// Whether a parsed document is a CloudFormation template: it has `AWSTemplateFormatVersion`,
@@ -83,7 +98,18 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
             return model;
         }
     };
-    let ctx = Ctx::new(root, &opts.parameters);
+    let nested_overrides;
+    let overrides = match &opts.nested {
+        None => &opts.parameters,
+        Some(passed) => {
+            nested_overrides = values::nested_overrides(root, passed);
+            &nested_overrides
+        }
+    };
+    let mut ctx = Ctx::new(root, overrides);
+    if let Some(passed) = &opts.nested {
+        ctx.pass_params(root, passed);
+    }
     let globals = sam::Globals::read(root, &ctx);
     for e in resources {
         let Some(r) = resource(file, &ctx, e, &mut model) else {

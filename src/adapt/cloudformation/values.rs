@@ -178,6 +178,73 @@ pub(super) fn param_value(name: &str, decl: &Node, overrides: &BTreeMap<String, 
     }
 }
 
+impl super::intrinsics::Ctx<'_> {
+    /// A nested stack's parameters that its parent passes as a choice or an unknown value.
+    pub(super) fn pass_params(&mut self, root: &Node, passed: &BTreeMap<String, super::Passed>) {
+        for e in root.get("Parameters").map(Node::entries).unwrap_or(&[]) {
+            let given = passed.get(&e.key);
+            let param = match given {
+                Some(p) => passed_param(&e.value, p),
+                None if e.value.get("Default").is_none() => Some(Param::Unknown(format!(
+                    "the parent stack passes no value for parameter `{}`, which has no default",
+                    e.key
+                ))),
+                None => None,
+            };
+            if let Some(p) = param {
+                self.params.insert(e.key.clone(), p);
+            }
+        }
+    }
+}
+
+/// The parameter values of a nested stack's template that are facts: those its parent passes
+/// as known values, and the defaults of those it does not pass.
+pub(super) fn nested_overrides(
+    root: &Node,
+    passed: &BTreeMap<String, super::Passed>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in root.get("Parameters").map(Node::entries).unwrap_or(&[]) {
+        let raw = match passed.get(&e.key) {
+            Some(super::Passed::Known(v)) => Some(v.clone()),
+            Some(_) => None,
+            None => match e.value.get("Default").map(|d| &d.kind) {
+                Some(NodeKind::String(s)) | Some(NodeKind::Number(s)) => Some(s.clone()),
+                Some(NodeKind::Bool(b)) => Some(b.to_string()),
+                _ => None,
+            },
+        };
+        if let Some(raw) = raw {
+            out.insert(e.key.clone(), raw);
+        }
+    }
+    out
+}
+
+/// The value of a nested stack's parameter that its parent passes as one of several values, or
+/// as an unknown one (`None` for the others, which [`nested_overrides`] settles).
+pub(super) fn passed_param(decl: &Node, passed: &super::Passed) -> Option<Param> {
+    let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
+    match passed {
+        super::Passed::Known(_) => None,
+        super::Passed::Unknown(reason) => Some(Param::Unknown(reason.clone())),
+        super::Passed::OneOf(options) => Some(Param::Allowed(
+            options
+                .iter()
+                .map(|t| {
+                    let kind = if ty == "Number" {
+                        number(t)
+                    } else {
+                        ValKind::String(t.clone())
+                    };
+                    (t.clone(), kind)
+                })
+                .collect(),
+        )),
+    }
+}
+
 /// The distinct scalar `AllowedValues` of a parameter, when it has a non-empty list of them.
 fn allowed_values(decl: &Node) -> Option<Vec<String>> {
     let NodeKind::Seq(items) = &decl.get("AllowedValues")?.kind else {
