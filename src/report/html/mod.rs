@@ -1,0 +1,118 @@
+//! `--format html`: the responsibility report, one self-contained page (no network: the
+//! Content-Security-Policy forbids every fetch; style and script are inline).
+//!
+//! What reads without script is written as HTML here: the model's chart for this estate (the
+//! customer's half by layer, AWS's half, the services in use by category), the controls, and one
+//! collapsed section per service with its duties and what AWS keeps. The per-resource checklists
+//! are an inline JSON blob (`data.rs`) that the small script (`app.js`) renders on demand,
+//! filtered, a page at a time: the corpus's 29,000 resources stay a file a browser opens in
+//! seconds.
+//!
+//! Every string from the scan or the catalog goes through [`esc`] (the output rule of
+//! `escape.rs`, then the five HTML metacharacters); the blob is JSON with `<`, `>` and `&`
+//! written as `\u003c`, `\u003e`, `\u0026`, and the script only ever sets `textContent`.
+
+mod data;
+mod summary;
+
+use super::{escape_line, Report};
+use crate::catalog::Catalog;
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+const STYLE: &str = include_str!("style.css");
+const SCRIPT: &str = include_str!("app.js");
+
+/// Text for an HTML element or a quoted attribute: the output rule (control and bidi
+/// characters as visible escapes), then `&`, `<`, `>`, `"` and `'` as character references.
+pub fn esc(s: &str) -> Cow<'_, str> {
+    let line = escape_line(s);
+    if !line.contains(['&', '<', '>', '"', '\'']) {
+        return line;
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The page's Content-Security-Policy: nothing may be fetched (no `connect-src`, `img-src`,
+/// `font-src`, …: `default-src 'none'`), only the inline style and script run, and no form or
+/// base URL can point anywhere.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; \
+img-src data:; base-uri 'none'; form-action 'none'";
+
+/// Writes the report as one HTML page.
+pub fn write(report: &Report, catalog: &Catalog, out: &mut dyn Write) -> io::Result<()> {
+    let estate = summary::Estate::of(report, catalog);
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <title>srm-lint: Shared Responsibility report</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n"
+    )?;
+    writeln!(
+        out,
+        "<header><h1>Shared Responsibility Model of this estate</h1>\n<p class=\"meta\">srm-lint {} · {} files · {} resources · {} duties · {} errors</p></header>",
+        esc(report.tool.version),
+        report.summary.files,
+        report.summary.resources,
+        report.summary.duties,
+        report.summary.errors
+    )?;
+    summary::write_verdicts(report, out)?;
+    summary::write_chart(&estate, out)?;
+    summary::write_controls(&estate, out)?;
+    summary::write_services(&estate, out)?;
+    write_checklist_section(out)?;
+    out.write_all(b"<script type=\"application/json\" id=\"srm-data\">")?;
+    data::write(report, out)?;
+    writeln!(out, "</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>")
+}
+
+/// The filters and the (script-rendered) per-resource checklists.
+fn write_checklist_section(out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(
+        b"<section id=\"checklists\"><h2>Resources and their checklists</h2>\n\
+<noscript><p class=\"note\">The per-resource checklists are drawn by the page's inline script; \
+without it, the tables above hold every count, and <code>--format csv</code> or \
+<code>--format json</code> list every (resource, duty).</p></noscript>\n\
+<form id=\"filters\" hidden>\n\
+<label>Verdict <select id=\"f-verdict\"><option value=\"\">all</option></select></label>\n\
+<label>Layer <select id=\"f-layer\"><option value=\"\">all</option></select></label>\n\
+<label>Severity <select id=\"f-severity\"><option value=\"\">all</option></select></label>\n\
+<label>Service <select id=\"f-service\"><option value=\"\">all</option></select></label>\n\
+<label>Path <input id=\"f-path\" type=\"text\" placeholder=\"infra/\"></label>\n\
+<label>Search <input id=\"f-search\" type=\"search\" placeholder=\"address, type, duty, message\"></label>\n\
+<button type=\"button\" id=\"expand\">Expand all</button>\n\
+<button type=\"button\" id=\"collapse\">Collapse all</button>\n\
+</form>\n<p id=\"matches\" aria-live=\"polite\"></p>\n<div id=\"resources\"></div>\n\
+<p><button type=\"button\" id=\"more\" hidden>Show more</button></p>\n</section>\n",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup_and_controls() {
+        assert_eq!(
+            esc("\"><img src=x onerror=alert(1)>"),
+            "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(esc("<script>&'"), "&lt;script&gt;&amp;&#39;");
+        assert_eq!(esc("a\u{202e}b\nc"), "a\\u{202e}b\\u{a}c");
+        assert_eq!(esc("plain"), "plain");
+    }
+}
