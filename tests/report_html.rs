@@ -172,6 +172,18 @@ fn the_examples_report_shows_every_resource_duty_and_count() {
     let unaddressed: BTreeSet<_> = all.iter().filter(|r| r.2 == "unaddressed").cloned().collect();
     assert!(!unaddressed.is_empty() && unaddressed.len() < all.len());
     assert_eq!(seen_rows(&seen["filtered"]["rows"]), unaddressed);
+    // The search box keeps the resource searched for, and rows that mention it.
+    let searched = seen["searched"]["rows"].as_array().expect("searched rows");
+    let queue: BTreeSet<_> = all.iter().filter(|r| r.0 == "OrdersQueue").cloned().collect();
+    assert!(!queue.is_empty());
+    assert!(queue.is_subset(&seen_rows(&seen["searched"]["rows"])));
+    assert!(searched.len() < all.len());
+    for r in searched {
+        assert!(
+            r[0] == "OrdersQueue" || r[3].as_str().is_some_and(|t| t.contains("OrdersQueue")),
+            "{r}"
+        );
+    }
     // Without script, the totals and the service table still read.
     assert_eq!(seen["noScript"]["totals"], true);
     assert_eq!(seen["noScript"]["note"], true);

@@ -83,7 +83,14 @@ try {
   while (await page.isVisible("#more")) { await page.click("#more"); }
   await page.click("#expand");
   out.filtered = { matches: await page.textContent("#matches"), rows: await visibleRows() };
+  // The search box (with the verdict filter back to all).
   await page.selectOption("#f-verdict", "");
+  const unfiltered = await page.textContent("#matches");
+  await page.fill("#f-search", "OrdersQueue");
+  await page.waitForFunction((b) => document.querySelector("#matches").textContent !== b, unfiltered);
+  while (await page.isVisible("#more")) { await page.click("#more"); }
+  await page.click("#expand");
+  out.searched = { matches: await page.textContent("#matches"), rows: await visibleRows() };
   await page.fill("#f-search", "");
   // Elements that only injected markup would make.
   out.injected = await page.evaluate(() => ({
