@@ -553,7 +553,8 @@ fn the_html_report_is_written_for_the_artifact_and_linked_from_the_summary() {
     assert!(text.contains("Content-Security-Policy"), "{text}");
     assert!(text.contains("SRM-S3-004"));
     assert!(
-        r.outputs.contains(&format!("html-file={}\n", html.display())),
+        r.outputs
+            .contains(&format!("html-file={}\n", html.display())),
         "{}",
         r.outputs
     );
@@ -568,7 +569,11 @@ fn the_html_report_is_written_for_the_artifact_and_linked_from_the_summary() {
         .set("INPUT_HTML_REPORT", "yes")
         .run();
     assert_eq!(bad.code, 2);
-    assert!(bad.stdout.contains("html-report must be true or false"), "{}", bad.stdout);
+    assert!(
+        bad.stdout.contains("html-report must be true or false"),
+        "{}",
+        bad.stdout
+    );
     // The summary's link: an https URL only, as Markdown.
     let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("action/helpers.py");
     let link = |url: &str| {
@@ -580,9 +585,14 @@ fn the_html_report_is_written_for_the_artifact_and_linked_from_the_summary() {
     };
     let ok = link("https://github.com/o/r/actions/runs/1/artifacts/2");
     assert!(ok.status.success());
-    assert!(String::from_utf8_lossy(&ok.stdout)
-        .contains("[Responsibility report (HTML)](https://github.com/o/r/actions/runs/1/artifacts/2)"));
-    for bad in ["javascript:alert(1)", "https://x.example/a)(b", "https://x.example/\n# forged"] {
+    assert!(String::from_utf8_lossy(&ok.stdout).contains(
+        "[Responsibility report (HTML)](https://github.com/o/r/actions/runs/1/artifacts/2)"
+    ));
+    for bad in [
+        "javascript:alert(1)",
+        "https://x.example/a)(b",
+        "https://x.example/\n# forged",
+    ] {
         let out = link(bad);
         assert_eq!(out.status.code(), Some(1), "{bad:?}");
         assert!(out.stdout.is_empty(), "{bad:?}");

@@ -96,7 +96,9 @@ fn hostile_names_and_values_forge_nothing_in_any_format() {
                     .filter_map(|r| Some(r.ok()?.get(1)?.to_string()))
                     .collect();
                 assert!(
-                    paths.iter().any(|p| p.starts_with("a\\u{a}good.tf:1:1: critical")),
+                    paths
+                        .iter()
+                        .any(|p| p.starts_with("a\\u{a}good.tf:1:1: critical")),
                     "{paths:?}"
                 );
                 assert!(stdout.contains("aws_s3_bucket.b\\u{202e}x"), "{stdout}");
@@ -104,7 +106,10 @@ fn hostile_names_and_values_forge_nothing_in_any_format() {
             "html" => {
                 // In the page's JSON blob: the escape's backslash as JSON writes it.
                 assert!(stdout.contains("aws_s3_bucket.b\\\\u{202e}x"), "{stdout}");
-                assert!(stdout.contains("a\\\\u{a}good.tf:1:1: critical"), "{stdout}");
+                assert!(
+                    stdout.contains("a\\\\u{a}good.tf:1:1: critical"),
+                    "{stdout}"
+                );
             }
             "github" => {
                 assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");

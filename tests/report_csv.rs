@@ -18,7 +18,11 @@ fn rows(csv_text: &str) -> Vec<HashMap<String, String>> {
         .records()
         .map(|r| {
             let r = r.expect("a well-formed record");
-            header.iter().cloned().zip(r.iter().map(str::to_string)).collect()
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_string))
+                .collect()
         })
         .collect()
 }
@@ -50,7 +54,10 @@ fn one_row_per_resource_and_duty_with_the_json_values() {
         .map(|r| r["checklist"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!(rows.len(), entries);
-    assert_eq!(Some(rows.len() as u64), report["summary"]["duties"].as_u64());
+    assert_eq!(
+        Some(rows.len() as u64),
+        report["summary"]["duties"].as_u64()
+    );
     // Per verdict, the same counts as the JSON summary.
     for (verdict, n) in report["summary"]["verdicts"].as_object().expect("verdicts") {
         let in_csv = rows.iter().filter(|r| r["verdict"] == *verdict).count();
@@ -139,7 +146,10 @@ fn attestations_have_who_why_until_and_expiry() {
     assert_eq!(legacy["attestation_expired"], "true");
     let scratch = row("aws_s3_bucket.scratch");
     assert_eq!(
-        (scratch["attested_by"].as_str(), scratch["attestation_expired"].as_str()),
+        (
+            scratch["attested_by"].as_str(),
+            scratch["attestation_expired"].as_str()
+        ),
         ("", "")
     );
 }

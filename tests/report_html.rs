@@ -22,14 +22,18 @@ fn required() -> bool {
 
 /// What is missing to drive the browser, if anything.
 fn missing() -> Option<String> {
-    let chromium = std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if !chromium.exists() {
         return Some(format!("{} (apt-get install chromium)", chromium.display()));
     }
     if Command::new("node").arg("--version").output().is_err() {
         return Some("node".into());
     }
-    if !root().join("tests/browser/node_modules/playwright-core").is_dir() {
+    if !root()
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
         return Some("tests/browser/node_modules (npm ci in tests/browser)".into());
     }
     None
@@ -67,7 +71,12 @@ fn render(cwd: &Path, args: &[&str], name: &str) -> (PathBuf, String) {
     let mut all = args.to_vec();
     all.extend(["-o", &spec]);
     let run = run_in(cwd, &all);
-    assert!(run.code == 0 || run.code == 1, "exit {}: {}", run.code, run.stderr);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
     let text = std::fs::read_to_string(&file).expect("the HTML report");
     (file, text)
 }
@@ -103,7 +112,11 @@ fn json_rows(report: &Value) -> BTreeSet<(String, String, String)> {
 #[track_caller]
 fn assert_quiet(seen: &Value) {
     assert_eq!(seen["requests"], serde_json::json!([]), "network requests");
-    assert_eq!(seen["consoleErrors"], serde_json::json!([]), "console errors");
+    assert_eq!(
+        seen["consoleErrors"],
+        serde_json::json!([]),
+        "console errors"
+    );
     assert_eq!(seen["dialogs"], serde_json::json!([]), "dialogs");
 }
 
@@ -112,8 +125,13 @@ fn the_examples_report_shows_every_resource_duty_and_count() {
     let dir = root().join("testdata/examples");
     let (file, html) = render(&dir, &["."], "examples");
     let (_, report) = json_in(&dir, &["."]);
-    assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "no URL in the page");
+    assert!(
+        html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';")
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no URL in the page"
+    );
     let shot = root().join("target/report-html.png");
     let _ = std::fs::remove_file(&shot);
     let Some(seen) = browse(&file, Some(&shot)) else {
@@ -135,7 +153,10 @@ fn the_examples_report_shows_every_resource_duty_and_count() {
     }
     // Every resource, and every (resource, duty) with its verdict, once expanded.
     let resources = report["resources"].as_array().expect("resources");
-    assert_eq!(seen["resources"].as_array().map(Vec::len), Some(resources.len()));
+    assert_eq!(
+        seen["resources"].as_array().map(Vec::len),
+        Some(resources.len())
+    );
     for r in resources {
         let address = r["address"].as_str().unwrap_or("?");
         assert!(
@@ -143,7 +164,9 @@ fn the_examples_report_shows_every_resource_duty_and_count() {
                 .as_array()
                 .expect("resources")
                 .iter()
-                .any(|s| s.as_str().is_some_and(|s| s.starts_with(&format!("{address} ")))),
+                .any(|s| s
+                    .as_str()
+                    .is_some_and(|s| s.starts_with(&format!("{address} ")))),
             "{address} not visible"
         );
     }
@@ -165,16 +188,26 @@ fn the_examples_report_shows_every_resource_duty_and_count() {
         .find(|r| r[0] == "OrdersBucket" && r[1] == "SRM-S3-001")
         .expect("OrdersBucket SRM-S3-001");
     assert!(
-        row[3].as_str().is_some_and(|t| t.contains("cloudformation/app.yaml:22 cloudformation/app.yaml:23")),
+        row[3]
+            .as_str()
+            .is_some_and(|t| t.contains("cloudformation/app.yaml:22 cloudformation/app.yaml:23")),
         "{row}"
     );
     // The verdict filter leaves exactly the unaddressed duties visible.
-    let unaddressed: BTreeSet<_> = all.iter().filter(|r| r.2 == "unaddressed").cloned().collect();
+    let unaddressed: BTreeSet<_> = all
+        .iter()
+        .filter(|r| r.2 == "unaddressed")
+        .cloned()
+        .collect();
     assert!(!unaddressed.is_empty() && unaddressed.len() < all.len());
     assert_eq!(seen_rows(&seen["filtered"]["rows"]), unaddressed);
     // The search box keeps the resource searched for, and rows that mention it.
     let searched = seen["searched"]["rows"].as_array().expect("searched rows");
-    let queue: BTreeSet<_> = all.iter().filter(|r| r.0 == "OrdersQueue").cloned().collect();
+    let queue: BTreeSet<_> = all
+        .iter()
+        .filter(|r| r.0 == "OrdersQueue")
+        .cloned()
+        .collect();
     assert!(!queue.is_empty());
     assert!(queue.is_subset(&seen_rows(&seen["searched"]["rows"])));
     assert!(searched.len() < all.len());
@@ -206,7 +239,7 @@ fn hostile_names_and_values_render_as_text() {
     let (file, html) = render(tmp.path(), &["."], "hostile");
     let (_, report) = json_in(tmp.path(), &["."]);
     let address = format!("aws_s3_bucket.{script}");
-    assert_eq!(common::addresses(&report), [address.clone()]);
+    assert_eq!(common::addresses(&report), std::slice::from_ref(&address));
     // In the raw page: the two scripts of the page, no markup from the data.
     assert_eq!(html.matches("<script").count(), 2, "script elements");
     assert!(!html.contains("<img"), "an img element");
@@ -224,13 +257,15 @@ fn hostile_names_and_values_render_as_text() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r[0] == address.as_str()));
     assert!(
-        rows.iter()
-            .any(|r| r[3].as_str().is_some_and(|t| t.contains(&format!("{img}.tf:1")))),
+        rows.iter().any(|r| r[3]
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("{img}.tf:1")))),
         "the file name is shown as text"
     );
     assert!(
-        rows.iter()
-            .any(|r| r[3].as_str().is_some_and(|t| t.contains(&format!("`acl` is \"{script}\"")))),
+        rows.iter().any(|r| r[3]
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("`acl` is \"{script}\"")))),
         "the value is shown as text"
     );
 }

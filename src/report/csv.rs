@@ -61,7 +61,9 @@ pub fn rows(report: &Report) -> Vec<(&ResourceEntry, &ChecklistEntry)> {
             .cmp(&(b.0.path.as_str(), b.0.line, b.0.column, b.0.root.as_str()))
             .then_with(|| a.0.address.cmp(&b.0.address))
             .then_with(|| a.1.duty.cmp(&b.1.duty))
-            .then_with(|| (&*a.1.path, a.1.line, a.1.column).cmp(&(&*b.1.path, b.1.line, b.1.column)))
+            .then_with(|| {
+                (&*a.1.path, a.1.line, a.1.column).cmp(&(&*b.1.path, b.1.line, b.1.column))
+            })
     });
     rows
 }

@@ -4,8 +4,8 @@
 
 pub mod compact;
 pub mod csv;
-pub mod html;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -77,7 +77,10 @@ pub fn write(report: &Report, catalog: &Catalog, out: &mut dyn Write) -> io::Res
     write_checklist_section(out)?;
     out.write_all(b"<script type=\"application/json\" id=\"srm-data\">")?;
     data::write(report, out)?;
-    writeln!(out, "</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>")
+    writeln!(
+        out,
+        "</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>"
+    )
 }
 
 /// The filters and the (script-rendered) per-resource checklists.

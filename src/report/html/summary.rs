@@ -152,8 +152,12 @@ fn category_note(c: Category) -> &'static str {
         Category::Infrastructure => {
             "you run the guest operating system, its patches and the network configuration"
         }
-        Category::Container => "AWS runs the OS and the engine; you configure access, network and data",
-        Category::Abstracted => "AWS runs everything up to the endpoint; you own data, access and keys",
+        Category::Container => {
+            "AWS runs the OS and the engine; you configure access, network and data"
+        }
+        Category::Abstracted => {
+            "AWS runs everything up to the endpoint; you own data, access and keys"
+        }
     }
 }
 
@@ -228,10 +232,17 @@ pub(super) fn write_controls(e: &Estate<'_>, out: &mut dyn Write) -> io::Result<
     }
     out.write_all(b"</dl></details>\n")?;
     for (control, label) in [
-        (Control::Shared, "Shared (AWS keeps its part, you keep yours)"),
+        (
+            Control::Shared,
+            "Shared (AWS keeps its part, you keep yours)",
+        ),
         (Control::Customer, "Customer-specific"),
     ] {
-        let rows: Vec<_> = e.duties.iter().filter(|(_, d)| d.control == control).collect();
+        let rows: Vec<_> = e
+            .duties
+            .iter()
+            .filter(|(_, d)| d.control == control)
+            .collect();
         write!(
             out,
             "<details id=\"control-{}\"><summary>{label} <span class=\"muted\">({} duties)</span></summary>\
