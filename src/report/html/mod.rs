@@ -71,6 +71,7 @@ pub fn write(report: &Report, catalog: &Catalog, out: &mut dyn Write) -> io::Res
         report.summary.errors
     )?;
     summary::write_verdicts(report, out)?;
+    write_errors(report, out)?;
     summary::write_chart(&estate, out)?;
     summary::write_controls(&estate, out)?;
     summary::write_services(&estate, out)?;
@@ -81,6 +82,32 @@ pub fn write(report: &Report, catalog: &Catalog, out: &mut dyn Write) -> io::Res
         out,
         "</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>"
     )
+}
+
+/// The tool errors (files srm-lint could not read or parse), collapsed: what the checklists
+/// cannot cover.
+fn write_errors(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.errors.is_empty() {
+        return Ok(());
+    }
+    write!(
+        out,
+        "<details id=\"errors\"><summary>{} tool errors: files or values srm-lint could not read, \
+         whose resources may be missing below</summary><ul>",
+        report.errors.len()
+    )?;
+    for e in &report.errors {
+        write!(
+            out,
+            "<li><span class=\"loc\">{}:{}:{}</span> {}: {}</li>",
+            esc(&e.path),
+            e.line,
+            e.column,
+            esc(e.code),
+            esc(&e.message)
+        )?;
+    }
+    out.write_all(b"</ul></details>\n")
 }
 
 /// The filters and the (script-rendered) per-resource checklists.
