@@ -39,7 +39,8 @@ pub const COLUMNS: [&str; 23] = [
 ];
 
 /// A text cell as written: escaped by the output rule, and defused when a spreadsheet would
-/// take it for a formula.
+/// take it for a formula. (The rule already writes a tab or carriage return as a visible
+/// escape; they stay in the guard so it holds on its own.)
 pub fn cell(s: &str) -> Cow<'_, str> {
     let escaped = escape_line(s);
     if escaped.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -127,4 +128,25 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_get_an_apostrophe_and_controls_an_escape() {
+        for (raw, shown) in [
+            ("=1+2", "'=1+2"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "\\u{9}=1"),
+            ("a=1", "a=1"),
+            ("x\u{202e}y\nz", "x\\u{202e}y\\u{a}z"),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(cell(raw), shown, "{raw:?}");
+        }
+    }
 }
