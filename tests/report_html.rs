@@ -219,7 +219,19 @@ fn the_examples_report_shows_every_resource_duty_and_count() {
     }
     // Without script, the totals and the service table still read.
     assert_eq!(seen["noScript"]["totals"], true);
-    assert_eq!(seen["noScript"]["note"], true);
+    // … and, for an estate this small, every resource's checklist (collapsed).
+    let plain: BTreeSet<&str> = seen["noScript"]["resources"]
+        .as_array()
+        .expect("no-script resources")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let addresses: BTreeSet<&str> = resources
+        .iter()
+        .filter_map(|r| r["address"].as_str())
+        .collect();
+    assert_eq!(plain, addresses);
+    assert_eq!(seen["noScript"]["rows"].as_u64(), Some(all.len() as u64));
     assert!(seen["noScript"]["services"].as_u64().is_some_and(|n| n > 0));
     assert!(shot.is_file(), "no screenshot at {}", shot.display());
 }
@@ -258,6 +270,12 @@ fn hostile_names_and_values_render_as_text() {
     assert_eq!(seen["injected"]["img"], 0);
     assert_eq!(seen["injected"]["scripts"], 2);
     assert_eq!(seen["injected"]["onerror"], 0);
+    // Read without script, where the checklists are HTML: no element from the data either.
+    assert_eq!(seen["noScript"]["img"], 0);
+    assert_eq!(seen["noScript"]["onerror"], 0);
+    assert!(seen["noScript"]["resources"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|s| *s == address.as_str())));
     // The names read as written.
     let rows = seen["rows"].as_array().expect("rows");
     assert!(!rows.is_empty());

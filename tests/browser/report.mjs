@@ -125,7 +125,10 @@ try {
   out.noScript = await ns.evaluate(() => ({
     totals: [...document.querySelectorAll("#totals .count")].map((e) => e.checkVisibility()).every(Boolean),
     services: document.querySelectorAll("table.services tbody tr").length,
-    note: document.body.innerText.includes("drawn by the page's inline script"),
+    resources: [...document.querySelectorAll("noscript details.res summary code")].map((c) => c.textContent),
+    rows: document.querySelectorAll("noscript tr.duty-row").length,
+    img: document.querySelectorAll("img").length,
+    onerror: document.querySelectorAll("[onerror]").length,
   }));
 } finally {
   await plain.done();

@@ -70,23 +70,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut s = Strings::default();
     let mut duties: HashMap<&str, usize> = HashMap::new();
     let mut duty_rows: Vec<Value> = Vec::new();
-    let mut resources: Vec<&crate::report::ResourceEntry> = report.resources.iter().collect();
-    resources.sort_by(|a, b| {
-        (
-            a.path.as_str(),
-            a.line,
-            a.column,
-            a.root.as_str(),
-            a.address.as_str(),
-        )
-            .cmp(&(
-                b.path.as_str(),
-                b.line,
-                b.column,
-                b.root.as_str(),
-                b.address.as_str(),
-            ))
-    });
+    let resources = super::plain::sorted(report);
     let mut rows: Vec<Value> = Vec::with_capacity(resources.len());
     for r in resources {
         let mut checklist: Vec<&crate::report::ChecklistEntry> = r.checklist.iter().collect();

@@ -3,16 +3,18 @@
 //!
 //! What reads without script is written as HTML here: the model's chart for this estate (the
 //! customer's half by layer, AWS's half, the services in use by category), the controls, and one
-//! collapsed section per service with its duties and what AWS keeps. The per-resource checklists
-//! are an inline JSON blob (`data.rs`) that the small script (`app.js`) renders on demand,
-//! filtered, a page at a time: the corpus's 29,000 resources stay a file a browser opens in
-//! seconds.
+//! collapsed section per service with its duties and what AWS keeps, and, for an estate of at
+//! most 2,000 resources, every resource's checklist inside `<noscript>` (`plain.rs`). The
+//! per-resource checklists are also an inline JSON blob (`data.rs`) that the small script
+//! (`app.js`) renders on demand, filtered, a page at a time: the corpus's 29,000 resources stay
+//! a file a browser opens in seconds.
 //!
 //! Every string from the scan or the catalog goes through [`esc`] (the output rule of
 //! `escape.rs`, then the five HTML metacharacters); the blob is JSON with `<`, `>` and `&`
 //! written as `\u003c`, `\u003e`, `\u0026`, and the script only ever sets `textContent`.
 
 mod data;
+mod plain;
 mod summary;
 
 use super::{escape_line, Report};
@@ -76,6 +78,8 @@ pub fn write(report: &Report, catalog: &Catalog, out: &mut dyn Write) -> io::Res
     summary::write_controls(&estate, out)?;
     summary::write_services(&estate, out)?;
     write_checklist_section(out)?;
+    plain::write(report, out)?;
+    out.write_all(b"</section>\n")?;
     out.write_all(b"<script type=\"application/json\" id=\"srm-data\">")?;
     data::write(report, out)?;
     writeln!(
@@ -110,13 +114,11 @@ fn write_errors(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"</ul></details>\n")
 }
 
-/// The filters and the (script-rendered) per-resource checklists.
+/// The filters and the place of the (script-rendered) per-resource checklists; the caller
+/// closes the section.
 fn write_checklist_section(out: &mut dyn Write) -> io::Result<()> {
     out.write_all(
         b"<section id=\"checklists\"><h2>Resources and their checklists</h2>\n\
-<noscript><p class=\"note\">The per-resource checklists are drawn by the page's inline script; \
-without it, the tables above hold every count, and <code>--format csv</code> or \
-<code>--format json</code> list every (resource, duty).</p></noscript>\n\
 <form id=\"filters\" hidden>\n\
 <label>Verdict <select id=\"f-verdict\"><option value=\"\">all</option></select></label>\n\
 <label>Layer <select id=\"f-layer\"><option value=\"\">all</option></select></label>\n\
@@ -127,7 +129,7 @@ without it, the tables above hold every count, and <code>--format csv</code> or 
 <button type=\"button\" id=\"expand\">Expand all</button>\n\
 <button type=\"button\" id=\"collapse\">Collapse all</button>\n\
 </form>\n<p id=\"matches\" aria-live=\"polite\"></p>\n<div id=\"resources\"></div>\n\
-<p><button type=\"button\" id=\"more\" hidden>Show more</button></p>\n</section>\n",
+<p><button type=\"button\" id=\"more\" hidden>Show more</button></p>\n",
     )
 }
 
