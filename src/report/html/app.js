@@ -51,13 +51,15 @@
         duties += entries.length;
       }
     });
-    $("matches").textContent = matched.length + " resources, " + duties + " duties match";
+    $("matches").textContent = nOf(matched.length, "resource", "resources") + ", " +
+      nOf(duties, "duty", "duties") + " match";
     $("matches").setAttribute("data-resources", matched.length);
     $("matches").setAttribute("data-duties", duties);
     $("resources").textContent = "";
     shown = 0;
     more();
   }
+  function nOf(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function loc(path, line) { return S[path] + ":" + line; }
   function resource(r, entries) {
     var det = el("details", null, "res"), sum = el("summary");
@@ -65,7 +67,7 @@
     sum.appendChild(el("code", S[r[4]]));
     sum.appendChild(document.createTextNode(" "));
     sum.appendChild(el("span", S[r[3]] + " · " + loc(r[1], r[2]) + " · root " + S[r[0]] +
-      " · " + entries.length + " duties", "muted"));
+      " · " + nOf(entries.length, "duty", "duties"), "muted"));
     det.appendChild(sum);
     if (!entries.length) { det.appendChild(el("p", "No customer duty of its own.", "note")); return det; }
     var t = el("table"), head = el("tr");

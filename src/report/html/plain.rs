@@ -48,13 +48,14 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for r in sorted(report) {
         write!(
             out,
-            "<details class=\"res\"><summary><code>{}</code> <span class=\"muted\">{} · {}:{} · root {} · {} duties</span></summary>",
+            "<details class=\"res\"><summary><code>{}</code> <span class=\"muted\">{} · {}:{} · root {} · {} {}</span></summary>",
             esc(&r.address),
             esc(&r.rtype),
             esc(&r.path),
             r.line,
             esc(&r.root),
-            r.checklist.len()
+            r.checklist.len(),
+            if r.checklist.len() == 1 { "duty" } else { "duties" }
         )?;
         if r.checklist.is_empty() {
             out.write_all(b"<p class=\"note\">No customer duty of its own.</p></details>\n")?;

@@ -105,6 +105,11 @@ impl<'a> Estate<'a> {
     }
 }
 
+/// `n` and the noun, singular or plural.
+fn n_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn bump(counts: &mut Counts, v: usize) {
     if let Some(n) = counts.get_mut(v) {
         *n += 1;
@@ -191,14 +196,15 @@ pub(super) fn write_chart(e: &Estate<'_>, out: &mut dyn Write) -> io::Result<()>
         for (id, s) in e.services.iter().filter(|(_, s)| s.category == Some(cat)) {
             write!(
                 out,
-                "<li><a href=\"#svc-{0}\">{1}</a> <span class=\"muted\">{2} resources</span></li>",
+                "<li><a href=\"#svc-{0}\">{1}</a> <span class=\"muted\">{2}</span></li>",
                 esc(id),
                 esc(s.name),
-                s.resources
+                n_of(s.resources, "resource", "resources")
             )?;
         }
         out.write_all(b"</ul></div>")?;
     }
+    out.write_all(b"</div>\n")?;
     if e.unplaced > 0 {
         write!(
             out,
@@ -245,10 +251,10 @@ pub(super) fn write_controls(e: &Estate<'_>, out: &mut dyn Write) -> io::Result<
             .collect();
         write!(
             out,
-            "<details id=\"control-{}\"><summary>{label} <span class=\"muted\">({} duties)</span></summary>\
+            "<details id=\"control-{}\"><summary>{label} <span class=\"muted\">({})</span></summary>\
              <table><thead><tr><th>Duty</th><th>Title</th><th>Layer</th><th>Services</th>",
             control.as_str(),
-            rows.len()
+            n_of(rows.len(), "duty", "duties")
         )?;
         count_headers(out)?;
         out.write_all(b"</tr></thead><tbody>\n")?;
@@ -291,12 +297,12 @@ pub(super) fn write_services(e: &Estate<'_>, out: &mut dyn Write) -> io::Result<
     for (id, s) in &e.services {
         write!(
             out,
-            "<details class=\"service\" id=\"svc-{}\"><summary>{} <span class=\"muted\">{} resources, {} duties</span></summary>\n\
+            "<details class=\"service\" id=\"svc-{}\"><summary>{} <span class=\"muted\">{}, {}</span></summary>\n\
              <h4>AWS keeps</h4><ul>",
             esc(id),
             esc(s.name),
-            s.resources,
-            s.counts.iter().sum::<usize>()
+            n_of(s.resources, "resource", "resources"),
+            n_of(s.counts.iter().sum::<usize>(), "duty", "duties")
         )?;
         for a in s.aws {
             write!(out, "<li>{}</li>", esc(a))?;
