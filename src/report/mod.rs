@@ -3,7 +3,9 @@
 //! else.
 
 pub mod compact;
+pub mod csv;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -104,12 +106,29 @@ pub struct ChecklistEntry {
     pub message: String,
     /// Evidence locations.
     pub evidence: Vec<Location>,
+    /// The attestation record that covers the duty (an `attested` entry, or an `attestation`
+    /// entry whose record expired); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationEntry>,
     /// Byte span (for renderers).
     #[serde(skip)]
     pub span: Span,
     /// End of the span, 1-based (for SARIF regions).
     #[serde(skip)]
     pub end: (usize, usize),
+}
+
+/// Who attested a duty, why, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttestationEntry {
+    /// Who attests.
+    pub by: String,
+    /// Why the duty is met.
+    pub reason: String,
+    /// Last valid day (`YYYY-MM-DD`).
+    pub until: String,
+    /// Whether `until` is before the day of the run (the verdict stays `attestation`).
+    pub expired: bool,
 }
 
 /// A resource and its checklist.
@@ -347,6 +366,7 @@ impl<'a> Builder<'a> {
             message,
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
             basis: d.basis,
+            attestation: None,
             span: d.span,
             end: (end.line, end.column),
         })
