@@ -351,11 +351,16 @@ impl Ctx<'_> {
                 None
             }
         });
+        // A new numbering for this resource's scenarios.
+        self.space.set(self.space.get().saturating_add(1));
+        if present.len() == 1 {
+            // One deployment (most resources read no parameter): its value as it is.
+            let one = runs.into_iter().find(|r| r.present)?;
+            return Some((one.val, existence));
+        }
         let vals: Vec<&Val> = present.iter().map(|r| &r.val).collect();
         let facts: Vec<&Facts> = present.iter().map(|r| &r.facts).collect();
         let ids: Vec<usize> = (0..vals.len()).collect();
-        // A new numbering for this resource's scenarios.
-        self.space.set(self.space.get().saturating_add(1));
         Some((self.merge(&vals, &ids, &facts), existence))
     }
 
@@ -365,7 +370,7 @@ impl Ctx<'_> {
         let Some(first) = vals.first() else {
             return Val::new(Span::default(), ValKind::Null);
         };
-        if vals.iter().all(|v| *v == *first) {
+        if vals.iter().skip(1).all(|v| *v == *first) {
             return (*first).clone();
         }
         match &first.kind {
