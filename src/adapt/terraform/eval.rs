@@ -118,6 +118,8 @@ pub(crate) struct Evaluator<'a> {
     unflushed: Cell<u64>,
     /// The run's steps are spent: every further step is refused.
     run_spent: Cell<bool>,
+    /// `for_each = aws_x.this` hops being followed (see `repeat.rs`).
+    pub(crate) hops: Cell<u32>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -141,6 +143,7 @@ impl<'a> Evaluator<'a> {
             run: None,
             unflushed: Cell::new(0),
             run_spent: Cell::new(false),
+            hops: Cell::new(0),
         }
     }
 
