@@ -80,6 +80,14 @@ impl<'a> Instance<'a> {
     }
 }
 
+impl Instance<'_> {
+    /// Sets the `count` / `for_each` of the call that created this instance (one known instance
+    /// of an expanded call).
+    pub fn set_call_repeat(&self, r: super::repeat::Repeat) {
+        *self.call_repeat.borrow_mut() = Some(Some(r));
+    }
+}
+
 /// Names bound by `for` expressions, `dynamic` iterators, `each` and `count`.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scope {

@@ -9,6 +9,7 @@
 
 mod body;
 mod eval;
+mod expand;
 mod expr;
 mod funcs;
 mod hcl;
@@ -442,7 +443,8 @@ impl<'a> RootCtx<'a, '_> {
         if let Some(r) = insts.first_mut() {
             r.root_values = vars::given(&tfvars, &self.opts.vars, self.sources);
         }
-        let ev = Evaluator::new(insts, self.sources).with_run_budget(&self.opts.budget);
+        let mut ev = Evaluator::new(insts, self.sources).with_run_budget(&self.opts.budget);
+        ev.expand_modules(&self.opts.budget, &mut model.errors);
         emit(&ev, &dir.display, comments, model);
     }
 }

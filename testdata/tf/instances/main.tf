@@ -50,3 +50,15 @@ resource "aws_sns_topic" "unknown" {
   for_each = var.names
   name     = each.key
 }
+
+module "db" {
+  source            = "./modules/db"
+  count             = 2
+  storage_encrypted = count.index == 0
+}
+
+module "site" {
+  source            = "./modules/db"
+  for_each          = toset(["prod"])
+  storage_encrypted = false
+}
