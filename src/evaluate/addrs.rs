@@ -1,4 +1,4 @@
-//! Finding the resources a reference names: an instance (`aws_s3_bucket.this["a"]`), or a block
+//! Finding the resources a reference names (and the module callers behind a value): an instance (`aws_s3_bucket.this["a"]`), or a block
 //! as a whole (`aws_s3_bucket.this`), whether or not the adapter expanded it into instances.
 
 use crate::model::Resource;
@@ -49,6 +49,25 @@ impl<'a> Addrs<'a> {
             return self.exact.get(&(scope, base)).copied().into_iter().collect();
         }
         self.blocks.get(&(scope, target)).cloned().unwrap_or_default()
+    }
+}
+
+/// Adds to a result's evidence the callers' arguments behind its location and evidence, when
+/// they are uses of module inputs (`storage_encrypted = var.storage_encrypted` in a module: the
+/// `storage_encrypted = false` of the call that set it).
+pub(crate) fn add_origins(res: &Resource, result: &mut super::DutyResult) {
+    let mut added = Vec::new();
+    for at in std::iter::once(&result.span).chain(result.evidence.iter()) {
+        for (span, chain) in &res.origins {
+            if span == at {
+                added.extend(chain.iter().copied());
+            }
+        }
+    }
+    for s in added {
+        if !result.evidence.contains(&s) {
+            result.evidence.push(s);
+        }
     }
 }
 

@@ -329,6 +329,9 @@ fn evaluate_resource(
         let Some(mut result) = evaluate_duty(index, ri, res, duty, di) else {
             continue;
         };
+        if !res.origins.is_empty() {
+            addrs::add_origins(res, &mut result);
+        }
         if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
             if let Some((si, s)) = res
                 .suppressions
