@@ -339,8 +339,9 @@ fn for_each_on_resources_and_modules() {
         let key = duty(&r, &address, "SRM-SNS-001");
         assert_eq!(key.verdict, "addressed");
         assert_eq!(key.at, "testdata/tf/for-each/modules/topic/main.tf:13:3");
-        assert!(notes(&r, &address)
-            .contains(&format!("instantiated by module.per_env[\"{env}\"] at testdata/tf/for-each/main.tf:39:1")));
+        assert!(notes(&r, &address).contains(&format!(
+            "instantiated by module.per_env[\"{env}\"] at testdata/tf/for-each/main.tf:39:1"
+        )));
     }
 }
 

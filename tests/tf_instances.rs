@@ -100,8 +100,16 @@ fn for_each_over_a_resource_map_links_each_companion_to_its_bucket() {
     // `for_each = aws_s3_bucket.this`, `bucket = each.value.id`.
     let alpha = duty(&r, r#"aws_s3_bucket.this["alpha"]"#, "SRM-S3-004");
     assert_eq!(
-        (alpha.verdict.as_str(), alpha.basis.as_str(), alpha.at.as_str()),
-        ("addressed", "companion", "testdata/tf/instances/main.tf:18:5")
+        (
+            alpha.verdict.as_str(),
+            alpha.basis.as_str(),
+            alpha.at.as_str()
+        ),
+        (
+            "addressed",
+            "companion",
+            "testdata/tf/instances/main.tf:18:5"
+        )
     );
     assert_eq!(
         alpha.message,
@@ -110,7 +118,11 @@ fn for_each_over_a_resource_map_links_each_companion_to_its_bucket() {
     let beta = duty(&r, r#"aws_s3_bucket.this["beta"]"#, "SRM-S3-004");
     assert_eq!(
         (beta.verdict.as_str(), beta.basis.as_str(), beta.at.as_str()),
-        ("unaddressed", "companion", "testdata/tf/instances/main.tf:18:5")
+        (
+            "unaddressed",
+            "companion",
+            "testdata/tf/instances/main.tf:18:5"
+        )
     );
     assert!(
         beta.message.starts_with(
@@ -122,14 +134,26 @@ fn for_each_over_a_resource_map_links_each_companion_to_its_bucket() {
     // `bucket = aws_s3_bucket.this[each.key].id`.
     let alpha = duty(&r, r#"aws_s3_bucket.this["alpha"]"#, "SRM-S3-001");
     assert_eq!(
-        (alpha.verdict.as_str(), alpha.basis.as_str(), alpha.at.as_str()),
-        ("addressed", "companion", "testdata/tf/instances/main.tf:25:3")
+        (
+            alpha.verdict.as_str(),
+            alpha.basis.as_str(),
+            alpha.at.as_str()
+        ),
+        (
+            "addressed",
+            "companion",
+            "testdata/tf/instances/main.tf:25:3"
+        )
     );
     assert_eq!(alpha.evidence.len(), 4, "{:?}", alpha.evidence);
     let beta = duty(&r, r#"aws_s3_bucket.this["beta"]"#, "SRM-S3-001");
     assert_eq!(
         (beta.verdict.as_str(), beta.basis.as_str(), beta.at.as_str()),
-        ("unaddressed", "companion", "testdata/tf/instances/main.tf:28:3")
+        (
+            "unaddressed",
+            "companion",
+            "testdata/tf/instances/main.tf:28:3"
+        )
     );
     assert_eq!(
         beta.message,
@@ -142,13 +166,29 @@ fn count_index_links_each_companion_to_its_bucket() {
     let r = report();
     let first = duty(&r, "aws_s3_bucket.logs[0]", "SRM-S3-001");
     assert_eq!(
-        (first.verdict.as_str(), first.basis.as_str(), first.at.as_str()),
-        ("addressed", "companion", "testdata/tf/instances/main.tf:39:3")
+        (
+            first.verdict.as_str(),
+            first.basis.as_str(),
+            first.at.as_str()
+        ),
+        (
+            "addressed",
+            "companion",
+            "testdata/tf/instances/main.tf:39:3"
+        )
     );
     let second = duty(&r, "aws_s3_bucket.logs[1]", "SRM-S3-001");
     assert_eq!(
-        (second.verdict.as_str(), second.basis.as_str(), second.at.as_str()),
-        ("unaddressed", "companion", "testdata/tf/instances/main.tf:42:3")
+        (
+            second.verdict.as_str(),
+            second.basis.as_str(),
+            second.at.as_str()
+        ),
+        (
+            "unaddressed",
+            "companion",
+            "testdata/tf/instances/main.tf:42:3"
+        )
     );
     assert_eq!(
         second.message,
@@ -157,8 +197,16 @@ fn count_index_links_each_companion_to_its_bucket() {
     // No companion at all: the message names the instance.
     let versioning = duty(&r, "aws_s3_bucket.logs[1]", "SRM-S3-004");
     assert_eq!(
-        (versioning.verdict.as_str(), versioning.basis.as_str(), versioning.at.as_str()),
-        ("unaddressed", "default", "testdata/tf/instances/main.tf:31:1")
+        (
+            versioning.verdict.as_str(),
+            versioning.basis.as_str(),
+            versioning.at.as_str()
+        ),
+        (
+            "unaddressed",
+            "default",
+            "testdata/tf/instances/main.tf:31:1"
+        )
     );
     assert!(
         versioning
@@ -175,7 +223,11 @@ fn module_instances_get_their_own_values_and_findings_name_the_callers_argument(
     let enc = duty(&r, "module.db[0].aws_db_instance.this", "SRM-RDS-001");
     assert_eq!(
         (enc.verdict.as_str(), enc.basis.as_str(), enc.at.as_str()),
-        ("addressed", "code", "testdata/tf/instances/modules/db/main.tf:10:3")
+        (
+            "addressed",
+            "code",
+            "testdata/tf/instances/modules/db/main.tf:10:3"
+        )
     );
     assert_eq!(enc.message, "`storage_encrypted` is true");
     assert_eq!(
@@ -187,19 +239,36 @@ fn module_instances_get_their_own_values_and_findings_name_the_callers_argument(
     );
     let plain = duty(&r, "module.db[1].aws_db_instance.this", "SRM-RDS-001");
     assert_eq!(
-        (plain.verdict.as_str(), plain.basis.as_str(), plain.at.as_str()),
-        ("unaddressed", "code", "testdata/tf/instances/modules/db/main.tf:10:3")
+        (
+            plain.verdict.as_str(),
+            plain.basis.as_str(),
+            plain.at.as_str()
+        ),
+        (
+            "unaddressed",
+            "code",
+            "testdata/tf/instances/modules/db/main.tf:10:3"
+        )
     );
     assert!(
-        plain.message.starts_with("`storage_encrypted` is false; expected true"),
+        plain
+            .message
+            .starts_with("`storage_encrypted` is false; expected true"),
         "{}",
         plain.message
     );
     assert_eq!(plain.evidence, ["testdata/tf/instances/main.tf:57:23"]);
-    let site = duty(&r, r#"module.site["prod"].aws_db_instance.this"#, "SRM-RDS-001");
+    let site = duty(
+        &r,
+        r#"module.site["prod"].aws_db_instance.this"#,
+        "SRM-RDS-001",
+    );
     assert_eq!(
         (site.verdict.as_str(), site.at.as_str()),
-        ("unaddressed", "testdata/tf/instances/modules/db/main.tf:10:3")
+        (
+            "unaddressed",
+            "testdata/tf/instances/modules/db/main.tf:10:3"
+        )
     );
     assert_eq!(site.evidence, ["testdata/tf/instances/main.tf:63:23"]);
     // The terminal shows the call chain under the finding.
@@ -210,7 +279,9 @@ fn module_instances_get_their_own_values_and_findings_name_the_callers_argument(
         .find(r#"unaddressed module.site["prod"].aws_db_instance.this"#)
         .expect("finding shown");
     let rest = &run.stdout[at..];
-    let via = rest.find("via testdata/tf/instances/main.tf:63:23").expect("call chain shown");
+    let via = rest
+        .find("via testdata/tf/instances/main.tf:63:23")
+        .expect("call chain shown");
     assert!(via < rest.find("help:").unwrap_or(usize::MAX), "{rest}");
 }
 

@@ -46,9 +46,17 @@ impl<'a> Addrs<'a> {
             return vec![i];
         }
         if let Some(base) = without_key(target) {
-            return self.exact.get(&(scope, base)).copied().into_iter().collect();
+            return self
+                .exact
+                .get(&(scope, base))
+                .copied()
+                .into_iter()
+                .collect();
         }
-        self.blocks.get(&(scope, target)).cloned().unwrap_or_default()
+        self.blocks
+            .get(&(scope, target))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -78,7 +86,10 @@ mod tests {
     #[test]
     fn instance_keys_come_off_the_end_only() {
         assert_eq!(without_key("aws_x.this[\"a.b[0]\"]"), Some("aws_x.this"));
-        assert_eq!(without_key("module.m[1].aws_x.this[0]"), Some("module.m[1].aws_x.this"));
+        assert_eq!(
+            without_key("module.m[1].aws_x.this[0]"),
+            Some("module.m[1].aws_x.this")
+        );
         assert_eq!(without_key("module.m[1].aws_x.this"), None);
         assert_eq!(without_key("]"), None);
     }

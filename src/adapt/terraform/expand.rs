@@ -71,7 +71,11 @@ impl Evaluator<'_> {
                     });
                 }
             }
-            let now = self.insts.get(i).map(|m| m.prefix.clone()).unwrap_or_default();
+            let now = self
+                .insts
+                .get(i)
+                .map(|m| m.prefix.clone())
+                .unwrap_or_default();
             for one in ones {
                 let start = self.insts.len();
                 self.copy_subtree(i, end, &now, &format!("{base}{}.", one.key));

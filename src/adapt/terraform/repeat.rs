@@ -140,21 +140,23 @@ impl<'a> Evaluator<'a> {
         if let Some(fe) = body.attr("for_each") {
             let v = self.eval(inst, scope, fe);
             let pairs: Option<Vec<(Val, Val)>> = match &v.kind {
-                ValKind::Ref(r) if r.attribute.is_none() => self.resource_keys(inst, &r.target).map(|keys| {
-                    keys.into_iter()
-                        .map(|k| {
-                            let target = format!("{}{}", r.target, key_text(&k));
-                            let value = Val::new(
-                                v.span,
-                                ValKind::Ref(crate::model::Reference {
-                                    target,
-                                    attribute: None,
-                                }),
-                            );
-                            (Val::new(v.span, ValKind::String(k)), value)
-                        })
-                        .collect()
-                }),
+                ValKind::Ref(r) if r.attribute.is_none() => {
+                    self.resource_keys(inst, &r.target).map(|keys| {
+                        keys.into_iter()
+                            .map(|k| {
+                                let target = format!("{}{}", r.target, key_text(&k));
+                                let value = Val::new(
+                                    v.span,
+                                    ValKind::Ref(crate::model::Reference {
+                                        target,
+                                        attribute: None,
+                                    }),
+                                );
+                                (Val::new(v.span, ValKind::String(k)), value)
+                            })
+                            .collect()
+                    })
+                }
                 ValKind::List(l) => Some(l.iter().map(|x| (x.clone(), x.clone())).collect()),
                 ValKind::Map(m) => Some(
                     m.iter()
@@ -168,12 +170,15 @@ impl<'a> Evaluator<'a> {
             };
             match pairs {
                 Some(p) if p.is_empty() => out.none = true,
-                Some(p) if p.len() <= MAX_INSTANCES && p.iter().all(|(k, _)| k.as_str().is_some()) => {
+                Some(p)
+                    if p.len() <= MAX_INSTANCES && p.iter().all(|(k, _)| k.as_str().is_some()) =>
+                {
                     out.instances = p
                         .into_iter()
                         .map(|(k, value)| One {
                             key: key_text(k.as_str().unwrap_or_default()),
-                            scope: scope.with("each", map(header, vec![("key", k), ("value", value)])),
+                            scope: scope
+                                .with("each", map(header, vec![("key", k), ("value", value)])),
                         })
                         .collect();
                 }
