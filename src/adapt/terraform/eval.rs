@@ -130,7 +130,7 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) hops: Cell<u32>,
     /// Module inputs used since [`Evaluator::take_origins`]: the span of each use and the
     /// callers' arguments that gave its value (see [`Evaluator::origin_chain`]).
-    origins: RefCell<Vec<(Span, Vec<Span>)>>,
+    pub(crate) origins: RefCell<Vec<(Span, Vec<Span>)>>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -361,12 +361,7 @@ impl<'a> Evaluator<'a> {
         let Some(me) = self.insts.get(inst) else {
             return unknown(span, "no module instance");
         };
-        if let Some((_, call)) = me.parent {
-            if call.body.attr(name).is_some() {
-                let chain = self.origin_chain(inst, name);
-                self.origins.borrow_mut().push((span, chain));
-            }
-        }
+        self.record_origin(inst, name, span);
         if let Some(v) = me.vars.borrow().get(name) {
             return self.copy(v, span);
         }
@@ -413,37 +408,6 @@ impl<'a> Evaluator<'a> {
         v = super::vars::convert(v, decl.ty.as_deref());
         me.vars.borrow_mut().insert(name.to_string(), v.clone());
         self.copy(&v, span)
-    }
-
-    /// The callers' arguments that give `var.NAME` of instance `inst` its value, the nearest
-    /// first: the call's argument, and when that is itself a bare `var.Y` of a module, the
-    /// argument of that module's call, and so on up.
-    pub fn origin_chain(&self, inst: usize, name: &str) -> Vec<Span> {
-        let mut out = Vec::new();
-        let mut cur = inst;
-        let mut name = name.to_string();
-        while out.len() <= super::MAX_MODULE_DEPTH {
-            let Some((parent, call)) = self.insts.get(cur).and_then(|m| m.parent) else {
-                break;
-            };
-            let Some(arg) = call.body.attr(&name) else {
-                break;
-            };
-            out.push(arg.span());
-            match arg.bare_var() {
-                Some(y) => {
-                    cur = parent;
-                    name = y;
-                }
-                None => break,
-            }
-        }
-        out
-    }
-
-    /// The module inputs used since the last call (see `origins`), and forgets them.
-    pub fn take_origins(&self) -> Vec<(Span, Vec<Span>)> {
-        std::mem::take(&mut *self.origins.borrow_mut())
     }
 
     /// The `count` / `for_each` of the module call that created instance `inst` (nothing for

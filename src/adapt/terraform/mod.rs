@@ -17,6 +17,7 @@ mod instances;
 mod load;
 mod module;
 mod ops;
+mod origins;
 mod plan;
 mod repeat;
 mod suppress;
@@ -510,7 +511,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                 }
                 ev.take_origins();
                 let body = ev.body_val(i, &one.scope, decl.body, decl.whole, true);
-                let origins = origins_in(&body, ev.take_origins());
+                let origins = origins::origins_in(&body, ev.take_origins());
                 model.resources.push(Resource {
                     address: format!("{address}{}", one.key),
                     rtype: decl.rtype.to_string(),
@@ -529,39 +530,4 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
             }
         }
     }
-}
-
-/// The module inputs that gave `body` its attributes: each attribute whose value is a use of a
-/// module input, by its key's span and its value's span, with the callers' arguments behind it.
-fn origins_in(
-    body: &crate::model::Val,
-    used: Vec<(crate::source::Span, Vec<crate::source::Span>)>,
-) -> Vec<(crate::source::Span, Vec<crate::source::Span>)> {
-    use crate::model::ValKind;
-    let used: HashMap<crate::source::Span, Vec<crate::source::Span>> = used
-        .into_iter()
-        .filter(|(_, chain)| !chain.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    if used.is_empty() {
-        return out;
-    }
-    let mut stack = vec![body];
-    while let Some(v) = stack.pop() {
-        match &v.kind {
-            ValKind::Map(attrs) => {
-                for a in attrs {
-                    if let Some(chain) = used.get(&a.value.span) {
-                        out.push((a.key_span, chain.clone()));
-                        out.push((a.value.span, chain.clone()));
-                    }
-                    stack.push(&a.value);
-                }
-            }
-            ValKind::List(items) => stack.extend(items.iter()),
-            ValKind::Choice { options, .. } => stack.extend(options.iter()),
-            _ => {}
-        }
-    }
-    out
 }
