@@ -66,8 +66,13 @@ fn hostile_names_and_values_forge_nothing_in_any_format() {
     let body =
         "resource \"aws_s3_bucket\" \"b\u{202e}x\" {\n  bucket = \"x\u{2066}\u{9b}\u{2028}\"\n}\n";
     std::fs::write(repo.join(&name), body).expect("write");
-    // Markdown: a name with a table bar and a backtick.
-    std::fs::write(repo.join("p|ipe`tick.tf"), body).expect("write");
+    // Markdown: a name with a table bar and a backtick (another label: one module declares
+    // each address once).
+    std::fs::write(
+        repo.join("p|ipe`tick.tf"),
+        body.replace("\"b\u{202e}x\"", "\"c\u{202e}x\""),
+    )
+    .expect("write");
     std::fs::write(
         repo.join("real.tf"),
         "resource \"aws_s3_bucket\" \"real\" {\n  bucket = \"r\"\n}\n",

@@ -312,25 +312,37 @@ fn dynamic_block_carries_the_evidence() {
 #[test]
 fn for_each_on_resources_and_modules() {
     let r = scan("for-each");
-    // Every instance sets the same value: it is known.
-    let sse = duty(&r, "aws_sqs_queue.q", "SRM-SQS-001");
-    assert_eq!(sse.verdict, "addressed");
-    assert_eq!(sse.at, "testdata/tf/for-each/main.tf:15:3");
-    assert!(notes(&r, "aws_sqs_queue.q")
-        .iter()
-        .any(|n| n.starts_with("for_each creates 2 instance(s) (jobs, events)")));
-    // Instances disagree: not proof, and the message says why.
-    let pitr = duty(&r, "aws_dynamodb_table.t", "SRM-DDB-001");
-    assert_eq!(pitr.verdict, "unverified");
-    assert_eq!(pitr.at, "testdata/tf/for-each/main.tf:25:5");
-    assert!(pitr.message.contains("each.key"), "{}", pitr.message);
+    // One resource per instance, with Terraform's address.
+    for key in ["jobs", "events"] {
+        let sse = duty(&r, &format!("aws_sqs_queue.q[\"{key}\"]"), "SRM-SQS-001");
+        assert_eq!(sse.verdict, "addressed");
+        assert_eq!(sse.at, "testdata/tf/for-each/main.tf:15:3");
+    }
+    assert!(!has_resource(&r, "aws_sqs_queue.q"));
+    // Instances disagree: each gets its own verdict.
+    let orders = duty(&r, "aws_dynamodb_table.t[\"orders\"]", "SRM-DDB-001");
+    assert_eq!(orders.verdict, "addressed");
+    assert_eq!(orders.at, "testdata/tf/for-each/main.tf:25:5");
+    let carts = duty(&r, "aws_dynamodb_table.t[\"carts\"]", "SRM-DDB-001");
+    assert_eq!(carts.verdict, "unaddressed");
+    assert_eq!(carts.at, "testdata/tf/for-each/main.tf:25:5");
+    assert_eq!(
+        carts.message,
+        "`point_in_time_recovery.enabled` is false; expected true"
+    );
     // Empty for_each and count = 0 on a module call: nothing is instantiated.
     assert!(!has_resource(&r, "aws_sns_topic.none"));
-    assert!(!has_resource(&r, "module.off.aws_sns_topic.this"));
-    // A module call with for_each: each.key in its arguments, instantiated once.
-    let key = duty(&r, "module.per_env.aws_sns_topic.this", "SRM-SNS-001");
-    assert_eq!(key.verdict, "addressed");
-    assert_eq!(key.at, "testdata/tf/for-each/modules/topic/main.tf:13:3");
+    assert!(!addresses(&r).iter().any(|a| a.starts_with("module.off")));
+    // A module call with for_each: one module instance per key, each.key in its arguments.
+    for env in ["dev", "prod"] {
+        let address = format!("module.per_env[\"{env}\"].aws_sns_topic.this");
+        let key = duty(&r, &address, "SRM-SNS-001");
+        assert_eq!(key.verdict, "addressed");
+        assert_eq!(key.at, "testdata/tf/for-each/modules/topic/main.tf:13:3");
+        assert!(notes(&r, &address).contains(&format!(
+            "instantiated by module.per_env[\"{env}\"] at testdata/tf/for-each/main.tf:39:1"
+        )));
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! a unit is the whole scan, or Terraform root modules or one CloudFormation file when the scan
 //! evaluates as it goes), so evaluation never searches the whole model per duty.
 
+mod addrs;
 mod logic;
 mod pred;
 mod quant;
@@ -61,12 +62,11 @@ impl<'a> Index<'a> {
             .iter()
             .map(|r| catalog.type_info(&r.rtype).map(|t| t.kind.kind.as_str()))
             .collect();
-        let mut by_addr: HashMap<(&str, &str), usize> = HashMap::new();
+        let by_addr = addrs::Addrs::new(resources);
         let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
         // Resources of each kind, so a relation visits its subjects only (not every resource).
         let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
-            by_addr.insert((r.scope.as_str(), r.address.as_str()), i);
             by_type.entry(r.rtype.as_str()).or_default().push(i);
             if let Some(k) = kinds.get(i).copied().flatten() {
                 by_kind.entry(k).or_default().push(i);
@@ -106,11 +106,7 @@ impl<'a> Index<'a> {
                     let mut subjects: Vec<usize> = v
                         .references()
                         .iter()
-                        .filter_map(|r| {
-                            by_addr
-                                .get(&(comp.scope.as_str(), r.target.as_str()))
-                                .copied()
-                        })
+                        .flat_map(|r| by_addr.find(&comp.scope, &r.target))
                         .collect();
                     if let Some(name) = v.as_str() {
                         subjects.extend(by_name.get(&(comp.scope.as_str(), name)).copied());
@@ -131,7 +127,7 @@ impl<'a> Index<'a> {
                         continue;
                     };
                     for t in v.references() {
-                        if let Some(&c) = by_addr.get(&(r.scope.as_str(), t.target.as_str())) {
+                        for c in by_addr.find(&r.scope, &t.target) {
                             let ok = resources
                                 .get(c)
                                 .is_some_and(|cr| rel.companion.contains(&cr.rtype));
@@ -336,6 +332,9 @@ fn evaluate_resource(
         let Some(mut result) = evaluate_duty(index, (ri, &scenarios), res, duty, di) else {
             continue;
         };
+        if !res.origins.is_empty() {
+            addrs::add_origins(res, &mut result);
+        }
         if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
             if let Some((si, s)) = res
                 .suppressions

@@ -221,6 +221,10 @@ pub struct Resource {
     pub notes: Vec<String>,
     /// In-code suppressions attached to this resource.
     pub suppressions: Vec<Suppression>,
+    /// Where values passed into a module came from: a span in the resource (a module input's
+    /// use, or the attribute set from it) and the callers' arguments that gave the value, the
+    /// nearest caller first. Empty outside modules.
+    pub origins: Vec<(Span, Vec<Span>)>,
 }
 
 impl Resource {

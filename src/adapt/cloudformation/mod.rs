@@ -261,6 +261,7 @@ fn resource(
         construct_path,
         notes: Vec::new(),
         suppressions,
+        origins: Vec::new(),
     })
 }
 

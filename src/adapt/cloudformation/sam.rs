@@ -191,6 +191,7 @@ pub(crate) fn implicit_apis(
                 event.key
             )],
             suppressions: Vec::new(),
+            origins: Vec::new(),
         });
     }
     resources.extend(added);

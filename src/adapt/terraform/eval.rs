@@ -80,6 +80,14 @@ impl<'a> Instance<'a> {
     }
 }
 
+impl Instance<'_> {
+    /// Sets the `count` / `for_each` of the call that created this instance (one known instance
+    /// of an expanded call).
+    pub fn set_call_repeat(&self, r: super::repeat::Repeat) {
+        *self.call_repeat.borrow_mut() = Some(Some(r));
+    }
+}
+
 /// Names bound by `for` expressions, `dynamic` iterators, `each` and `count`.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scope {
@@ -118,6 +126,11 @@ pub(crate) struct Evaluator<'a> {
     unflushed: Cell<u64>,
     /// The run's steps are spent: every further step is refused.
     run_spent: Cell<bool>,
+    /// `for_each = aws_x.this` hops being followed (see `repeat.rs`).
+    pub(crate) hops: Cell<u32>,
+    /// Module inputs used since [`Evaluator::take_origins`]: the span of each use and the
+    /// callers' arguments that gave its value (see [`Evaluator::origin_chain`]).
+    pub(crate) origins: RefCell<Vec<(Span, Vec<Span>)>>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -141,6 +154,8 @@ impl<'a> Evaluator<'a> {
             run: None,
             unflushed: Cell::new(0),
             run_spent: Cell::new(false),
+            hops: Cell::new(0),
+            origins: RefCell::default(),
         }
     }
 
@@ -346,6 +361,7 @@ impl<'a> Evaluator<'a> {
         let Some(me) = self.insts.get(inst) else {
             return unknown(span, "no module instance");
         };
+        self.record_origin(inst, name, span);
         if let Some(v) = me.vars.borrow().get(name) {
             return self.copy(v, span);
         }

@@ -252,6 +252,22 @@ fn traversal(
                     let Some(name) = key(0) else {
                         return unknown(span, format!("{ERR}`{rtype}` is not a value"));
                     };
+                    // `aws_x.this[each.key]`, `aws_x.this[0]`: the instance, when its key is
+                    // known (otherwise the block as a whole).
+                    let instance = match ops.get(1) {
+                        Some(TraversalOperator::Index(ke)) => {
+                            let k = eval_expr(ev, inst, scope, ke, loc);
+                            match &k.kind {
+                                ValKind::String(s) => Some(super::repeat::key_text(s)),
+                                ValKind::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
+                                    Some(format!("[{}]", *n as u64))
+                                }
+                                _ => None,
+                            }
+                        }
+                        Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
+                        _ => None,
+                    };
                     let mut i = 1;
                     while matches!(
                         ops.get(i),
@@ -264,7 +280,11 @@ fn traversal(
                     ) {
                         i += 1;
                     }
-                    return ev.resource_ref(inst, rtype, name, key(i), span);
+                    let mut v = ev.resource_ref(inst, rtype, name, key(i), span);
+                    if let (ValKind::Ref(r), Some(k)) = (&mut v.kind, instance) {
+                        r.target.push_str(&k);
+                    }
+                    return v;
                 }
             }
         }
@@ -299,7 +319,14 @@ fn apply_ops(
         if !ev.tick() {
             return unknown(span, "evaluation budget exhausted");
         }
-        if let ValKind::Unknown(_) | ValKind::Ref(_) = v.kind {
+        if let ValKind::Ref(r) = &mut v.kind {
+            // `each.value.id` over `for_each = aws_x.this`: the attribute of the instance.
+            if let (None, TraversalOperator::GetAttr(id)) = (&r.attribute, op) {
+                r.attribute = Some(id.to_string());
+            }
+            return respan(v, span);
+        }
+        if let ValKind::Unknown(_) = v.kind {
             return respan(v, span);
         }
         v = match op {

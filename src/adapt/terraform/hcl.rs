@@ -179,6 +179,42 @@ pub(crate) enum Ex<'a> {
     Json(&'a Node),
 }
 
+impl Ex<'_> {
+    /// Where the expression is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Ex::Hcl(e, loc) => loc.span_of(hcl_edit::Span::span(*e)),
+            Ex::Json(n) => n.span,
+        }
+    }
+
+    /// `Y` when the expression is exactly `var.Y` (HCL syntax, or a JSON string `"${var.Y}"`).
+    pub fn bare_var(&self) -> Option<String> {
+        let text = match self {
+            Ex::Hcl(hcl_edit::expr::Expression::Traversal(t), _) => {
+                let hcl_edit::expr::Expression::Variable(v) = &t.expr else {
+                    return None;
+                };
+                let [op] = t.operators.as_slice() else {
+                    return None;
+                };
+                return match (v.as_str(), op.value()) {
+                    ("var", hcl_edit::expr::TraversalOperator::GetAttr(y)) => {
+                        Some(y.as_str().to_string())
+                    }
+                    _ => None,
+                };
+            }
+            Ex::Json(n) => n.as_str()?,
+            Ex::Hcl(..) => return None,
+        };
+        let y = text.strip_prefix("${var.")?.strip_suffix('}')?;
+        y.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .then(|| y.to_string())
+    }
+}
+
 /// A reference to a block body in either syntax.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Bd<'a> {

@@ -9,6 +9,7 @@
 
 mod body;
 mod eval;
+mod expand;
 mod expr;
 mod funcs;
 mod hcl;
@@ -16,6 +17,7 @@ mod instances;
 mod load;
 mod module;
 mod ops;
+mod origins;
 mod plan;
 mod repeat;
 mod suppress;
@@ -442,7 +444,8 @@ impl<'a> RootCtx<'a, '_> {
         if let Some(r) = insts.first_mut() {
             r.root_values = vars::given(&tfvars, &self.opts.vars, self.sources);
         }
-        let ev = Evaluator::new(insts, self.sources).with_run_budget(&self.opts.budget);
+        let mut ev = Evaluator::new(insts, self.sources).with_run_budget(&self.opts.budget);
+        ev.expand_modules(&self.opts.budget, &mut model.errors);
         emit(&ev, &dir.display, comments, model);
     }
 }
@@ -468,25 +471,12 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
             inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')));
         }
         for decl in &inst.def.resources {
-            if ev.reset_budget() == crate::budget::Grant::SpentReport {
-                model.errors.push(ToolError {
-                    span: decl.header,
-                    code: "too-complex",
-                    message: format!(
-                        "the run's evaluation budget ({} steps over all resources) is spent \
-                         here; this and later resources are checked without their values \
-                         (unverified)",
-                        crate::budget::MAX_EVAL_STEPS
-                    ),
-                });
-            }
-            let mut notes = inst_notes.clone();
             let rep = ev.repeat(i, &Scope::default(), decl.body, decl.header);
             if rep.none {
                 continue;
             }
+            let mut notes = inst_notes.clone();
             notes.extend(rep.note.clone());
-            let body = ev.body_val(i, &rep.scope, decl.body, decl.whole, true);
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;
             let suppressions = comments
@@ -494,20 +484,50 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                 .find_map(|c| c.get(&decl.header.file))
                 .map(|c| suppress::for_lines(c, first, last))
                 .unwrap_or_default();
-            model.resources.push(Resource {
-                address: format!("{}{}.{}", inst.prefix, decl.rtype, decl.name),
-                rtype: decl.rtype.to_string(),
-                lang: Lang::Terraform,
-                scope: scope.to_string(),
-                file: decl.header.file,
-                header: decl.header,
-                body,
-                condition: None,
-                existence: rep.maybe.or_else(|| ev.maybe(i)),
-                construct_path: None,
-                notes,
-                suppressions,
-            });
+            let address = format!("{}{}.{}", inst.prefix, decl.rtype, decl.name);
+            let existence = rep.maybe.clone().or_else(|| ev.maybe(i));
+            // One resource per known instance, else the block once.
+            let whole = [repeat::One {
+                key: String::new(),
+                scope: rep.scope.clone(),
+            }];
+            let ones = if rep.instances.is_empty() {
+                &whole[..]
+            } else {
+                &rep.instances[..]
+            };
+            for one in ones {
+                if ev.reset_budget() == crate::budget::Grant::SpentReport {
+                    model.errors.push(ToolError {
+                        span: decl.header,
+                        code: "too-complex",
+                        message: format!(
+                            "the run's evaluation budget ({} steps over all resources) is \
+                             spent here; this and later resources are checked without their \
+                             values (unverified)",
+                            crate::budget::MAX_EVAL_STEPS
+                        ),
+                    });
+                }
+                ev.take_origins();
+                let body = ev.body_val(i, &one.scope, decl.body, decl.whole, true);
+                let origins = origins::origins_in(&body, ev.take_origins());
+                model.resources.push(Resource {
+                    address: format!("{address}{}", one.key),
+                    rtype: decl.rtype.to_string(),
+                    lang: Lang::Terraform,
+                    scope: scope.to_string(),
+                    file: decl.header.file,
+                    header: decl.header,
+                    body,
+                    condition: None,
+                    existence: existence.clone(),
+                    construct_path: None,
+                    notes: notes.clone(),
+                    suppressions: suppressions.clone(),
+                    origins,
+                });
+            }
         }
     }
 }

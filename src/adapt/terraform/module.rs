@@ -75,6 +75,7 @@ pub(crate) fn index<'a>(
         display,
         ..Default::default()
     };
+    let mut seen: foldhash::HashSet<(&str, &str)> = foldhash::HashSet::default();
     for f in files {
         for b in top_blocks(f, errors) {
             match (b.kind, b.labels.as_slice()) {
@@ -101,13 +102,28 @@ pub(crate) fn index<'a>(
                         }
                     }
                 },
-                ("resource", [rtype, name]) => def.resources.push(ResDecl {
-                    rtype,
-                    name,
-                    header: b.header,
-                    whole: b.whole,
-                    body: b.body,
-                }),
+                ("resource", [rtype, name]) => {
+                    // Terraform rejects a second block with the same address: it is reported,
+                    // and only the first is checked (one entry per address).
+                    if !seen.insert((*rtype, *name)) {
+                        errors.push(ToolError {
+                            span: b.header,
+                            code: "duplicate-resource",
+                            message: format!(
+                                "{rtype}.{name} is declared more than once in this module; \
+                                 Terraform rejects it, and only the first block is checked"
+                            ),
+                        });
+                        continue;
+                    }
+                    def.resources.push(ResDecl {
+                        rtype,
+                        name,
+                        header: b.header,
+                        whole: b.whole,
+                        body: b.body,
+                    })
+                }
                 ("data", [dtype, name]) => {
                     def.data.insert(format!("{dtype}.{name}"), b.body);
                 }

@@ -1,13 +1,17 @@
 //! `count` and `for_each` on resources and module calls: whether any instance exists, and what
 //! `count.index`, `each.key` and `each.value` are.
 //!
-//! srm-lint reports one resource per block (not one per instance). When the collection is known,
-//! `each.key` / `each.value` / `count.index` are bound to a [`ValKind::Choice`] over the instances'
-//! values, collapsed to a plain value wherever every instance agrees. So `each.value.encrypted`
-//! is known when all instances set the same value, and otherwise a choice: the duty is addressed
-//! when every instance addresses it, unaddressed when none does, and `unverified` (naming
-//! `each.key`) when instances differ. A choice never counts as proof for the instances it does
-//! not cover.
+//! When the collection is known (at most [`MAX_INSTANCES`] instances, every key a known string),
+//! srm-lint reports one resource per instance, with Terraform's address
+//! (`aws_s3_bucket.this["alpha"]`, `aws_s3_bucket.this[0]`) and `each.key` / `each.value` /
+//! `count.index` bound to that instance's values. `for_each = aws_x.this` over a resource that
+//! itself has a known `for_each` has the same keys, and `each.value` refers to the matching
+//! instance, so companions link per instance.
+//!
+//! Otherwise the block is one resource: with a known collection too large to expand, `each.*`
+//! is bound to a [`ValKind::Choice`] over the instances' values (collapsed wherever every instance
+//! agrees; a choice never counts as proof for the instances it does not cover); with an unknown
+//! one, the resource's existence is unknown and it is never proof for another.
 
 use super::eval::{as_num, known_eq, not_known, Evaluator, Scope};
 use super::hcl::Bd;
@@ -28,7 +32,29 @@ pub(crate) struct Repeat {
     pub note: Option<String>,
     /// Why the block may create no instance, when srm-lint cannot tell ("exists only if …").
     pub maybe: Option<String>,
+    /// The instances, one by one, when they are known (empty: the block is one resource, with
+    /// `scope`).
+    pub instances: Vec<One>,
 }
+
+/// One known instance of a block with `count` or `for_each`.
+#[derive(Debug, Clone)]
+pub(crate) struct One {
+    /// Terraform's instance key as written in an address: `["alpha"]`, `[0]`.
+    pub key: String,
+    /// The scope with this instance's `count.index` or `each.key` / `each.value` bound.
+    pub scope: Scope,
+}
+
+/// An instance key as Terraform writes it in an address: `["alpha"]` (JSON string escapes).
+pub(crate) fn key_text(k: &str) -> String {
+    let quoted = serde_json::to_string(k).unwrap_or_else(|_| format!("\"{k}\""));
+    format!("[{quoted}]")
+}
+
+/// Most nested `for_each = aws_x.this` hops followed (a resource's `for_each` refers to another
+/// resource whose `for_each` refers to another …).
+const MAX_FOR_EACH_HOPS: u32 = 8;
 
 /// A choice over values, or the single value when every option is the same.
 pub(crate) fn choice_of(condition: &str, options: Vec<Val>, span: Span) -> Val {
@@ -83,6 +109,21 @@ impl<'a> Evaluator<'a> {
                 Some(n) => {
                     let n = as_num(&v).map(|_| n);
                     if let Some(n) = n.filter(|n| *n as usize <= MAX_INSTANCES) {
+                        out.instances = (0..n)
+                            .map(|i| One {
+                                key: format!("[{i}]"),
+                                scope: scope.with(
+                                    "count",
+                                    map(
+                                        header,
+                                        vec![(
+                                            "index",
+                                            Val::new(v.span, ValKind::Number(i as f64)),
+                                        )],
+                                    ),
+                                ),
+                            })
+                            .collect();
                         let idx: Vec<Val> = (0..n)
                             .map(|i| Val::new(v.span, ValKind::Number(i as f64)))
                             .collect();
@@ -101,6 +142,23 @@ impl<'a> Evaluator<'a> {
         if let Some(fe) = body.attr("for_each") {
             let v = self.eval(inst, scope, fe);
             let pairs: Option<Vec<(Val, Val)>> = match &v.kind {
+                ValKind::Ref(r) if r.attribute.is_none() => {
+                    self.resource_keys(inst, &r.target).map(|keys| {
+                        keys.into_iter()
+                            .map(|k| {
+                                let target = format!("{}{}", r.target, key_text(&k));
+                                let value = Val::new(
+                                    v.span,
+                                    ValKind::Ref(crate::model::Reference {
+                                        target,
+                                        attribute: None,
+                                    }),
+                                );
+                                (Val::new(v.span, ValKind::String(k)), value)
+                            })
+                            .collect()
+                    })
+                }
                 ValKind::List(l) => Some(l.iter().map(|x| (x.clone(), x.clone())).collect()),
                 ValKind::Map(m) => Some(
                     m.iter()
@@ -114,6 +172,18 @@ impl<'a> Evaluator<'a> {
             };
             match pairs {
                 Some(p) if p.is_empty() => out.none = true,
+                Some(p)
+                    if p.len() <= MAX_INSTANCES && p.iter().all(|(k, _)| k.as_str().is_some()) =>
+                {
+                    out.instances = p
+                        .into_iter()
+                        .map(|(k, value)| One {
+                            key: key_text(k.as_str().unwrap_or_default()),
+                            scope: scope
+                                .with("each", map(header, vec![("key", k), ("value", value)])),
+                        })
+                        .collect();
+                }
                 Some(p) if p.len() <= MAX_INSTANCES => {
                     let (keys, values): (Vec<Val>, Vec<Val>) = p.into_iter().unzip();
                     let names: Vec<String> = keys
@@ -143,12 +213,46 @@ impl<'a> Evaluator<'a> {
                         "exists only if `for_each` is not empty, and it is not known ({why})"
                     ));
                     out.note = Some(format!(
-                        "for_each is not known ({why}); the resource is checked once"
+                        "for_each is not known ({why}); its instances are not known, so it is checked once, without an instance key"
                     ))
                 }
             }
         }
         out
+    }
+
+    /// The `for_each` keys of the resource `target` (an address in instance `inst`), when they
+    /// are known: what `for_each = aws_x.this` iterates over.
+    fn resource_keys(&self, inst: usize, target: &str) -> Option<Vec<String>> {
+        let me = self.insts.get(inst)?;
+        let local = target.strip_prefix(me.prefix.as_str())?;
+        let (rtype, name) = local.split_once('.')?;
+        let decl = me
+            .def
+            .resources
+            .iter()
+            .find(|d| d.rtype == rtype && d.name == name)?;
+        decl.body.attr("for_each")?;
+        let hops = self.hops.get();
+        if hops >= MAX_FOR_EACH_HOPS {
+            return None;
+        }
+        self.hops.set(hops + 1);
+        let rep = self.repeat(inst, &Scope::default(), decl.body, decl.header);
+        self.hops.set(hops);
+        if rep.none {
+            return Some(Vec::new());
+        }
+        if rep.instances.is_empty() {
+            return None;
+        }
+        rep.instances
+            .iter()
+            .map(|one| {
+                let each = one.scope.lookup("each")?;
+                each.get("key")?.as_str().map(str::to_string)
+            })
+            .collect()
     }
 }
 

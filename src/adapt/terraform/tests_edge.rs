@@ -142,21 +142,22 @@ fn references_with_index_and_module_prefix() {
         ValKind::Ref(r) => (r.target.clone(), r.attribute.clone().unwrap_or_default()),
         other => panic!("{other:?}"),
     };
+    // A known instance key stays in the reference (companions link per instance).
     assert_eq!(
         r("kms_master_key_id"),
-        ("aws_kms_key.k".into(), "arn".into())
+        ("aws_kms_key.k[\"a\"]".into(), "arn".into())
     );
     assert_eq!(
         r("policy"),
         ("module.m.aws_sqs_queue.q".into(), "arn".into())
     );
-    assert_eq!(r("x"), ("module.m.aws_s3_bucket.b".into(), "id".into()));
-    let k = m
+    assert_eq!(r("x"), ("module.m.aws_s3_bucket.b[0]".into(), "id".into()));
+    // The for_each instance is a resource of its own, with Terraform's address.
+    assert!(m
         .resources
         .iter()
-        .find(|r| r.address == "aws_kms_key.k")
-        .unwrap();
-    assert!(k.notes.iter().any(|n| n.contains("for_each")));
+        .any(|r| r.address == "aws_kms_key.k[\"a\"]"));
+    assert!(!m.resources.iter().any(|r| r.address == "aws_kms_key.k"));
 }
 
 #[test]

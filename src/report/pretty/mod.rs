@@ -62,6 +62,20 @@ pub fn render(report: &Report, sources: &SourceMap, catalog: &Catalog, style: St
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// `  via PATH:LINE:COL` for each piece of evidence outside the finding's file (the module
+/// callers' arguments that gave the deciding value), one line each.
+fn via_lines(c: &super::ChecklistEntry) -> String {
+    let mut out = String::new();
+    for e in c.evidence.iter().filter(|e| e.path != c.path) {
+        let _ = writeln!(
+            out,
+            "  via {}",
+            escape_line(&format!("{}:{}:{}", e.path, e.line, e.column))
+        );
+    }
+    out
+}
+
 /// Terminal width the diagnostics are wrapped to.
 const WIDTH: usize = 100;
 
@@ -165,11 +179,16 @@ pub fn write(
                     source,
                 };
                 let unverified = c.verdict == Verdict::Unverified;
-                draw(
-                    &d,
-                    duty.and_then(|d| d.footers.get(usize::from(unverified)))
-                        .and_then(Option::as_deref),
-                )
+                let footer = duty
+                    .and_then(|d| d.footers.get(usize::from(unverified)))
+                    .and_then(Option::as_deref);
+                // A value that came into a module from its caller: the call chain, nearest first.
+                let via = via_lines(c);
+                if via.is_empty() {
+                    draw(&d, footer)
+                } else {
+                    draw(&d, Some(&concat(&[&via, footer.unwrap_or_default()])))
+                }
             })
             .collect();
         for s in rendered {

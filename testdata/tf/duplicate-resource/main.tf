@@ -1,0 +1,7 @@
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+
+resource "aws_sns_topic" "alerts" {
+  name = "alerts-again"
+}
