@@ -42,22 +42,30 @@ pub(super) fn number(v: &Val) -> Option<f64> {
 }
 
 pub(super) fn one_of_text(ls: &[Lit]) -> String {
-    let parts: Vec<String> = ls.iter().map(|l| l.to_string()).collect();
-    if parts.len() == 1 {
-        parts.concat()
-    } else {
-        format!("one of {}", parts.join(", "))
+    match ls {
+        [one] => one.to_string(),
+        _ => format!("one of {}", listed(ls)),
     }
 }
 
 /// "none of" the literals, as the expectation of a `not_one_of` test.
 pub(super) fn not_one_of_text(ls: &[Lit]) -> String {
-    let parts: Vec<String> = ls.iter().map(|l| l.to_string()).collect();
-    if parts.len() == 1 {
-        format!("not {}", parts.concat())
-    } else {
-        format!("none of {}", parts.join(", "))
+    match ls {
+        [one] => format!("not {one}"),
+        _ => format!("none of {}", listed(ls)),
     }
+}
+
+/// Literals shown in a message at most (a list of hundreds of IAM actions is named by its
+/// first few and its length).
+const LISTED: usize = 6;
+
+fn listed(ls: &[Lit]) -> String {
+    let mut parts: Vec<String> = ls.iter().take(LISTED).map(|l| l.to_string()).collect();
+    if ls.len() > LISTED {
+        parts.push(format!("{} more", ls.len() - LISTED));
+    }
+    parts.join(", ")
 }
 
 /// A short rendering of a value for messages.
