@@ -168,3 +168,14 @@ fn a_cycle_of_nested_stacks_is_an_error_not_a_hang() {
         assert!(addrs.iter().any(|x| x == a), "{a} missing from {addrs:?}");
     }
 }
+
+#[test]
+fn a_logical_id_written_twice_is_an_error_and_checked_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: second\n";
+    std::fs::write(dir.path().join("t.yaml"), text).expect("write");
+    let (code, report) = json_in(dir.path(), &["t.yaml"]);
+    assert_eq!(code, 2, "{report}");
+    assert_error(&report, "t.yaml:5:3", "duplicate-key", "`Data`");
+    assert_eq!(addresses(&report), vec!["Data".to_string()]);
+}

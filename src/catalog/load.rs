@@ -2,7 +2,6 @@
 //! parsed, checked (unknown kinds, duplicate ids, types declared twice) and indexed.
 
 use super::*;
-use rayon::prelude::*;
 
 impl Catalog {
     /// The catalog built into the binary, with every duty's examples.
@@ -102,26 +101,35 @@ impl Catalog {
                 PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
             }
         }
-        // Parsed on every core: in a small run the catalog is most of the work, and the scan
-        // waits for it.
-        let parsed: Vec<(String, Parsed)> = files
-            .into_par_iter()
-            .map(|(path, text)| {
-                let types = path.ends_with("/types.toml") || path == "types.toml";
-                let p = if let (true, PolicyText::Json(json)) = (types, &text) {
-                    Parsed::BuiltinTypes(json)
-                } else if types {
-                    Parsed::Types(parse::<TypeTable>(&text))
-                } else if path.ends_with("/service.toml") || path == "service.toml" {
-                    Parsed::Service(parse::<Service>(&text))
-                } else if path.ends_with(".toml") {
-                    Parsed::Duty(parse::<Duty>(&text).map(Box::new))
-                } else {
-                    Parsed::Other
-                };
-                (path, p)
-            })
-            .collect();
+        let one = |(path, text): (String, PolicyText)| {
+            let types = path.ends_with("/types.toml") || path == "types.toml";
+            let p = if let (true, PolicyText::Json(json)) = (types, &text) {
+                Parsed::BuiltinTypes(json)
+            } else if types {
+                Parsed::Types(parse::<TypeTable>(&text))
+            } else if path.ends_with("/service.toml") || path == "service.toml" {
+                Parsed::Service(parse::<Service>(&text))
+            } else if path.ends_with(".toml") {
+                Parsed::Duty(parse::<Duty>(&text).map(Box::new))
+            } else {
+                Parsed::Other
+            };
+            (path, p)
+        };
+        // In a small run the scan waits for the catalog, so half the files are parsed on a
+        // second thread of its own. Not on the rayon pool: its workers may be the ones blocked
+        // waiting for this catalog (a pool job here would never be run).
+        let mut files = files;
+        let second = files.split_off(files.len() / 2);
+        let parsed: Vec<(String, Parsed)> = std::thread::scope(|s| {
+            let other = s.spawn(|| second.into_iter().map(one).collect::<Vec<_>>());
+            let mut first: Vec<(String, Parsed)> = files.into_iter().map(one).collect();
+            match other.join() {
+                Ok(rest) => first.extend(rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            first
+        });
         for (path, p) in parsed {
             match p {
                 Parsed::Service(Ok(s)) => {

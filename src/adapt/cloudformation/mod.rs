@@ -111,7 +111,12 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
         ctx.pass_params(root, passed);
     }
     let globals = sam::Globals::read(root, &ctx);
+    let mut seen = std::collections::HashSet::new();
     for e in resources {
+        // A logical id written twice is an error (above); only its first declaration is checked.
+        if !seen.insert(e.key.as_str()) {
+            continue;
+        }
         let Some(r) = resource(file, &ctx, e, &mut model) else {
             continue;
         };
