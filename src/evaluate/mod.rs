@@ -124,6 +124,26 @@ impl<'a> Index<'a> {
                     }
                 }
             }
+            if rel.account {
+                // An account-level setting: every one in the subject's scope, no reference.
+                let mut in_scope: HashMap<&str, Vec<usize>> = HashMap::new();
+                for &c in &comp_idx {
+                    let Some(comp) = resources.get(c) else {
+                        continue;
+                    };
+                    if companion_matches(rel, resources, &kinds, c) {
+                        in_scope.entry(comp.scope.as_str()).or_default().push(c);
+                    }
+                }
+                if !in_scope.is_empty() {
+                    for &s in subjects_of(&rel.subject) {
+                        let Some(r) = resources.get(s) else { continue };
+                        for &c in in_scope.get(r.scope.as_str()).into_iter().flatten() {
+                            pairs.push(((s, rid), c));
+                        }
+                    }
+                }
+            }
             if let Some(from) = &rel.from_subject {
                 for &s in subjects_of(&rel.subject) {
                     let Some(r) = resources.get(s) else { continue };
@@ -187,6 +207,13 @@ impl<'a> Index<'a> {
             .and_then(|rid| self.companions.get(&(subject, rid)))
             .map(|v| v.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// Whether `rel` is an account-level relation (see [`Relation::account`]).
+    fn is_account(&self, subject: usize, rel: &str) -> bool {
+        self.relation_id(subject, rel)
+            .and_then(|rid| self.rels.list.get(rid))
+            .is_some_and(|r| r.account)
     }
 
     fn relation_types(&self, subject: usize, rel: &str) -> String {
@@ -467,15 +494,18 @@ fn evaluate_duty(
             } else {
                 o.span
             };
-            let message = match (o.by_default, o.explicit) {
+            let message = match (o.by_default && !o.account, o.explicit) {
                 (true, false) => format!("addressed by AWS's default: {}", o.message),
                 (true, true) => format!("addressed in part by AWS's default: {}", o.message),
                 _ => o.message,
             };
-            let basis = match (o.by_default, o.companion) {
-                (true, _) => Basis::Default,
-                (false, true) => Basis::Companion,
-                (false, false) => Basis::Code,
+            // An account-level setting in the same configuration is written evidence, even
+            // where the subject itself leaves the setting to it.
+            let basis = match (o.account, o.by_default, o.companion) {
+                (true, _, _) => Basis::Account,
+                (false, true, _) => Basis::Default,
+                (false, false, true) => Basis::Companion,
+                (false, false, false) => Basis::Code,
             };
             DutyResult {
                 basis,

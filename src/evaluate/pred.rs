@@ -42,6 +42,8 @@ pub struct Outcome {
     pub explicit: bool,
     /// Companion resources took part in it.
     pub companion: bool,
+    /// An account-level setting in the same configuration took part in it.
+    pub account: bool,
 }
 
 impl Outcome {
@@ -60,6 +62,7 @@ impl Outcome {
             by_default: false,
             explicit: true,
             companion: false,
+            account: false,
         }
     }
 

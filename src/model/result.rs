@@ -56,6 +56,9 @@ pub enum Basis {
     Companion,
     /// Nothing written: what AWS does when the setting (or companion) is absent decided it.
     Default,
+    /// An account-level setting in the same Terraform root or template
+    /// (`aws_ebs_encryption_by_default`, `aws_s3_account_public_access_block`, …).
+    Account,
     /// A value srm-lint cannot resolve (the verdict is `unverified`).
     Unknown,
     /// The default of a CloudFormation parameter that a deployment may override (the verdict
@@ -85,6 +88,7 @@ impl Basis {
             Basis::Code => "code",
             Basis::Companion => "companion",
             Basis::Default => "default",
+            Basis::Account => "account",
             Basis::Unknown => "unknown",
             Basis::ParameterDefault => "parameter-default",
             Basis::Attestation => "attestation",
