@@ -181,12 +181,19 @@ fn an_account_setting_that_is_off_or_may_not_exist_is_no_proof() {
     let e = entry(&r, "aws_ebs_volume.data", "SRM-EBS-001");
     assert_eq!(
         (e.verdict.as_str(), e.at.as_str()),
-        ("unaddressed", "main.tf:1:1"),
+        ("unverified", "main.tf:1:1"),
         "{e:#?}"
     );
-    assert!(
-        e.message.contains("`enabled` is false; expected true"),
-        "{e:#?}"
+    assert!(e.message.contains("`encrypted` is not set"), "{e:#?}");
+    // A written `encrypted = false` is a finding, whatever the account does not do.
+    let off_volume = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"eu-west-1a\"\n  encrypted         = false\n}\n";
+    let (_d, r) = scan(&[("account.tf", off), ("main.tf", off_volume)]);
+    assert_entry(
+        &entry(&r, "aws_ebs_volume.data", "SRM-EBS-001"),
+        "unaddressed",
+        "code",
+        "main.tf:3:3",
+        "`encrypted` is false; expected true; account-level aws_ebs_encryption_by_default.this in this configuration: `enabled` is false; expected true",
     );
 
     let counted = r#"variable "manage_account" {
@@ -221,10 +228,10 @@ fn an_account_setting_of_another_root_is_not_evidence() {
     ]);
     assert_entry(
         &entry(&r, "aws_ebs_volume.data", "SRM-EBS-001"),
-        "unaddressed",
-        "default",
+        "unverified",
+        "unknown",
         "app/main.tf:1:1",
-        "`encrypted` is not set; no account-level aws_ebs_encryption_by_default in this configuration",
+        "`encrypted` is not set; the account's EBS encryption-by-default setting (or an encrypted snapshot) decides",
     );
     let e = entry(&r, "aws_instance.web", "SRM-EC2-001");
     assert_entry(
@@ -297,6 +304,83 @@ fn a_registry_scanning_configuration_in_the_same_template_addresses_scan_on_push
         "unknown",
         "template.yaml:3:3",
         "a registry-level scanning configuration, possibly in another stack, may scan this repository",
+    );
+}
+
+/// One rule for an absent setting decided outside the code: the subnet, the AMI or the
+/// account's setting decides, so an instance, a launch template and a launch configuration that
+/// leave it unset are all `unverified`, in Terraform and CloudFormation.
+#[test]
+fn settings_decided_outside_the_code_are_unverified_on_every_resource_and_format() {
+    let tf = r#"resource "aws_instance" "web" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+}
+
+resource "aws_launch_template" "web" {
+  image_id = "ami-0123456789abcdef0"
+}
+
+resource "aws_launch_configuration" "web" {
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+}
+"#;
+    let (_d, r) = scan(&[("main.tf", tf)]);
+    let subnet = "the subnet's";
+    for (addr, id, at) in [
+        ("aws_launch_template.web", "SRM-LT-002", "main.tf:6:1"),
+        ("aws_launch_configuration.web", "SRM-LT-005", "main.tf:10:1"),
+    ] {
+        assert_entry(&entry(&r, addr, id), "unverified", "unknown", at, subnet);
+    }
+    assert_entry(
+        &entry(&r, "aws_instance.web", "SRM-EC2-003"),
+        "unverified",
+        "unknown",
+        "main.tf:1:1",
+        "`root_block_device.encrypted` is not set; the root volume follows the AMI's snapshot and the account's EBS encryption-by-default setting",
+    );
+    assert_entry(
+        &entry(&r, "aws_launch_template.web", "SRM-LT-003"),
+        "unverified",
+        "unknown",
+        "main.tf:6:1",
+        "follow the AMI snapshot and the account's EBS encryption-by-default setting",
+    );
+    let yaml = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0123456789abcdef0\n  Tpl:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        InstanceType: t3.micro\n";
+    let (_d, r) = scan(&[("template.yaml", yaml)]);
+    assert_entry(
+        &entry(&r, "Web", "SRM-EC2-003"),
+        "unverified",
+        "unknown",
+        "template.yaml:3:3",
+        "`BlockDeviceMappings.Ebs.Encrypted` is not set; volumes without an Encrypted flag follow the AMI's snapshot",
+    );
+    assert_entry(
+        &entry(&r, "Tpl", "SRM-LT-002"),
+        "unverified",
+        "unknown",
+        "template.yaml:10:7",
+        subnet,
+    );
+    let json = r#"{"Resources": {"Vol": {"Type": "AWS::EC2::Volume", "Properties": {"AvailabilityZone": "eu-west-1a"}},
+ "Cfg": {"Type": "AWS::AutoScaling::LaunchConfiguration", "Properties": {"ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro"}}}}
+"#;
+    let (_d, r) = scan(&[("template.json", json)]);
+    assert_entry(
+        &entry(&r, "Vol", "SRM-EBS-001"),
+        "unverified",
+        "unknown",
+        "template.json:1:16",
+        "`Encrypted` is not set; the account's EBS encryption-by-default setting (or an encrypted snapshot) decides",
+    );
+    assert_entry(
+        &entry(&r, "Cfg", "SRM-LT-005"),
+        "unverified",
+        "unknown",
+        "template.json:2:2",
+        subnet,
     );
 }
 
