@@ -384,8 +384,202 @@ resource "aws_launch_configuration" "web" {
     );
 }
 
-/// Keeps `Path` and `run_in`/`FORMATS` used while the secret tests below are added.
-#[allow(dead_code)]
-fn _unused(_: &Path) {
-    let _ = (run_in, FORMATS);
+const KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+const MASKED_KEY: &str = "AKIA************MPLE";
+const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const GH: &str = "ghp_a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+
+const SECRETS_TF: &str = r##"resource "aws_instance" "app" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  user_data     = <<-EOT
+    #!/bin/bash
+    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+    export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  EOT
+}
+
+resource "aws_instance" "encoded" {
+  ami              = "ami-0123456789abcdef0"
+  instance_type    = "t3.micro"
+  user_data_base64 = "ZXhwb3J0IEFXU19BQ0NFU1NfS0VZX0lEPUFLSUFJT1NGT0ROTjdFWEFNUExF"
+}
+
+resource "aws_lambda_function" "api" {
+  function_name = "api"
+  role          = "arn:aws:iam::123456789012:role/api"
+  image_uri     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1"
+  environment {
+    variables = {
+      GITHUB_TOKEN = "ghp_a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = <<-JSON
+    [{"name": "app", "image": "app:1",
+      "environment": [{"name": "DB_PASSWORD", "value": "hunter2-prod"}]}]
+  JSON
+}
+
+resource "aws_instance" "clean" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  user_data     = "#!/bin/bash\nDB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id app/db)\n"
+}
+"##;
+
+#[test]
+fn literal_secrets_in_terraform_are_findings_at_the_secret_masked() {
+    let (_d, r) = scan(&[("main.tf", SECRETS_TF)]);
+    assert_entry(
+        &entry(&r, "aws_instance.app", "SRM-EC2-004"),
+        "unaddressed",
+        "code",
+        "main.tf:6:30",
+        &format!("`user_data` holds an AWS access key id ({MASKED_KEY}) written in the code"),
+    );
+    let e = entry(&r, "aws_instance.encoded", "SRM-EC2-004");
+    assert_entry(
+        &e,
+        "unaddressed",
+        "code",
+        "main.tf:14:22",
+        &format!("`user_data_base64` holds an AWS access key id ({MASKED_KEY}) written in the code (in base64-encoded data: the finding points at the whole value)"),
+    );
+    assert_entry(
+        &entry(&r, "aws_lambda_function.api", "SRM-LAMBDA-016"),
+        "unaddressed",
+        "code",
+        "main.tf:23:23",
+        "`environment.variables` holds a GitHub token (ghp_********************************a1a1) written in the code",
+    );
+    assert_entry(
+        &entry(&r, "aws_ecs_task_definition.app", "SRM-ECS-005"),
+        "unaddressed",
+        "code",
+        "main.tf:32:57",
+        "`container_definitions` holds a literal value of a secret-named variable (************) written in the code",
+    );
+    assert_entry(
+        &entry(&r, "aws_instance.clean", "SRM-EC2-004"),
+        "attestation",
+        "attestation",
+        "main.tf:36:1",
+        "infrastructure code cannot prove this duty; attest it",
+    );
+}
+
+#[test]
+fn literal_secrets_in_cloudformation_yaml_and_json_are_findings_at_the_secret() {
+    let yaml = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  App:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0123456789abcdef0
+      UserData:
+        Fn::Base64: |
+          #!/bin/bash
+          cat > /root/.ssh/id_rsa <<KEY
+          -----BEGIN RSA PRIVATE KEY-----
+          KEY
+  Tpl:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        UserData: !Base64 "echo AKIAIOSFODNN7EXAMPLE"
+"#;
+    let (_d, r) = scan(&[("template.yaml", yaml)]);
+    assert_entry(
+        &entry(&r, "App", "SRM-EC2-004"),
+        "unaddressed",
+        "code",
+        "template.yaml:11:11",
+        "`UserData` holds a PEM private key (----***********************----) written in the code",
+    );
+    assert_entry(
+        &entry(&r, "Tpl", "SRM-LT-009"),
+        "unaddressed",
+        "code",
+        "template.yaml:17:33",
+        &format!("`LaunchTemplateData.UserData` holds an AWS access key id ({MASKED_KEY})"),
+    );
+    let json = r#"{
+  "Resources": {
+    "Api": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Role": "arn:aws:iam::123456789012:role/api",
+        "Code": { "ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1" },
+        "Environment": { "Variables": { "SLACK": "xoxb-123456789012-abcdefghij" } }
+      }
+    },
+    "Task": {
+      "Type": "AWS::ECS::TaskDefinition",
+      "Properties": {
+        "ContainerDefinitions": [
+          { "Name": "app", "Environment": [ { "Name": "API_TOKEN", "Value": "s3cr3t-t0ken-value" } ] }
+        ]
+      }
+    }
+  }
+}
+"#;
+    let (_d, r) = scan(&[("template.json", json)]);
+    assert_entry(
+        &entry(&r, "Api", "SRM-LAMBDA-016"),
+        "unaddressed",
+        "code",
+        "template.json:8:51",
+        "`Environment.Variables` holds a Slack token (xoxb********************ghij) written in the code",
+    );
+    assert_entry(
+        &entry(&r, "Task", "SRM-ECS-005"),
+        "unaddressed",
+        "code",
+        "template.json:15:78",
+        "`ContainerDefinitions` holds a literal value of a secret-named variable (******************) written in the code",
+    );
+}
+
+#[test]
+fn no_output_format_shows_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), SECRETS_TF).unwrap();
+    let yaml = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Api:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: arn:aws:iam::123456789012:role/api\n      Code: { ImageUri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1 }\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n";
+    std::fs::write(dir.path().join("template.yaml"), yaml).unwrap();
+    let raws = [KEY, SECRET_KEY, GH, "hunter2-prod"];
+    for format in FORMATS.iter().chain(&["junit"]) {
+        let run = run_in(dir.path(), &[".", "--format", format, "--fail-on", "never"]);
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        for raw in raws {
+            assert!(
+                !run.stdout.contains(raw),
+                "{format} shows {raw}:\n{}",
+                run.stdout
+            );
+            assert!(!run.stderr.contains(raw), "{format} shows {raw} on stderr");
+        }
+        assert!(
+            run.stdout.contains("SRM-EC2-004"),
+            "{format}:\n{}",
+            run.stdout
+        );
+    }
+    let pretty = run_in(
+        dir.path(),
+        &[".", "--format", "pretty", "--fail-on", "never"],
+    );
+    // The source snippet shows the masked secret where it is written.
+    assert!(
+        pretty
+            .stdout
+            .contains("export AWS_ACCESS_KEY_ID=AKIA************MPLE"),
+        "{}",
+        pretty.stdout
+    );
+    let _ = Path::new(".");
 }

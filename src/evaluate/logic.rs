@@ -160,11 +160,20 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
 
 /// All hold: `False` if one is not; else `Unknown` if one is; else `True` with all evidence.
 pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
-    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False && o.specific) {
-        return f.clone();
-    }
-    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False) {
-        return f.clone();
+    let failed = outs
+        .iter()
+        .find(|o| o.tri == Tri::False && o.specific)
+        .or_else(|| outs.iter().find(|o| o.tri == Tri::False));
+    if let Some(f) = failed {
+        let mut f = f.clone();
+        if f.secret.is_none() {
+            // A credential found beside the finding is still masked in every output.
+            f.secret = outs.iter().find_map(|o| o.secret.clone()).map(|mut s| {
+                s.locate = false;
+                s
+            });
+        }
+        return f;
     }
     if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
         return u.clone();
@@ -197,6 +206,7 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         explicit,
         companion,
         account,
+        secret: None,
     }
 }
 

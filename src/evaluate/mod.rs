@@ -8,6 +8,7 @@
 mod logic;
 mod pred;
 mod quant;
+pub mod secrets;
 mod values;
 
 use crate::catalog::{Catalog, Duty, Proof, Relation};
@@ -461,8 +462,20 @@ fn evaluate_duty(
         message,
         evidence,
         basis: Basis::of_verdict(verdict),
+        secret: None,
     };
     if duty.proof == Proof::Attestation || ev.require.is_none() {
+        // An attestation duty's `require` is what the code must not contradict (no literal
+        // secret in user data): when it fails, the duty is unaddressed; else it is attested.
+        if let (Proof::Attestation, Some(require)) = (duty.proof, &ev.require) {
+            let o = eval_require(index, (ri, scenarios), res, require);
+            if o.tri == Tri::False {
+                return Some(DutyResult {
+                    secret: o.secret,
+                    ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+                });
+            }
+        }
         let support = ev
             .support
             .as_ref()
@@ -524,6 +537,7 @@ fn evaluate_duty(
             };
             DutyResult {
                 basis,
+                secret: o.secret,
                 ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
             }
         }

@@ -126,6 +126,27 @@ pub struct DutyResult {
     pub evidence: Vec<Span>,
     /// What the verdict rests on.
     pub basis: Basis,
+    /// A credential the finding is about (see [`Secret`]); `None` once the scan masked it.
+    pub secret: Option<Box<Secret>>,
+}
+
+/// A credential found in the code (`no_secrets`): kept only until the scan has pointed the
+/// finding at it and masked it in the source text (never reported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// What kind of credential (`an AWS access key id`).
+    pub what: &'static str,
+    /// The secret as written (decoded when the value was base64).
+    pub raw: String,
+    /// The value it is in.
+    pub span: Span,
+    /// Whether it was found in base64-decoded data (so not in the source as written).
+    pub encoded: bool,
+    /// The other credentials found in the same value (masked as well, not reported).
+    pub also: Vec<String>,
+    /// Whether the finding is about this credential (else it is only masked: the finding is
+    /// about something else written beside it).
+    pub locate: bool,
 }
 
 /// A resource with its checklist.
