@@ -11,9 +11,11 @@ mod quant;
 pub mod secrets;
 mod values;
 
+use values::path_value;
+
 use crate::catalog::{Catalog, Duty, Proof, Relation};
 pub use crate::model::result::{Basis, DutyResult, ResourceResult, UnusedSuppression, Verdict};
-use crate::model::{Resource, Val, ValKind};
+use crate::model::{Resource, Val};
 use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
 use std::collections::BTreeMap;
@@ -255,19 +257,6 @@ fn companion_matches<'a>(
         scenario: None,
     };
     pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
-}
-
-/// The value at a `.`-separated path of plain map keys.
-fn path_value<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
-    let mut cur = v;
-    for seg in path.split('.').filter(|s| !s.is_empty()) {
-        cur = match &cur.kind {
-            ValKind::Map(_) => cur.get(seg)?,
-            ValKind::List(items) => items.first()?.get(seg)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 /// Per-run evaluation budget for one duty on one resource.
