@@ -303,13 +303,16 @@ fn secret_name(name: &str) -> bool {
     .any(|s| n.ends_with(s))
 }
 
-/// Whether a value is a literal that may be a secret: 8 to 200 characters without spaces, not
+/// Whether a value is a literal that may be a secret: 8 to 200 characters without spaces or
+/// brackets (`(`, `[`, `{`, `<`: code, not a value), not
 /// a reference or placeholder (`$VAR`, `${…}`, `$(…)`, `{{resolve:…}}`, `%{…}`, `arn:…`, a
 /// `/path`, a Secrets Manager or SSM name), not `true`/`false`/`null`/`none`, and with a digit
 /// or punctuation unless it is at least 16 characters long.
 fn literal_secret(v: &str) -> bool {
     let n = v.chars().count();
-    if !(8..=200).contains(&n) || v.chars().any(char::is_whitespace) {
+    // Code, not a value: `os.environ.get(…)`, `[…]`, `{…}`, `<…>`.
+    let code = |c: char| c.is_whitespace() || "()[]{}<>`".contains(c);
+    if !(8..=200).contains(&n) || v.chars().any(code) {
         return false;
     }
     let lower = v.to_ascii_lowercase();
@@ -507,6 +510,7 @@ mod tests {
             "PASSWORD=${var.password}",
             "password = required",
             "TOKEN=/app/token",
+            "callback_token = os.environ.get('CALLBACK_TOKEN')",
             "password=short",
             "yum -y update",
         ] {
