@@ -100,8 +100,47 @@ fn lint_references(
     }
 }
 
+/// Words by which a note says that something outside the resource decides the outcome (the
+/// subnet, an account-level setting, the AMI, another stack).
+const DECIDED_OUTSIDE: [&str; 5] = [
+    "subnet's",
+    "account's",
+    "AMI",
+    "another stack",
+    "registry-level",
+];
+
+/// The rule of `policies/README.md` for an absent setting: when its note says the outcome is
+/// decided outside the resource, the test must be `absent = "unknown"` (never `passes`: the code
+/// does not show what that setting is).
+fn lint_absent(d: &Duty, problems: &mut Vec<String>) {
+    let mut stack: Vec<&crate::catalog::Pred> = [&d.terraform, &d.cloudformation]
+        .into_iter()
+        .flatten()
+        .flat_map(|e| [&e.when, &e.require, &e.support])
+        .filter_map(|p| p.as_deref())
+        .collect();
+    while let Some(p) = stack.pop() {
+        if let (Some(crate::catalog::Absent::Passes), Some(note)) = (p.absent, &p.note) {
+            if let Some(w) = DECIDED_OUTSIDE.iter().find(|w| note.contains(*w)) {
+                problems.push(format!(
+                    "{}: `{}` has absent = \"passes\" but its note names something outside the resource ({w}) that decides; use absent = \"unknown\"",
+                    d.id,
+                    p.attr.as_deref().unwrap_or("?")
+                ));
+            }
+        }
+        stack.extend(p.json.as_deref());
+        stack.extend(p.not.as_deref());
+        stack.extend(p.filter.as_deref());
+        stack.extend(p.any.iter().flatten());
+        stack.extend(p.all.iter().flatten());
+    }
+}
+
 /// The completeness rules of `policies/README.md`.
 fn lint(d: &Duty, problems: &mut Vec<String>) {
+    lint_absent(d, problems);
     for (field, text) in [
         ("summary", &d.summary),
         ("why", &d.why),

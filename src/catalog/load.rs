@@ -227,10 +227,14 @@ impl Catalog {
                         ),
                     });
                 }
-                if r.via.is_none() && r.from_subject.is_none() {
+                let joins = [r.via.is_some(), r.from_subject.is_some(), r.account];
+                if joins.iter().filter(|j| **j).count() != 1 {
                     errors.push(CatalogError {
                         path: format!("policies/{sid}/service.toml"),
-                        message: format!("relation `{}` needs `via` or `from_subject`", r.name),
+                        message: format!(
+                            "relation `{}` needs exactly one of `via`, `from_subject` or `account = true`",
+                            r.name
+                        ),
                     });
                 }
             }

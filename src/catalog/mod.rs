@@ -191,6 +191,11 @@ pub struct Relation {
     /// literal (e.g. an S3 bucket name written twice).
     #[serde(default)]
     pub by_name: Option<String>,
+    /// An account-level setting (`aws_ebs_encryption_by_default`): every companion in the
+    /// subject's scope (its Terraform root or template) is its companion, with no reference
+    /// between them; a verdict it decides has basis `account`.
+    #[serde(default)]
+    pub account: bool,
 }
 
 /// References to equivalent checks elsewhere.

@@ -82,7 +82,7 @@ pub enum Absent {
 /// A predicate. Exactly one shape per table:
 ///
 /// * test: `attr` plus one of `equals`, `one_of`, `not_one_of`, `present`, `min`, `max`,
-///   `has`, `has_any`, `starts_with`, `json`; optional `absent` and `note`;
+///   `has`, `has_any`, `starts_with`, `json`, `no_secrets`; optional `absent` and `note`;
 /// * range: `range = [from, to]` plus `includes`;
 /// * combinators: `any`, `all`, `not`;
 /// * quantifiers over a list or repeated block: `some`, `every`, `none` plus `where`;
@@ -120,6 +120,10 @@ pub struct Pred {
     /// The value is a string starting with this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_with: Option<String>,
+    /// The value (a string, map or list: user data, environment variables, container
+    /// definitions) holds no literal credential (`no_secrets = true`; see `policies/README.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_secrets: Option<bool>,
     /// The value is a JSON document (a string, or an already structured value such as
     /// `jsonencode({...})`); the inner predicate is evaluated on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +195,8 @@ pub enum Test<'a> {
     StartsWith(&'a str),
     /// `json`
     Json(&'a Pred),
+    /// `no_secrets`
+    NoSecrets,
 }
 
 /// Quantifier of `some` / `every` / `none`.
@@ -271,6 +277,7 @@ impl Pred {
             self.has_any.as_deref().map(Test::HasAny),
             self.starts_with.as_deref().map(Test::StartsWith),
             self.json.as_deref().map(Test::Json),
+            self.no_secrets.filter(|b| *b).map(|_| Test::NoSecrets),
         ]
         .into_iter()
         .flatten()

@@ -144,6 +144,8 @@ impl Scan {
             self.results = results;
             self.unused_suppressions = unused;
         }
+        // Findings on literal secrets point at the secret, which no output may show.
+        evaluate::secrets::apply(&mut self.sources, &mut self.results);
         clock.lap("evaluate");
         self.timings.append(&mut clock.laps);
     }

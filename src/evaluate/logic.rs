@@ -123,18 +123,20 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         o.message = parts.join("; ");
         return o;
     }
-    // Each distinct reason once, in the order the alternatives give them.
-    let mut seen = std::collections::HashSet::new();
-    let msg = outs
-        .iter()
-        .map(|o| o.message.as_str())
-        .filter(|m| !m.is_empty() && seen.insert(*m))
-        .collect::<Vec<_>>()
-        .join("; ");
+    // Each distinct reason once, in the order the alternatives give them; a reason another one
+    // already says (`x` is "optional" beside `x` is "optional"; expected …) is not repeated.
+    let mut said: Vec<&str> = Vec::new();
+    for m in outs.iter().map(|o| o.message.as_str()) {
+        if !m.is_empty() && !said.iter().any(|s| s.contains(m)) {
+            said.push(m);
+        }
+    }
+    let msg = said.join("; ");
     // Every alternative failed: the finding rests on all of them.
     let by_default = outs.iter().any(|o| o.by_default);
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
     let companion = outs.iter().any(|o| o.companion);
+    let account = outs.iter().any(|o| o.account);
     let o = match outs.iter().find(|o| o.specific) {
         Some(s) => Outcome {
             message: msg,
@@ -151,17 +153,27 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         by_default,
         explicit,
         companion,
+        account,
         ..o
     }
 }
 
 /// All hold: `False` if one is not; else `Unknown` if one is; else `True` with all evidence.
 pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
-    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False && o.specific) {
-        return f.clone();
-    }
-    if let Some(f) = outs.iter().find(|o| o.tri == Tri::False) {
-        return f.clone();
+    let failed = outs
+        .iter()
+        .find(|o| o.tri == Tri::False && o.specific)
+        .or_else(|| outs.iter().find(|o| o.tri == Tri::False));
+    if let Some(f) = failed {
+        let mut f = f.clone();
+        if f.secret.is_none() {
+            // A credential found beside the finding is still masked in every output.
+            f.secret = outs.iter().find_map(|o| o.secret.clone()).map(|mut s| {
+                s.locate = false;
+                s
+            });
+        }
+        return f;
     }
     if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
         return u.clone();
@@ -176,6 +188,7 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
     let by_default = outs.iter().any(|o| o.by_default);
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
     let companion = outs.iter().any(|o| o.companion);
+    let account = outs.iter().any(|o| o.account);
     let msg = outs
         .iter()
         .map(|o| o.message.as_str())
@@ -192,6 +205,8 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         by_default,
         explicit,
         companion,
+        account,
+        secret: None,
     }
 }
 

@@ -9,11 +9,14 @@ mod addrs;
 mod logic;
 mod pred;
 mod quant;
+pub mod secrets;
 mod values;
+
+use values::path_value;
 
 use crate::catalog::{Catalog, Duty, Proof, Relation};
 pub use crate::model::result::{Basis, DutyResult, ResourceResult, UnusedSuppression, Verdict};
-use crate::model::{Resource, Val, ValKind};
+use crate::model::{Resource, Val};
 use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
 use std::collections::BTreeMap;
@@ -120,6 +123,26 @@ impl<'a> Index<'a> {
                     }
                 }
             }
+            if rel.account {
+                // An account-level setting: every one in the subject's scope, no reference.
+                let mut in_scope: HashMap<&str, Vec<usize>> = HashMap::new();
+                for &c in &comp_idx {
+                    let Some(comp) = resources.get(c) else {
+                        continue;
+                    };
+                    if companion_matches(rel, resources, &kinds, c) {
+                        in_scope.entry(comp.scope.as_str()).or_default().push(c);
+                    }
+                }
+                if !in_scope.is_empty() {
+                    for &s in subjects_of(&rel.subject) {
+                        let Some(r) = resources.get(s) else { continue };
+                        for &c in in_scope.get(r.scope.as_str()).into_iter().flatten() {
+                            pairs.push(((s, rid), c));
+                        }
+                    }
+                }
+            }
             if let Some(from) = &rel.from_subject {
                 for &s in subjects_of(&rel.subject) {
                     let Some(r) = resources.get(s) else { continue };
@@ -185,6 +208,13 @@ impl<'a> Index<'a> {
             .unwrap_or(&[])
     }
 
+    /// Whether `rel` is an account-level relation (see [`Relation::account`]).
+    fn is_account(&self, subject: usize, rel: &str) -> bool {
+        self.relation_id(subject, rel)
+            .and_then(|rid| self.rels.list.get(rid))
+            .is_some_and(|r| r.account)
+    }
+
     fn relation_types(&self, subject: usize, rel: &str) -> String {
         match self
             .relation_id(subject, rel)
@@ -223,19 +253,6 @@ fn companion_matches<'a>(
         scenario: None,
     };
     pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
-}
-
-/// The value at a `.`-separated path of plain map keys.
-fn path_value<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
-    let mut cur = v;
-    for seg in path.split('.').filter(|s| !s.is_empty()) {
-        cur = match &cur.kind {
-            ValKind::Map(_) => cur.get(seg)?,
-            ValKind::List(items) => items.first()?.get(seg)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 /// Per-run evaluation budget for one duty on one resource.
@@ -433,8 +450,20 @@ fn evaluate_duty(
         message,
         evidence,
         basis: Basis::of_verdict(verdict),
+        secret: None,
     };
     if duty.proof == Proof::Attestation || ev.require.is_none() {
+        // An attestation duty's `require` is what the code must not contradict (no literal
+        // secret in user data): when it fails, the duty is unaddressed; else it is attested.
+        if let (Proof::Attestation, Some(require)) = (duty.proof, &ev.require) {
+            let o = eval_require(index, (ri, scenarios), res, require);
+            if o.tri == Tri::False {
+                return Some(DutyResult {
+                    secret: o.secret,
+                    ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+                });
+            }
+        }
         let support = ev
             .support
             .as_ref()
@@ -466,15 +495,18 @@ fn evaluate_duty(
             } else {
                 o.span
             };
-            let message = match (o.by_default, o.explicit) {
+            let message = match (o.by_default && !o.account, o.explicit) {
                 (true, false) => format!("addressed by AWS's default: {}", o.message),
                 (true, true) => format!("addressed in part by AWS's default: {}", o.message),
                 _ => o.message,
             };
-            let basis = match (o.by_default, o.companion) {
-                (true, _) => Basis::Default,
-                (false, true) => Basis::Companion,
-                (false, false) => Basis::Code,
+            // An account-level setting in the same configuration is written evidence, even
+            // where the subject itself leaves the setting to it.
+            let basis = match (o.account, o.by_default, o.companion) {
+                (true, _, _) => Basis::Account,
+                (false, true, _) => Basis::Default,
+                (false, false, true) => Basis::Companion,
+                (false, false, false) => Basis::Code,
             };
             DutyResult {
                 basis,
@@ -493,6 +525,7 @@ fn evaluate_duty(
             };
             DutyResult {
                 basis,
+                secret: o.secret,
                 ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
             }
         }

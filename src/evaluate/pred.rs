@@ -42,6 +42,10 @@ pub struct Outcome {
     pub explicit: bool,
     /// Companion resources took part in it.
     pub companion: bool,
+    /// An account-level setting in the same configuration took part in it.
+    pub account: bool,
+    /// The credential a `no_secrets` test found (for `False`).
+    pub secret: Option<Box<crate::model::result::Secret>>,
 }
 
 impl Outcome {
@@ -60,6 +64,8 @@ impl Outcome {
             by_default: false,
             explicit: true,
             companion: false,
+            account: false,
+            secret: None,
         }
     }
 
@@ -360,6 +366,25 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
         _ => {}
     }
     match t.test {
+        Test::NoSecrets => match super::secrets::find(val) {
+            Some(f) => {
+                let msg = format!(
+                    "`{}` holds {} ({}) written in the code",
+                    t.path,
+                    f.what,
+                    super::secrets::mask(&f.raw)
+                );
+                let mut o = Outcome::new(Tri::False, f.span, true, msg);
+                o.secret = Some(Box::new(f));
+                o
+            }
+            None => Outcome::new(
+                Tri::True,
+                span,
+                true,
+                format!("`{}` holds no credential srm-lint recognises", t.path),
+            ),
+        },
         Test::Present(p) => ok(p, &|| "it not to be set".into()),
         Test::Json(inner) => match json_value(val) {
             Some(doc) => eval(ctx, inner, &doc, anchor, true),

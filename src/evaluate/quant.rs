@@ -210,6 +210,9 @@ pub(super) fn eval_related(
     };
     let companions = ctx.index.companions(ctx.resource, rel);
     let types = ctx.index.relation_types(ctx.resource, rel);
+    if ctx.index.is_account(ctx.resource, rel) {
+        return account_setting(ctx, q, filter, (res, companions), &types);
+    }
     if companions.is_empty() {
         // No companion: what AWS does without one decides.
         let o = match q {
@@ -284,6 +287,76 @@ pub(super) fn eval_related(
         res.address
     );
     quantify(q, outs, res.header, none_holds, None)
+}
+
+/// The account-level settings in the subject's scope (Terraform root or template): each one
+/// that holds is evidence (basis `account`), one whose existence is unknown is no proof, and
+/// none at all is AWS's default for the account.
+fn account_setting(
+    ctx: &Ctx<'_>,
+    q: Quant,
+    filter: Option<&Pred>,
+    (res, companions): (&Resource, &[usize]),
+    types: &str,
+) -> Outcome {
+    if companions.is_empty() {
+        let message = format!("no account-level {types} in this configuration");
+        let tri = match q {
+            Quant::Some => Tri::False,
+            _ => Tri::True,
+        };
+        return Outcome::new(tri, res.header, false, message).by_default();
+    }
+    let outs: Vec<Outcome> = companions
+        .iter()
+        .filter_map(|&c| {
+            let comp = ctx.index.resources.get(c)?;
+            let sub = Ctx {
+                index: ctx.index,
+                resource: c,
+                budget: std::cell::Cell::new(ctx.budget.get()),
+                scenario: None,
+            };
+            let mut o = match filter {
+                Some(f) => eval(&sub, f, &comp.body, comp.header, true),
+                None => Outcome::new(Tri::True, comp.header, true, "exists".into()),
+            };
+            ctx.budget.set(sub.budget.get());
+            let name = companion_name(comp);
+            if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, comp.existence.as_ref()) {
+                o = Outcome::new(
+                    Tri::Unknown,
+                    comp.header,
+                    true,
+                    format!("account-level {name} {why}, so it cannot prove this duty"),
+                );
+            } else {
+                o.message = format!("account-level {name} in this configuration: {}", o.message);
+            }
+            // The setting written in the account resource is the evidence, even where that
+            // resource leaves one of its own arguments to the provider's default.
+            o.account = true;
+            o.by_default = false;
+            o.explicit = true;
+            if o.tri == Tri::True && o.evidence.is_empty() {
+                o.evidence = vec![comp.header];
+                o.span = comp.header;
+            }
+            if o.tri == Tri::False {
+                // A setting that does not settle the duty: the finding stays on the subject.
+                o.span = res.header;
+                o.specific = false;
+            }
+            Some(o)
+        })
+        .collect();
+    quantify(
+        q,
+        outs,
+        res.header,
+        format!("no account-level {types} in this configuration does what this duty forbids"),
+        None,
+    )
 }
 
 /// A companion as messages name it: its address, with its type when the address does not

@@ -120,3 +120,16 @@ pub(super) fn json_value(v: &Val) -> Option<Val> {
         _ => None,
     }
 }
+
+/// The value at a `.`-separated path of plain map keys.
+pub(super) fn path_value<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
+    let mut cur = v;
+    for seg in path.split('.').filter(|s| !s.is_empty()) {
+        cur = match &cur.kind {
+            ValKind::Map(_) => cur.get(seg)?,
+            ValKind::List(items) => items.first()?.get(seg)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}

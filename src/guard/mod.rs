@@ -315,6 +315,7 @@ pub fn evaluate(
                             message,
                             evidence: Vec::new(),
                             basis: Basis::of_verdict(verdict),
+                            secret: None,
                         };
                     }
                 }
@@ -329,6 +330,7 @@ pub fn evaluate(
                 message,
                 evidence: Vec::new(),
                 basis: Basis::of_verdict(verdict),
+                secret: None,
             });
         }
     }

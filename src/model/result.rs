@@ -56,6 +56,9 @@ pub enum Basis {
     Companion,
     /// Nothing written: what AWS does when the setting (or companion) is absent decided it.
     Default,
+    /// An account-level setting in the same Terraform root or template
+    /// (`aws_ebs_encryption_by_default`, `aws_s3_account_public_access_block`, …).
+    Account,
     /// A value srm-lint cannot resolve (the verdict is `unverified`).
     Unknown,
     /// The default of a CloudFormation parameter that a deployment may override (the verdict
@@ -85,6 +88,7 @@ impl Basis {
             Basis::Code => "code",
             Basis::Companion => "companion",
             Basis::Default => "default",
+            Basis::Account => "account",
             Basis::Unknown => "unknown",
             Basis::ParameterDefault => "parameter-default",
             Basis::Attestation => "attestation",
@@ -122,6 +126,27 @@ pub struct DutyResult {
     pub evidence: Vec<Span>,
     /// What the verdict rests on.
     pub basis: Basis,
+    /// A credential the finding is about (see [`Secret`]); `None` once the scan masked it.
+    pub secret: Option<Box<Secret>>,
+}
+
+/// A credential found in the code (`no_secrets`): kept only until the scan has pointed the
+/// finding at it and masked it in the source text (never reported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// What kind of credential (`an AWS access key id`).
+    pub what: &'static str,
+    /// The secret as written (decoded when the value was base64).
+    pub raw: String,
+    /// The value it is in.
+    pub span: Span,
+    /// Whether it was found in base64-decoded data (so not in the source as written).
+    pub encoded: bool,
+    /// The other credentials found in the same value (masked as well, not reported).
+    pub also: Vec<String>,
+    /// Whether the finding is about this credential (else it is only masked: the finding is
+    /// about something else written beside it).
+    pub locate: bool,
 }
 
 /// A resource with its checklist.
