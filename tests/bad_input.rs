@@ -6,103 +6,13 @@
 //! inputs (huge, unreadable, symlinks, 100 000-deep nesting) are generated in a temporary
 //! directory. Fixtures: `testdata/bad/`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{
+    addresses, assert_error, assert_finding, errors, json, json_in, root, run_in, FORMATS, GOOD_TF,
+};
 use serde_json::Value;
 use std::path::Path;
-
-/// Runs srm-lint in `cwd` with colour off; returns (exit code, stdout).
-fn run_in(cwd: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs srm-lint with `--format json` in `cwd`; returns (exit code, report).
-fn json_in(cwd: &Path, args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let (code, stdout) = run_in(cwd, &all);
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}"));
-    (code, v)
-}
-
-fn json(args: &[&str]) -> (i32, Value) {
-    json_in(root(), args)
-}
-
-fn errors(report: &Value) -> Vec<String> {
-    report["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| {
-            format!(
-                "{}:{}:{}: {} {}",
-                e["path"].as_str().unwrap_or("?"),
-                e["line"],
-                e["column"],
-                e["code"].as_str().unwrap_or("?"),
-                e["message"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
-}
-
-/// Asserts an error at `at` (`path:line:col`) with `code` whose message contains `fragment`.
-#[track_caller]
-fn assert_error(report: &Value, at: &str, code: &str, fragment: &str) {
-    let all = errors(report);
-    let prefix = format!("{at}: {code} ");
-    assert!(
-        all.iter()
-            .any(|e| e.starts_with(&prefix) && e.contains(fragment)),
-        "no error `{prefix}…{fragment}…` in {all:#?}"
-    );
-}
-
-fn addresses(report: &Value) -> Vec<String> {
-    report["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .map(|r| r["address"].as_str().unwrap_or("?").to_string())
-        .collect()
-}
-
-/// Asserts the resource `address` is reported with an unaddressed finding at `at`.
-#[track_caller]
-fn assert_finding(report: &Value, address: &str, at: &str) {
-    let res = report["resources"]
-        .as_array()
-        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
-        .unwrap_or_else(|| panic!("no resource {address} in {:?}", addresses(report)));
-    let found = res["checklist"].as_array().is_some_and(|c| {
-        c.iter().any(|e| {
-            e["verdict"] == "unaddressed"
-                && format!(
-                    "{}:{}:{}",
-                    e["path"].as_str().unwrap_or("?"),
-                    e["line"],
-                    e["column"]
-                ) == at
-        })
-    });
-    assert!(found, "{address} has no unaddressed duty at {at}: {res:#}");
-}
-
-const GOOD_TF: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"good\"\n}\n";
 
 /// The good Terraform file beside each bad one.
 #[track_caller]
@@ -340,6 +250,37 @@ fn duplicate_keys() {
         "duplicate key `DelaySeconds` (first written on line 6)",
     );
     assert_good_yaml(&r, dir);
+    // The first key is a located place of its own: in JSON, in SARIF and as a second label.
+    let dup = r["errors"]
+        .as_array()
+        .and_then(|es| es.iter().find(|e| e["code"] == "duplicate-key"))
+        .expect("the duplicate-key error");
+    assert_eq!(
+        dup["related"],
+        serde_json::json!([{"path": format!("{dir}/template.yaml"), "line": 6, "column": 7,
+            "message": "first written"}])
+    );
+    let sarif: Value =
+        serde_json::from_str(&run_in(root(), &[dir, "--format", "sarif"]).stdout).expect("SARIF");
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    let dup = notes
+        .as_array()
+        .and_then(|ns| {
+            ns.iter().find(|n| {
+                n["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("duplicate-key"))
+            })
+        })
+        .expect("the duplicate-key notification");
+    let second = &dup["locations"][1];
+    assert_eq!(second["physicalLocation"]["region"]["startLine"], 6);
+    assert_eq!(second["message"]["text"], "first written");
+    let pretty = run_in(root(), &[dir]).stdout;
+    assert!(
+        pretty.contains(" 6 |       DelaySeconds: 1\n   :       ^^^^^^|^^^^^\n   :             `-- first written\n"),
+        "{pretty}"
+    );
     let dir = "testdata/bad/duplicate-keys-json";
     let r = case(
         dir,
@@ -738,8 +679,8 @@ fn module_sources_and_template_urls_outside_the_scanned_root_are_not_followed() 
             format!("{GOOD_TF}module \"m\" {{\n  source = \"./.hidden/m\"\n}}\n"),
         )
         .expect("write");
-        for format in ["pretty", "json", "compact", "github", "sarif", "markdown"] {
-            let (_, stdout) = run_in(&repo, &[".", "--format", format]);
+        for &format in FORMATS {
+            let stdout = run_in(&repo, &[".", "--format", format]).stdout;
             assert!(!stdout.contains("TOPSECRET"), "{format}: {stdout}");
         }
     }
@@ -779,16 +720,16 @@ fn never_writes_or_executes_anything_except_the_named_output() {
     )
     .expect("write");
     let before = listing(repo);
-    for format in ["pretty", "compact", "json", "sarif", "markdown", "github"] {
-        let (exit, _) = run_in(repo, &[".", "--format", format]);
+    for &format in FORMATS {
+        let exit = run_in(repo, &[".", "--format", format]).code;
         assert_eq!(exit, 1, "{format}");
     }
     assert_eq!(listing(repo), before, "a scan changed the scanned tree");
     assert!(!repo.join("pwned-local-exec").exists());
     assert!(!repo.join("pwned-external").exists());
     // `--output` writes exactly that file.
-    let (exit, stdout) = run_in(repo, &[".", "--format", "json", "--output", "report.json"]);
-    assert_eq!((exit, stdout.as_str()), (1, ""));
+    let run = run_in(repo, &[".", "--format", "json", "--output", "report.json"]);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
     let after = listing(repo);
     let added: Vec<&String> = after
         .iter()
@@ -832,7 +773,9 @@ fn terminal_output_escapes_control_characters_from_the_input() {
     let injected = ["\u{1b}[38;5;199m", "\u{1b}]0;pwned", "\u{7}"];
     for format in ["pretty", "compact", "github", "markdown"] {
         for color in ["never", "always"] {
-            let (exit, stdout) = run_in(repo, &[".", "--format", format, "--color", color]);
+            let common::Run {
+                code: exit, stdout, ..
+            } = run_in(repo, &[".", "--format", format, "--color", color]);
             assert_eq!(exit, 2, "{format}");
             for bad in injected {
                 assert!(

@@ -191,7 +191,7 @@ pub struct Resource {
     /// CDK construct path (`Metadata: aws:cdk:path`), if any.
     pub construct_path: Option<String>,
     /// Extra facts for messages (e.g. the module call that instantiated the resource).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// In-code suppressions attached to this resource.
     pub suppressions: Vec<Suppression>,
 }
@@ -229,8 +229,35 @@ pub struct ToolError {
     pub span: Span,
     /// A stable code (`parse-error`, `io-error`, `too-large`, …).
     pub code: &'static str,
-    /// What is wrong.
+    /// What is wrong (never a line number: a second place goes in `related`).
     pub message: String,
+    /// A second place the error points to (the first of two duplicate keys).
+    pub related: Option<Related>,
+}
+
+/// A second place a diagnostic points to. Only the report turns its span into a location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Related {
+    /// Where.
+    pub span: Span,
+    /// What is there, phrased to follow the diagnostic (`first written`).
+    pub label: String,
+}
+
+/// A fact about a resource for its report entry, with the place it names if any (rendered
+/// `TEXT at PATH:LINE:COL` by the report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The fact (`instantiated by module.logs`).
+    pub text: String,
+    /// The place it names (the module call).
+    pub at: Option<Span>,
+}
+
+impl From<String> for Note {
+    fn from(text: String) -> Note {
+        Note { text, at: None }
+    }
 }
 
 /// A note that is not an error (e.g. a remote module that was not followed).

@@ -67,7 +67,27 @@ pub struct ErrorEntry {
     pub column: usize,
     /// Stable error code.
     pub code: &'static str,
-    /// What is wrong.
+    /// What is wrong; a second place it points to is named at the end (`… (first written on
+    /// line 3)`) and listed in `related`.
+    pub message: String,
+    /// A second place the error points to (the first of two duplicate keys).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedEntry>,
+    /// Byte span (for renderers that show a snippet).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A second place a diagnostic points to.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedEntry {
+    /// File path.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is there (`first written`).
     pub message: String,
     /// Byte span (for renderers that show a snippet).
     #[serde(skip)]
@@ -269,7 +289,7 @@ struct ResourceParts {
     rtype: String,
     condition: Option<String>,
     construct_path: Option<String>,
-    notes: Vec<String>,
+    notes: Vec<crate::model::Note>,
 }
 
 impl ResourceParts {
@@ -327,6 +347,55 @@ impl<'a> Builder<'a> {
         loc(&self.paths, self.sources, span)
     }
 
+    /// A resource note, with the place it names as `at PATH:LINE:COL`.
+    fn note(&self, note: crate::model::Note) -> String {
+        match note.at {
+            Some(span) => {
+                let l = self.loc(span);
+                format!("{} at {}:{}:{}", note.text, l.path, l.line, l.column)
+            }
+            None => note.text,
+        }
+    }
+
+    /// A tool error's entry: the second place it points to is named at the end of the message
+    /// (by line in the same file, by `PATH:LINE:COL` in another) and listed in `related`.
+    fn error(&self, e: &crate::model::ToolError) -> ErrorEntry {
+        let l = self.loc(e.span);
+        let mut message = e.message.clone();
+        let related: Vec<RelatedEntry> = e
+            .related
+            .iter()
+            .map(|r| {
+                let at = self.loc(r.span);
+                if r.span.file == e.span.file {
+                    message = format!("{message} ({} on line {})", r.label, at.line);
+                } else {
+                    message = format!(
+                        "{message} ({} at {}:{}:{})",
+                        r.label, at.path, at.line, at.column
+                    );
+                }
+                RelatedEntry {
+                    path: at.path.to_string(),
+                    line: at.line,
+                    column: at.column,
+                    message: r.label.clone(),
+                    span: r.span,
+                }
+            })
+            .collect();
+        ErrorEntry {
+            path: l.path.to_string(),
+            line: l.line,
+            column: l.column,
+            code: e.code,
+            message,
+            related,
+            span: e.span,
+        }
+    }
+
     /// One checklist entry (`message`: the result's message, moved or copied).
     fn duty(&self, d: &crate::evaluate::DutyResult, message: String) -> Option<ChecklistEntry> {
         let duty = self.catalog.duties.get(d.duty)?;
@@ -376,7 +445,7 @@ impl<'a> Builder<'a> {
             of: Arc::from(identity.of),
             condition: res.condition,
             construct_path: res.construct_path,
-            notes: res.notes,
+            notes: res.notes.into_iter().map(|n| self.note(n)).collect(),
             checklist,
         }
     }
@@ -391,22 +460,7 @@ impl<'a> Builder<'a> {
                 format: *f,
             })
             .collect();
-        let errors: Vec<ErrorEntry> = scan
-            .model
-            .errors
-            .iter()
-            .map(|e| {
-                let l = self.loc(e.span);
-                ErrorEntry {
-                    path: l.path.to_string(),
-                    line: l.line,
-                    column: l.column,
-                    code: e.code,
-                    message: e.message.clone(),
-                    span: e.span,
-                }
-            })
-            .collect();
+        let errors: Vec<ErrorEntry> = scan.model.errors.iter().map(|e| self.error(e)).collect();
         let notices = scan
             .model
             .notices

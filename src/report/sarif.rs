@@ -312,6 +312,10 @@ struct Notification<'a> {
 #[serde(rename_all = "camelCase")]
 struct NotificationLocation<'a> {
     physical_location: Physical<'a, StartRegion>,
+    /// What is at a second place (SARIF notifications have no `relatedLocations`: a second
+    /// place is a second location with its own message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text<String>>,
 }
 
 #[derive(Serialize)]
@@ -361,13 +365,25 @@ fn located<'a>(path: &'a str, line: usize, column: usize) -> Vec<NotificationLoc
                 start_line: line,
             },
         },
+        message: None,
     }]
 }
 
 fn notification(e: &ErrorEntry) -> Notification<'_> {
     Notification {
         level: "error",
-        locations: located(&e.path, e.line, e.column),
+        locations: {
+            let mut at = located(&e.path, e.line, e.column);
+            for r in &e.related {
+                at.extend(located(&r.path, r.line, r.column).into_iter().map(|mut l| {
+                    l.message = Some(Text {
+                        text: escape_line(&r.message).into_owned(),
+                    });
+                    l
+                }));
+            }
+            at
+        },
         message: Text {
             text: escape_line_owned(format!("{}: {}", e.code, e.message)),
         },

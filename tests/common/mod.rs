@@ -48,6 +48,11 @@ pub fn json_in(cwd: &Path, args: &[&str]) -> (i32, Value) {
     (run.code, v)
 }
 
+/// [`json_in`] at the repository root.
+pub fn json(args: &[&str]) -> (i32, Value) {
+    json_in(root(), args)
+}
+
 /// The report's errors as `path:line:col: code message`.
 pub fn errors(report: &Value) -> Vec<String> {
     report["errors"]

@@ -97,6 +97,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
                     span,
                     code: "parse-error",
                     message: e.message,
+                    related: None,
                 };
                 (
                     ParsedFile {
@@ -127,6 +128,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
                 span: Span::new(file, off + base, end + base),
                 code: e.code,
                 message: e.message,
+                related: None,
             };
             (
                 ParsedFile {
@@ -274,6 +276,7 @@ pub(crate) fn top_blocks<'a>(f: &'a ParsedFile, errors: &mut Vec<ToolError>) -> 
                                 if n == 1 { "" } else { "s" },
                                 labels.len()
                             ),
+                            related: None,
                         });
                         continue;
                     }

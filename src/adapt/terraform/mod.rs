@@ -452,20 +452,16 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
     for (i, inst) in ev.insts.iter().enumerate() {
         let mut inst_notes = Vec::new();
         if let Some((_, call)) = inst.parent {
-            let at = ev.sources.start(call.header);
-            inst_notes.push(format!(
-                "instantiated by {} at {}:{}:{}",
-                inst.prefix.trim_end_matches('.'),
-                ev.sources.display(call.header.file),
-                at.line,
-                at.column
-            ));
+            inst_notes.push(crate::model::Note {
+                text: format!("instantiated by {}", inst.prefix.trim_end_matches('.')),
+                at: Some(call.header),
+            });
         }
         if !ev.alive(i) {
             continue;
         }
         if let Some(note) = ev.call_repeat(i).note {
-            inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')));
+            inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')).into());
         }
         for decl in &inst.def.resources {
             if ev.reset_budget() == crate::budget::Grant::SpentReport {
@@ -478,6 +474,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                          (unverified)",
                         crate::budget::MAX_EVAL_STEPS
                     ),
+                    related: None,
                 });
             }
             let mut notes = inst_notes.clone();
@@ -485,7 +482,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
             if rep.none {
                 continue;
             }
-            notes.extend(rep.note.clone());
+            notes.extend(rep.note.clone().map(Into::into));
             let body = ev.body_val(i, &rep.scope, decl.body, decl.whole, true);
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;

@@ -240,6 +240,7 @@ pub(crate) fn plan(
                                     span: Span::file_start(id),
                                     code: "io-error",
                                     message: e.to_string(),
+                                    related: None,
                                 });
                             }
                         }

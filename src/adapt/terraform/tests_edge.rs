@@ -156,7 +156,7 @@ fn references_with_index_and_module_prefix() {
         .iter()
         .find(|r| r.address == "aws_kms_key.k")
         .unwrap();
-    assert!(k.notes.iter().any(|n| n.contains("for_each")));
+    assert!(k.notes.iter().any(|n| n.text.contains("for_each")));
 }
 
 #[test]

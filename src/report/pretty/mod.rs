@@ -127,6 +127,11 @@ pub fn write(
                     severity: miette::Severity::Error,
                     url: None,
                     label,
+                    secondary: e
+                        .related
+                        .first()
+                        .filter(|_| has_text)
+                        .map(|r| (r.span, escape_line(&r.message))),
                     source,
                 };
                 draw(&d, None)
@@ -162,6 +167,7 @@ pub fn write(
                     severity,
                     url: duty.and_then(|d| d.url.as_deref()),
                     label,
+                    secondary: None,
                     source,
                 };
                 let unverified = c.verdict == Verdict::Unverified;
