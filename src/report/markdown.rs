@@ -87,18 +87,7 @@ pub fn render(report: &Report) -> String {
     for v in Verdict::ALL {
         let _ = writeln!(s, "| {} {} | {} |", icon(v), v.as_str(), report.count(v));
     }
-    if !report.errors.is_empty() {
-        let _ = writeln!(s, "\n### Errors ({})\n", report.errors.len());
-        for e in &report.errors {
-            let _ = writeln!(
-                s,
-                "- {} {}: {}",
-                code(&format!("{}:{}:{}", e.path, e.line, e.column)),
-                e.code,
-                text(&e.message)
-            );
-        }
-    }
+    errors(&mut s, report, usize::MAX);
     notices(&mut s, report, usize::MAX);
     let mut resources: Vec<&ResourceEntry> = report
         .resources
@@ -157,6 +146,26 @@ pub fn render(report: &Report) -> String {
         }
     }
     s
+}
+
+/// The `### Errors` section (nothing without errors), at most `most` of them listed.
+fn errors(s: &mut String, report: &Report, most: usize) {
+    if report.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n### Errors ({})\n", report.errors.len());
+    for e in report.errors.iter().take(most) {
+        let _ = writeln!(
+            s,
+            "- {} {}: {}",
+            code(&format!("{}:{}:{}", e.path, e.line, e.column)),
+            e.code,
+            text(&e.message)
+        );
+    }
+    if report.errors.len() > most {
+        let _ = writeln!(s, "- … and {} more", report.errors.len() - most);
+    }
 }
 
 /// The `### Notices` section (nothing without notices), at most `most` of them listed.
@@ -326,21 +335,7 @@ fn shortened(report: &Report, max: usize) -> String {
     if !findings.is_empty() {
         counts(&mut sections, &findings);
     }
-    if !report.errors.is_empty() {
-        let _ = writeln!(sections, "\n### Errors ({})\n", report.errors.len());
-        for e in report.errors.iter().take(TOP_ITEMS) {
-            let _ = writeln!(
-                sections,
-                "- {} {}: {}",
-                code(&format!("{}:{}:{}", e.path, e.line, e.column)),
-                e.code,
-                text(&e.message)
-            );
-        }
-        if report.errors.len() > TOP_ITEMS {
-            let _ = writeln!(sections, "- … and {} more", report.errors.len() - TOP_ITEMS);
-        }
-    }
+    errors(&mut sections, report, TOP_ITEMS);
     notices(&mut sections, report, TOP_ITEMS);
     let unknown = report.resources.iter().filter(|r| !r.known).count();
     if unknown > 0 {
