@@ -38,48 +38,124 @@ fn case(dir: &str, at: &str, code: &str, fragment: &str) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Each bad input gets a located diagnostic, and the good file beside it is still reported.
 
-#[test]
-fn malformed_hcl() {
-    let dir = "testdata/bad/hcl-malformed";
-    let r = case(dir, "broken.tf:3:9", "parse-error", "invalid expression");
-    assert_good_tf(&r, dir);
+/// The good file beside a bad one.
+#[derive(Clone, Copy)]
+enum Good {
+    /// `good.tf` (an unversioned bucket).
+    Tf,
+    /// `good.yaml` (an unversioned bucket `Archive`).
+    Yaml,
 }
 
-#[test]
-fn malformed_yaml() {
-    let dir = "testdata/bad/yaml-malformed";
-    let r = case(dir, "broken.yaml:5:17", "parse-error", "unclosed bracket");
-    assert_good_yaml(&r, dir);
+/// A committed case directory with one bad input: where its error is, with what code and
+/// message, and the good file beside it.
+struct Case {
+    name: &'static str,
+    dir: &'static str,
+    /// `path:line:col` inside `dir`.
+    at: &'static str,
+    code: &'static str,
+    /// A fragment of the message.
+    message: &'static str,
+    good: Good,
 }
 
-#[test]
-fn malformed_json() {
-    let dir = "testdata/bad/json-malformed";
-    let r = case(dir, "broken.json:4:40", "parse-error", "Trailing comma");
-    assert_good_yaml(&r, dir);
-}
+const CASES: &[Case] = &[
+    Case {
+        name: "malformed hcl",
+        dir: "testdata/bad/hcl-malformed",
+        at: "broken.tf:3:9",
+        code: "parse-error",
+        message: "invalid expression",
+        good: Good::Tf,
+    },
+    Case {
+        name: "malformed yaml",
+        dir: "testdata/bad/yaml-malformed",
+        at: "broken.yaml:5:17",
+        code: "parse-error",
+        message: "unclosed bracket",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "malformed json",
+        dir: "testdata/bad/json-malformed",
+        at: "broken.json:4:40",
+        code: "parse-error",
+        message: "Trailing comma",
+        good: Good::Yaml,
+    },
+    Case {
+        // The NUL byte is the first character of line 2.
+        name: "binary file named tf",
+        dir: "testdata/bad/binary-tf",
+        at: "binary.tf:2:1",
+        code: "binary-file",
+        message: "NUL byte",
+        good: Good::Tf,
+    },
+    Case {
+        name: "binary file named yaml",
+        dir: "testdata/bad/binary-yaml",
+        at: "binary.yaml:2:6",
+        code: "binary-file",
+        message: "NUL byte",
+        good: Good::Tf,
+    },
+    Case {
+        // `name = "caf\xe9"`: the Latin-1 é is character 14 of line 3.
+        name: "invalid utf8 points at the bad byte",
+        dir: "testdata/bad/invalid-utf8",
+        at: "latin1.tf:3:14",
+        code: "invalid-utf8",
+        message: "offset 62",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "directory named like a terraform file",
+        dir: "testdata/bad/dir-named-tf",
+        at: "x.tf:1:1",
+        code: "io-error",
+        message: "is a directory",
+        good: Good::Tf,
+    },
+    Case {
+        name: "resources section that is not a mapping",
+        dir: "testdata/bad/resources-not-mapping",
+        at: "template.yaml:2:1",
+        code: "invalid-template",
+        message: "`Resources` is not a mapping",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "resource without type",
+        dir: "testdata/bad/resource-without-type",
+        at: "template.yaml:3:3",
+        code: "invalid-template",
+        message: "resource `Typeless` has no `Type`",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "yaml billion laughs is rejected",
+        dir: "testdata/bad/billion-laughs",
+        at: "lol.yaml:11:51",
+        code: "parse-error",
+        message: "alias expansion exceeds the budget of 1000000 nodes",
+        good: Good::Yaml,
+    },
+];
 
+/// Every case: exit 2, its located error, and the good file's finding still reported.
 #[test]
-fn binary_file_named_tf() {
-    let dir = "testdata/bad/binary-tf";
-    // The NUL byte is the first character of line 2.
-    let r = case(dir, "binary.tf:2:1", "binary-file", "NUL byte");
-    assert_good_tf(&r, dir);
-}
-
-#[test]
-fn binary_file_named_yaml() {
-    let dir = "testdata/bad/binary-yaml";
-    let r = case(dir, "binary.yaml:2:6", "binary-file", "NUL byte");
-    assert_good_tf(&r, dir);
-}
-
-#[test]
-fn invalid_utf8_points_at_the_bad_byte() {
-    let dir = "testdata/bad/invalid-utf8";
-    // `name = "caf\xe9"`: the Latin-1 é is character 14 of line 3.
-    let r = case(dir, "latin1.tf:3:14", "invalid-utf8", "offset 62");
-    assert_good_yaml(&r, dir);
+fn each_bad_input_is_a_located_error_and_the_good_file_is_still_reported() {
+    for c in CASES {
+        let r = case(c.dir, c.at, c.code, c.message);
+        match c.good {
+            Good::Tf => assert_good_tf(&r, c.dir),
+            Good::Yaml => assert_good_yaml(&r, c.dir),
+        }
+        eprintln!("ok: {}", c.name);
+    }
 }
 
 #[test]
@@ -131,13 +207,6 @@ fn file_over_the_size_limit_is_skipped_with_an_error() {
     let (exit, r) = json_in(tmp.path(), &[".", "--max-file-size", &limit]);
     assert_eq!(errors(&r), Vec::<String>::new());
     assert_eq!(exit, 1);
-}
-
-#[test]
-fn directory_named_like_a_terraform_file() {
-    let dir = "testdata/bad/dir-named-tf";
-    let r = case(dir, "x.tf:1:1", "io-error", "is a directory");
-    assert_good_tf(&r, dir);
 }
 
 #[cfg(unix)]
@@ -215,30 +284,6 @@ fn symlink_loops_broken_links_and_links_leaving_the_directory() {
 
 const GOOD_YAML: &str =
     "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Archive:\n    Type: AWS::S3::Bucket\n";
-
-#[test]
-fn resources_section_that_is_not_a_mapping() {
-    let dir = "testdata/bad/resources-not-mapping";
-    let r = case(
-        dir,
-        "template.yaml:2:1",
-        "invalid-template",
-        "`Resources` is not a mapping",
-    );
-    assert_good_yaml(&r, dir);
-}
-
-#[test]
-fn resource_without_type() {
-    let dir = "testdata/bad/resource-without-type";
-    let r = case(
-        dir,
-        "template.yaml:3:3",
-        "invalid-template",
-        "resource `Typeless` has no `Type`",
-    );
-    assert_good_yaml(&r, dir);
-}
 
 #[test]
 fn duplicate_keys() {
@@ -487,18 +532,6 @@ fn nesting_at_the_parser_limits_is_handled_on_a_small_stack() {
         resources,
         ["B", "B", "Y", "aws_s3_bucket.b", "aws_s3_bucket.h"]
     );
-}
-
-#[test]
-fn yaml_billion_laughs_is_rejected() {
-    let dir = "testdata/bad/billion-laughs";
-    let r = case(
-        dir,
-        "lol.yaml:11:51",
-        "parse-error",
-        "alias expansion exceeds the budget of 1000000 nodes",
-    );
-    assert_good_yaml(&r, dir);
 }
 
 #[test]
