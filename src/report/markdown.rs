@@ -148,43 +148,43 @@ pub fn render(report: &Report) -> String {
     s
 }
 
-/// The `### Errors` section (nothing without errors), at most `most` of them listed.
-fn errors(s: &mut String, report: &Report, most: usize) {
-    if report.errors.is_empty() {
+/// A `### TITLE (N)` list of `total` items (nothing when there are none), at most `most` of
+/// them listed.
+fn list(
+    s: &mut String,
+    title: &str,
+    total: usize,
+    most: usize,
+    items: impl Iterator<Item = String>,
+) {
+    if total == 0 {
         return;
     }
-    let _ = writeln!(s, "\n### Errors ({})\n", report.errors.len());
-    for e in report.errors.iter().take(most) {
-        let _ = writeln!(
-            s,
-            "- {} {}: {}",
-            code(&format!("{}:{}:{}", e.path, e.line, e.column)),
-            e.code,
-            text(&e.message)
-        );
+    let _ = writeln!(s, "\n### {title} ({total})\n");
+    for item in items.take(most) {
+        let _ = writeln!(s, "- {item}");
     }
-    if report.errors.len() > most {
-        let _ = writeln!(s, "- … and {} more", report.errors.len() - most);
+    if total > most {
+        let _ = writeln!(s, "- … and {} more", total - most);
     }
 }
 
-/// The `### Notices` section (nothing without notices), at most `most` of them listed.
+/// The `### Errors` section, at most `most` of them listed.
+fn errors(s: &mut String, report: &Report, most: usize) {
+    let items = report.errors.iter().map(|e| {
+        let at = code(&format!("{}:{}:{}", e.path, e.line, e.column));
+        format!("{at} {}: {}", e.code, text(&e.message))
+    });
+    list(s, "Errors", report.errors.len(), most, items);
+}
+
+/// The `### Notices` section, at most `most` of them listed.
 fn notices(s: &mut String, report: &Report, most: usize) {
-    if report.notices.is_empty() {
-        return;
-    }
-    let _ = writeln!(s, "\n### Notices ({})\n", report.notices.len());
-    for n in report.notices.iter().take(most) {
-        let _ = writeln!(
-            s,
-            "- {} {}",
-            code(&format!("{}:{}:{}", n.path, n.line, n.column)),
-            text(&n.message)
-        );
-    }
-    if report.notices.len() > most {
-        let _ = writeln!(s, "- … and {} more", report.notices.len() - most);
-    }
+    let items = report.notices.iter().map(|n| {
+        let at = code(&format!("{}:{}:{}", n.path, n.line, n.column));
+        format!("{at} {}", text(&n.message))
+    });
+    list(s, "Notices", report.notices.len(), most, items);
 }
 
 /// The size of a pull-request comment on GitHub (65,536 characters). The limits here count
