@@ -430,6 +430,7 @@ fn evaluate_duty(
         message,
         evidence,
         basis: Basis::of_verdict(verdict),
+        related: Vec::new(),
     };
     if duty.proof == Proof::Attestation || ev.require.is_none() {
         let support = ev
@@ -437,15 +438,18 @@ fn evaluate_duty(
             .as_ref()
             .map(|s| pred::eval(&ctx, s, &res.body, res.header, false));
         return Some(match support {
-            Some(o) if o.tri == Tri::True => mk(
-                Verdict::Attestation,
-                res.header,
-                format!(
-                    "code supports this duty ({}) but cannot prove it; attest it",
-                    o.message
-                ),
-                o.evidence,
-            ),
+            Some(o) if o.tri == Tri::True => DutyResult {
+                related: o.related,
+                ..mk(
+                    Verdict::Attestation,
+                    res.header,
+                    format!(
+                        "code supports this duty ({}) but cannot prove it; attest it",
+                        o.message
+                    ),
+                    o.evidence,
+                )
+            },
             _ => mk(
                 Verdict::Attestation,
                 res.header,
@@ -475,6 +479,7 @@ fn evaluate_duty(
             };
             DutyResult {
                 basis,
+                related: o.related,
                 ..mk(Verdict::Addressed, span, message, o.evidence)
             }
         }
@@ -490,10 +495,14 @@ fn evaluate_duty(
             };
             DutyResult {
                 basis,
+                related: o.related,
                 ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
             }
         }
-        Tri::Unknown => mk(Verdict::Unverified, o.span, o.message, Vec::new()),
+        Tri::Unknown => DutyResult {
+            related: o.related,
+            ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
+        },
     })
 }
 

@@ -37,12 +37,14 @@ pub(super) fn eval_each(
                 None => return quant_empty(q, path, anchor, specific),
             },
             ValKind::Unknown(r) => {
-                return Outcome::new(
+                let mut o = Outcome::new(
                     Tri::Unknown,
                     cur.span,
                     true,
                     format!("`{path}` cannot be resolved: {r}"),
-                )
+                );
+                o.related.clone_from(&r.related);
+                return o;
             }
             ValKind::Choice { condition, .. } => {
                 return Outcome::new(
@@ -57,12 +59,14 @@ pub(super) fn eval_each(
     }
     match &cur.kind {
         ValKind::Unknown(r) => {
-            return Outcome::new(
+            let mut o = Outcome::new(
                 Tri::Unknown,
                 cur.span,
                 true,
                 format!("`{path}` cannot be resolved: {r}"),
-            )
+            );
+            o.related.clone_from(&r.related);
+            return o;
         }
         ValKind::Ref(_) => {
             return Outcome::new(

@@ -319,6 +319,7 @@ pub fn evaluate(
                             message,
                             evidence: Vec::new(),
                             basis: Basis::of_verdict(verdict),
+                            related: Vec::new(),
                         };
                     }
                 }
@@ -333,6 +334,7 @@ pub fn evaluate(
                 message,
                 evidence: Vec::new(),
                 basis: Basis::of_verdict(verdict),
+                related: Vec::new(),
             });
         }
     }

@@ -72,8 +72,8 @@ pub enum ValKind {
     /// A reference to another resource (or one of its attributes): present, but its value is
     /// only known after deployment.
     Ref(Reference),
-    /// A value srm-lint cannot resolve statically.
-    Unknown(String),
+    /// A value srm-lint cannot resolve statically, and why.
+    Unknown(Reason),
     /// One of several values, chosen by a condition srm-lint cannot resolve.
     Choice {
         /// The condition, as written (for messages).
@@ -233,6 +233,63 @@ pub struct ToolError {
     pub message: String,
     /// A second place the error points to (the first of two duplicate keys).
     pub related: Option<Related>,
+}
+
+/// Why a value is unknown, with the places the reason names (where a variable is declared, the
+/// module call that leaves it unset). It reads as its text; only the report renders the places.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reason {
+    /// The reason, without line numbers.
+    pub text: String,
+    /// The places it names.
+    pub related: Vec<Related>,
+}
+
+impl Reason {
+    /// A reason naming one place: `label` says what is at `span` (`variable declared`).
+    pub fn naming(text: String, span: Span, label: &str) -> Reason {
+        Reason {
+            text,
+            related: vec![Related {
+                span,
+                label: label.to_string(),
+            }],
+        }
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Reason {
+        Reason {
+            text,
+            related: Vec::new(),
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(text: &str) -> Reason {
+        Reason::from(text.to_string())
+    }
+}
+
+impl From<Reason> for String {
+    fn from(r: Reason) -> String {
+        r.text
+    }
+}
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// A second place a diagnostic points to. Only the report turns its span into a location.

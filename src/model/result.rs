@@ -109,6 +109,9 @@ pub struct DutyResult {
     pub evidence: Vec<Span>,
     /// What the verdict rests on.
     pub basis: Basis,
+    /// Places the message names (where an unresolved variable is declared); the report
+    /// renders them.
+    pub related: Vec<super::Related>,
 }
 
 /// A resource with its checklist.

@@ -13,11 +13,13 @@ pub mod sarif;
 mod escape;
 pub mod fingerprint;
 mod level;
+mod related;
 pub use escape::{escape_control, escape_line, escape_text};
 pub(crate) use escape::{
     escape_line_owned, escaped_in_line, escaped_in_text, may_need_line_escape, may_need_text_escape,
 };
 pub use level::Level;
+pub use related::RelatedEntry;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
@@ -78,22 +80,6 @@ pub struct ErrorEntry {
     pub span: Span,
 }
 
-/// A second place a diagnostic points to.
-#[derive(Debug, Clone, Serialize)]
-pub struct RelatedEntry {
-    /// File path.
-    pub path: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// What is there (`first written`).
-    pub message: String,
-    /// Byte span (for renderers that show a snippet).
-    #[serde(skip)]
-    pub span: Span,
-}
-
 /// A checklist entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistEntry {
@@ -124,6 +110,9 @@ pub struct ChecklistEntry {
     pub message: String,
     /// Evidence locations.
     pub evidence: Vec<Location>,
+    /// Places the message names (where an unresolved variable is declared).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedEntry>,
     /// Byte span (for renderers).
     #[serde(skip)]
     pub span: Span,
@@ -347,44 +336,12 @@ impl<'a> Builder<'a> {
         loc(&self.paths, self.sources, span)
     }
 
-    /// A resource note, with the place it names as `at PATH:LINE:COL`.
-    fn note(&self, note: crate::model::Note) -> String {
-        match note.at {
-            Some(span) => {
-                let l = self.loc(span);
-                format!("{} at {}:{}:{}", note.text, l.path, l.line, l.column)
-            }
-            None => note.text,
-        }
-    }
-
     /// A tool error's entry: the second place it points to is named at the end of the message
-    /// (by line in the same file, by `PATH:LINE:COL` in another) and listed in `related`.
+    /// (by line in the same file) and listed in `related`.
     fn error(&self, e: &crate::model::ToolError) -> ErrorEntry {
         let l = self.loc(e.span);
         let mut message = e.message.clone();
-        let related: Vec<RelatedEntry> = e
-            .related
-            .iter()
-            .map(|r| {
-                let at = self.loc(r.span);
-                if r.span.file == e.span.file {
-                    message = format!("{message} ({} on line {})", r.label, at.line);
-                } else {
-                    message = format!(
-                        "{message} ({} at {}:{}:{})",
-                        r.label, at.path, at.line, at.column
-                    );
-                }
-                RelatedEntry {
-                    path: at.path.to_string(),
-                    line: at.line,
-                    column: at.column,
-                    message: r.label.clone(),
-                    span: r.span,
-                }
-            })
-            .collect();
+        let related = self.related(e.span, e.related.as_slice(), true, &mut message);
         ErrorEntry {
             path: l.path.to_string(),
             line: l.line,
@@ -397,11 +354,12 @@ impl<'a> Builder<'a> {
     }
 
     /// One checklist entry (`message`: the result's message, moved or copied).
-    fn duty(&self, d: &crate::evaluate::DutyResult, message: String) -> Option<ChecklistEntry> {
+    fn duty(&self, d: &crate::evaluate::DutyResult, mut message: String) -> Option<ChecklistEntry> {
         let duty = self.catalog.duties.get(d.duty)?;
         let (id, slug, title) = self.names.get(d.duty)?;
         let l = self.loc(d.span);
         let end = self.sources.end(d.span);
+        let related = self.related(d.span, &d.related, false, &mut message);
         Some(ChecklistEntry {
             duty: id.clone(),
             slug: slug.clone(),
@@ -415,6 +373,7 @@ impl<'a> Builder<'a> {
             column: l.column,
             message,
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
+            related,
             basis: d.basis,
             span: d.span,
             end: (end.line, end.column),

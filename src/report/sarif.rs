@@ -409,6 +409,8 @@ struct SarifResult<'a> {
     message: Text<String>,
     partial_fingerprints: Fingerprints,
     properties: ResultProperties<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
     rule_id: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
@@ -435,6 +437,15 @@ struct Region {
     end_line: usize,
     start_column: usize,
     start_line: usize,
+}
+
+/// A place the message names (where an unresolved variable is declared).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<String>,
+    physical_location: Physical<'a, StartRegion>,
 }
 
 #[derive(Serialize)]
@@ -492,6 +503,24 @@ fn result<'a>(
             resource_type: escape_line(&r.rtype),
             verdict: c.verdict.as_str(),
         },
+        related_locations: c
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, p)| RelatedLocation {
+                id,
+                message: Text {
+                    text: escape_line(&p.message).into_owned(),
+                },
+                physical_location: Physical {
+                    artifact_location: Uri { uri: uri(&p.path) },
+                    region: StartRegion {
+                        start_column: p.column,
+                        start_line: p.line,
+                    },
+                },
+            })
+            .collect(),
         rule_id: escape_line(&c.duty),
         rule_index: rule_indices.get(&*c.duty).copied(),
     }

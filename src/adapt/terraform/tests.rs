@@ -258,11 +258,16 @@ fn variable_without_default_is_unknown_with_reason() {
     let k = path(&q.body, &["kms_master_key_id"]);
     match &k.kind {
         ValKind::Unknown(r) => {
-            assert!(
-                r.contains("var.kms_key_arn has no default and no value in tfvars"),
-                "{r}"
+            assert_eq!(
+                r.text,
+                "var.kms_key_arn has no default and no value in tfvars"
             );
-            assert!(r.contains("unknown-var/variables.tf:5"), "{r}");
+            // The declaration is a span (the report writes its line), not words in the reason.
+            assert_eq!(r.related.len(), 1, "{r:?}");
+            assert_eq!(r.related[0].label, "variable declared");
+            let decl = r.related[0].span;
+            assert_eq!(s.display(decl.file), "testdata/tf/unknown-var/variables.tf");
+            assert_eq!(at(&s, decl), "variables.tf:5:1");
         }
         other => panic!("{other:?}"),
     }

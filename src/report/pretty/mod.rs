@@ -167,7 +167,11 @@ pub fn write(
                     severity,
                     url: duty.and_then(|d| d.url.as_deref()),
                     label,
-                    secondary: None,
+                    secondary: c
+                        .related
+                        .iter()
+                        .find(|p| p.span.file == c.span.file)
+                        .map(|p| (p.span, escape_line(&p.message))),
                     source,
                 };
                 let unverified = c.verdict == Verdict::Unverified;
