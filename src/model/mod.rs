@@ -292,6 +292,18 @@ impl std::fmt::Display for Reason {
     }
 }
 
+impl ToolError {
+    /// An error at `span` that names no second place.
+    pub fn new(span: Span, code: &'static str, message: String) -> ToolError {
+        ToolError {
+            span,
+            code,
+            message,
+            related: None,
+        }
+    }
+}
+
 /// A second place a diagnostic points to. Only the report turns its span into a location.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Related {

@@ -80,10 +80,6 @@ impl Pen {
 /// leaving `out` as it was, for any other shape; the caller then asks miette. Tests compare the
 /// two on generated input.
 pub(super) fn draw_fast(pen: &Pen, d: &Diag<'_>, out: &mut String) -> bool {
-    if d.secondary.is_some() {
-        // Two labels: miette draws them.
-        return false;
-    }
     let chars = &pen.chars;
     let snippet = match (d.source.as_ref().map(|s| s.get()), &d.label) {
         (Some(src), Some((span, label))) => match plan(src, span, label) {

@@ -98,7 +98,8 @@ pub fn write(
     let snippet = |id: u32| snippets.get(id as usize).and_then(Option::as_ref);
     let draw = |d: &Diag<'_>, footer: Option<&str>| {
         let mut s = String::with_capacity(1024 + footer.map_or(0, str::len));
-        let fast = pen.as_ref().is_some_and(|p| draw_fast(p, d, &mut s));
+        // Two labels are left to miette.
+        let fast = d.secondary.is_none() && pen.as_ref().is_some_and(|p| draw_fast(p, d, &mut s));
         if !fast && handler.render_report(&mut s, d).is_err() {
             s = format!("{}: {}\n", d.code, d.message);
         }
