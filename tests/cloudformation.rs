@@ -86,8 +86,10 @@ fn check(stem: &str, params: &[(&str, &str)], cases: &[Case]) {
 fn ref_to_parameter_with_default_given_value_or_none() {
     #[rustfmt::skip]
     let cases: &[Case] = &[
-        ("DefaultBucket", "SRM-S3-004", "addressed", (30, 9), (17, 50), "\"Enabled\""),
-        ("GivenBucket", "SRM-S3-004", "unverified", (35, 9), (21, 50), "parameter `GivenStatus` has no default"),
+        // A default is not a fact: a deployment may override it.
+        ("DefaultBucket", "SRM-S3-004", "unverified", (30, 9), (17, 50), "rests on the default of parameter `VersioningStatus` (\"Enabled\")"),
+        // No default, but `AllowedValues`: every allowed value is a deployment.
+        ("GivenBucket", "SRM-S3-004", "unaddressed", (35, 9), (21, 50), "when parameter `GivenStatus` is \"Suspended\""),
     ];
     check("values", &[], cases);
     #[rustfmt::skip]
@@ -102,12 +104,12 @@ fn ref_to_parameter_with_default_given_value_or_none() {
 fn find_in_map_select_sub_join_and_get_att() {
     #[rustfmt::skip]
     let cases: &[Case] = &[
-        ("MappedBucket", "SRM-S3-004", "addressed", (40, 9), (27, 11), "\"Enabled\""),
+        ("MappedBucket", "SRM-S3-004", "unverified", (40, 9), (27, 11), "rests on the default of parameter `Env` (\"prod\")"),
         ("SelectedBucket", "SRM-S3-004", "addressed", (45, 9), (35, 11), "\"Enabled\""),
         // `!Sub "python3.${PythonMinor}"` with the parameter's default 9.
-        ("SubFunction", "SRM-LAMBDA-007", "unaddressed", (64, 7), (58, 9), "\"python3.9\""),
-        // `!Join ["", [!Ref Language, "3.12"]]`.
-        ("JoinFunction", "SRM-LAMBDA-007", "addressed", (74, 7), (68, 9), "\"python3.12\""),
+        ("SubFunction", "SRM-LAMBDA-007", "unaddressed", (64, 7), (58, 9), "when parameter `PythonMinor` keeps its default (\"9\"): `Runtime` is \"python3.9\""),
+        // `!Join ["", [!Ref Language, "3.12"]]`: only as good as the default of `Language`.
+        ("JoinFunction", "SRM-LAMBDA-007", "unverified", (74, 7), (68, 9), "rests on the default of parameter `Language` (\"python\")"),
         // `!GetAtt FunctionKey.Arn`: a reference to a resource counts as set.
         ("SubFunction", "SRM-LAMBDA-006", "addressed", (70, 7), (62, 9), "refers to FunctionKey.Arn"),
     ];
@@ -116,8 +118,17 @@ fn find_in_map_select_sub_join_and_get_att() {
     let dev: &[Case] = &[
         ("MappedBucket", "SRM-S3-004", "unaddressed", (40, 9), (27, 11), "\"Suspended\""),
         ("SubFunction", "SRM-LAMBDA-007", "addressed", (64, 7), (58, 9), "\"python3.12\""),
+        ("JoinFunction", "SRM-LAMBDA-007", "addressed", (74, 7), (68, 9), "\"python3.12\""),
     ];
-    check("values", &[("Env", "dev"), ("PythonMinor", "12")], dev);
+    check(
+        "values",
+        &[
+            ("Env", "dev"),
+            ("PythonMinor", "12"),
+            ("Language", "python"),
+        ],
+        dev,
+    );
 }
 
 #[test]
@@ -191,14 +202,20 @@ fn resources_with_a_condition_are_reported_with_it_or_left_out() {
         ("if-conditions.yaml", (39, 3)),
         ("if-conditions.json", (48, 5)),
     ] {
+        // Env allows staging and prod: the bucket is created in some deployments.
         let r = report(name, &[]);
+        assert_eq!(
+            entry(&r, "StagingBucket", "SRM-S3-004").verdict.as_str(),
+            "addressed"
+        );
+        let r = report(name, &[("Env", "dev")]);
         // Stage is unknown: the key may exist, and says so.
         assert_eq!(
             resource(&r, "StageKey").condition.as_deref(),
             Some("HasStage")
         );
         assert_eq!(resource(&r, "SharedKey").condition, None);
-        // Env defaults to dev: ProdOrStaging is false and the bucket is not created.
+        // Env is dev: ProdOrStaging is false and the bucket is not created.
         assert!(r.resources.iter().all(|x| x.address != "StagingBucket"));
         let n = r
             .notices
@@ -283,7 +300,7 @@ fn cli_parameters_and_parameters_file() {
     let (_, v) = cli_json(&["testdata/cfn/values.yaml"]);
     assert_eq!(
         cli_duty(&v, "GivenBucket", "SRM-S3-004")["verdict"],
-        "unverified"
+        "unaddressed"
     );
     let (_, v) = cli_json(&[
         "testdata/cfn/values.yaml",
@@ -349,10 +366,10 @@ fn language_extensions_merge_keys_and_missing_conditions() {
     let cases: &[Case] = &[
         // `!ToJsonString` of a known policy is a JSON document the policy duty can read.
         ("AdminPolicy", "SRM-IAM-001", "unaddressed", (14, 7), (15, 9), "`Action` contains \"*\""),
-        // `Fn::Length` of a known list parameter.
-        ("Worker", "SRM-LAMBDA-004", "addressed", (28, 7), (30, 9), "is 3"),
+        // `Fn::Length` of a list parameter's default: not a fact.
+        ("Worker", "SRM-LAMBDA-004", "unverified", (28, 7), (30, 9), "rests on the default of parameter `Queues`"),
         // YAML: `<<: *worker` brings the anchored properties, located where they are written.
-        ("SecondWorker", "SRM-LAMBDA-004", "addressed", (28, 7), (40, 9), "is 3"),
+        ("SecondWorker", "SRM-LAMBDA-004", "unverified", (28, 7), (40, 9), "rests on the default of parameter `Queues`"),
         ("SecondWorker", "SRM-LAMBDA-001", "unaddressed", (36, 9), (39, 27), "\"PassThrough\""),
         ("SecondWorker", "SRM-LAMBDA-007", "addressed", (23, 7), (36, 9), "\"python3.12\""),
         ("Archive", "SRM-S3-004", "unverified", (42, 9), (48, 11), "`IsProdution`, which is not defined"),

@@ -2,6 +2,7 @@
 //! parsed, checked (unknown kinds, duplicate ids, types declared twice) and indexed.
 
 use super::*;
+use rayon::prelude::*;
 
 impl Catalog {
     /// The catalog built into the binary, with every duty's examples.
@@ -101,8 +102,10 @@ impl Catalog {
                 PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
             }
         }
+        // Parsed on every core: in a small run the catalog is most of the work, and the scan
+        // waits for it.
         let parsed: Vec<(String, Parsed)> = files
-            .into_iter()
+            .into_par_iter()
             .map(|(path, text)| {
                 let types = path.ends_with("/types.toml") || path == "types.toml";
                 let p = if let (true, PolicyText::Json(json)) = (types, &text) {
@@ -226,6 +229,13 @@ impl Catalog {
         }
         let mut ids = std::collections::BTreeSet::new();
         let mut slugs = std::collections::BTreeSet::new();
+        // (subject kind, relation name) of every relation, for the duties' predicates.
+        let relations: foldhash::HashSet<(&str, &str)> = self
+            .services
+            .values()
+            .flat_map(|s| s.relations.iter())
+            .map(|r| (r.subject.as_str(), r.name.as_str()))
+            .collect();
         for d in &self.duties {
             if !ids.insert(d.id.clone()) {
                 errors.push(CatalogError {
@@ -240,12 +250,9 @@ impl Catalog {
                 });
             }
             let rel_ok = |name: &str| {
-                d.resources.iter().any(|k| {
-                    self.services
-                        .values()
-                        .flat_map(|s| s.relations.iter())
-                        .any(|r| r.subject == *k && r.name == name)
-                })
+                d.resources
+                    .iter()
+                    .any(|k| relations.contains(&(k.as_str(), name)))
             };
             for (lang, ev) in [
                 ("terraform", &d.terraform),

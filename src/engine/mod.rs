@@ -4,6 +4,7 @@
 //! scanned.
 
 mod load;
+mod nested;
 mod order;
 mod pending;
 mod templates;

@@ -2,6 +2,7 @@
 //! evaluated one file per task, then merged into the scan with their errors and notices.
 
 use super::load::may_be_template;
+use super::nested::{self, NestedRef};
 use super::ScanOptions;
 use crate::adapt::cloudformation::{self, CfnOptions};
 use crate::discover::Kind;
@@ -12,12 +13,13 @@ use rayon::prelude::*;
 
 /// A YAML/JSON candidate after parsing and adapting (both in parallel): file, the model of its
 /// templates (`None` when it holds no template; `Some(None)` in parse-only mode) or the parse
-/// error, kind, named explicitly.
+/// error, kind, named explicitly, and the nested stacks its templates deploy.
 pub type ParsedDoc = (
     FileId,
     Result<Option<Option<Model>>, crate::tree::TreeError>,
     Kind,
     bool,
+    Vec<NestedRef>,
 );
 
 /// Parses the candidate templates and adapts (and, through `unit`, evaluates) each file's
@@ -32,11 +34,13 @@ pub fn parse_templates(
 ) -> Vec<ParsedDoc> {
     let cfn_opts = CfnOptions {
         parameters: opts.parameters.clone(),
+        nested: None,
     };
-    cfn_files
+    let mut docs: Vec<ParsedDoc> = cfn_files
         .par_iter()
         .with_max_len(1)
         .map(|&(id, kind, explicit)| {
+            let mut refs = Vec::new();
             let file = sources.get(id);
             let text = file.map(|f| f.text.as_str()).unwrap_or("");
             let r = crate::parse::template_docs(text, id, kind == Kind::Json);
@@ -53,22 +57,39 @@ pub fn parse_templates(
                         for t in templates {
                             m.extend(cloudformation::adapt(file, t, &cfn_opts));
                         }
+                        refs = nested::refs_of(&m, id);
                         unit(&mut m, false);
                         Some(Some(m))
                     }
                     _ => Some(None),
                 }
             });
-            (id, r, kind, explicit)
+            (id, r, kind, explicit, refs)
         })
-        .collect()
+        .collect();
+    // Nested stacks are followed once every template is read (a parent's child may come
+    // later in the list).
+    let mut view: Vec<nested::Doc<'_>> = docs
+        .iter_mut()
+        .map(|(id, r, kind, _, refs)| nested::Doc {
+            id: *id,
+            model: match r {
+                Ok(Some(Some(m))) => Some(m),
+                _ => None,
+            },
+            refs: std::mem::take(refs),
+            json: *kind == Kind::Json,
+        })
+        .collect();
+    nested::expand(&mut view, sources, unit);
+    docs
 }
 
 /// Adds the parsed templates to `scan`: their files, models, errors (only for files meant to be
 /// templates) and notices (for files named explicitly that are not templates).
 pub fn merge(scan: &mut Scan, parsed: Vec<ParsedDoc>) {
     let mut cfn_models: Vec<Model> = Vec::new();
-    for (id, r, kind, explicit) in parsed {
+    for (id, r, kind, explicit, _) in parsed {
         match r {
             Ok(models) => {
                 let Some(models) = models else {

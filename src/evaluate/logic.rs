@@ -4,7 +4,19 @@
 use super::pred::{Outcome, Tri};
 use crate::source::Span;
 
-pub(super) fn choice(outs: Vec<Outcome>, condition: &str, span: Span) -> Outcome {
+/// A choice between the branches of an unresolved conditional (`scenarios` empty), or between
+/// what different deployments get (one scenario per outcome, each a possible deployment): then
+/// the duty is addressed only when every deployment addresses it, and a deployment that fails
+/// it is a finding that names it.
+pub(super) fn choice_in(
+    outs: Vec<Outcome>,
+    condition: &str,
+    scenarios: &[String],
+    span: Span,
+) -> Outcome {
+    if !scenarios.is_empty() {
+        return scenario_choice(outs, condition, scenarios, span);
+    }
     if outs.iter().all(|o| o.tri == Tri::True) {
         let mut o = outs
             .into_iter()
@@ -46,6 +58,67 @@ fn related_of<'o>(outs: impl Iterator<Item = &'o Outcome>) -> Vec<crate::model::
     related
 }
 
+/// The option scenario `scenario` gets, and its index.
+pub(super) fn picked<'v>(
+    scenario: Option<u32>,
+    options: &'v [crate::model::Val],
+    members: &[Vec<u32>],
+) -> Option<(usize, &'v crate::model::Val)> {
+    let s = scenario?;
+    let i = members.iter().position(|m| m.contains(&s))?;
+    Some((i, options.get(i)?))
+}
+
+/// An option's outcome, saying which deployments it is for.
+pub(super) fn labelled(mut o: Outcome, scenarios: &[String], i: usize) -> Outcome {
+    if let Some(l) = scenarios.get(i).filter(|l| !l.is_empty()) {
+        o.message = format!("when {l}: {}", o.message);
+    }
+    o
+}
+
+fn scenario_choice(
+    outs: Vec<Outcome>,
+    condition: &str,
+    scenarios: &[String],
+    span: Span,
+) -> Outcome {
+    let when = |o: &mut Outcome, i: usize| {
+        if let Some(s) = scenarios.get(i).filter(|s| !s.is_empty()) {
+            o.message = format!("when {s}: {}", o.message);
+        }
+    };
+    let failing = outs
+        .iter()
+        .position(|o| o.tri == Tri::False)
+        .or_else(|| outs.iter().position(|o| o.tri == Tri::Unknown));
+    if let Some(i) = failing {
+        if let Some(mut o) = outs.get(i).cloned() {
+            when(&mut o, i);
+            o.evidence.clear();
+            return o;
+        }
+    }
+    let mut evidence: Vec<Span> = outs
+        .iter()
+        .flat_map(|o| o.evidence.iter().copied())
+        .collect();
+    evidence.sort();
+    evidence.dedup();
+    let by_default = outs.iter().all(|o| o.by_default);
+    match outs.into_iter().next() {
+        Some(mut o) => {
+            if !condition.is_empty() {
+                o.message = format!("{} (whatever the value of {condition})", o.message);
+            }
+            o.evidence = evidence;
+            o.by_default = by_default;
+            o
+        }
+        None => Outcome::new(Tri::True, span, true, String::new()),
+    }
+}
+
 /// Any holds: `True` if one is; else `Unknown` if one is; else `False` at the most specific span.
 pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
     if let Some(t) = outs.iter().find(|o| o.tri == Tri::True && !o.by_default) {
@@ -64,10 +137,12 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         o.related = related_of(unknown.iter().copied());
         return o;
     }
+    // Each distinct reason once, in the order the alternatives give them.
+    let mut seen = std::collections::HashSet::new();
     let msg = outs
         .iter()
         .map(|o| o.message.as_str())
-        .filter(|m| !m.is_empty())
+        .filter(|m| !m.is_empty() && seen.insert(*m))
         .collect::<Vec<_>>()
         .join("; ");
     // Every alternative failed: the finding rests on all of them.

@@ -224,6 +224,7 @@ fn companion_matches<'a>(
         index: &empty,
         resource: c,
         budget: std::cell::Cell::new(10_000),
+        scenario: None,
     };
     pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
 }
@@ -322,6 +323,8 @@ fn evaluate_resource(
     let info = catalog.type_info(&res.rtype);
     let mut checklist = Vec::new();
     let mut used_here = Vec::new();
+    // The scenarios its values are chosen in (CloudFormation parameters), once per resource.
+    let scenarios = values::scenario_ids(&res.body);
     let duties = info
         .and_then(|i| by_kind.get(i.kind.kind.as_str()))
         .map(|v| v.as_slice())
@@ -330,7 +333,7 @@ fn evaluate_resource(
         let Some(duty) = catalog.duties.get(di) else {
             continue;
         };
-        let Some(mut result) = evaluate_duty(index, ri, res, duty, di) else {
+        let Some(mut result) = evaluate_duty(index, (ri, &scenarios), res, duty, di) else {
             continue;
         };
         if matches!(result.verdict, Verdict::Unaddressed | Verdict::Unverified) {
@@ -407,7 +410,7 @@ fn collect_unused(
 
 fn evaluate_duty(
     index: &Index<'_>,
-    ri: usize,
+    (ri, scenarios): (usize, &[u32]),
     res: &Resource,
     duty: &Duty,
     di: usize,
@@ -417,6 +420,7 @@ fn evaluate_duty(
         index,
         resource: ri,
         budget: std::cell::Cell::new(STEP_BUDGET),
+        scenario: None,
     };
     if let Some(when) = &ev.when {
         if pred::eval(&ctx, when, &res.body, res.header, false).tri == Tri::False {
@@ -459,7 +463,7 @@ fn evaluate_duty(
         });
     }
     let require = ev.require.as_ref()?;
-    let o = pred::eval(&ctx, require, &res.body, res.header, false);
+    let o = eval_require(index, (ri, scenarios), res, require);
     Some(match o.tri {
         Tri::True => {
             let span = if o.evidence.is_empty() {
@@ -499,11 +503,68 @@ fn evaluate_duty(
                 ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
             }
         }
-        Tri::Unknown => DutyResult {
-            related: o.related,
-            ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
-        },
+        Tri::Unknown => {
+            let basis = if o
+                .message
+                .contains(crate::model::result::OVERRIDABLE_DEFAULT)
+            {
+                Basis::ParameterDefault
+            } else {
+                Basis::Unknown
+            };
+            DutyResult {
+                basis,
+                related: o.related,
+                ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
+            }
+        }
     })
+}
+
+/// The duty's requirement on the resource: in every scenario its values are chosen in (see
+/// [`ValKind::Choice`]), failing in the first scenario that fails it; else weighing every option
+/// of every choice.
+fn eval_require(
+    index: &Index<'_>,
+    (ri, ids): (usize, &[u32]),
+    res: &Resource,
+    require: &crate::catalog::Pred,
+) -> pred::Outcome {
+    let run = |scenario| {
+        let ctx = Ctx {
+            index,
+            resource: ri,
+            budget: std::cell::Cell::new(STEP_BUDGET),
+            scenario,
+        };
+        pred::eval(&ctx, require, &res.body, res.header, false)
+    };
+    if ids.is_empty() {
+        return run(None);
+    }
+    let mut unknown = None;
+    let mut holds = None;
+    for &s in ids {
+        let o = run(Some(s));
+        match o.tri {
+            Tri::False => return o,
+            Tri::Unknown => {
+                unknown.get_or_insert(o);
+            }
+            Tri::True => {
+                holds.get_or_insert(o);
+            }
+        }
+    }
+    if let Some(u) = unknown {
+        return u;
+    }
+    // Addressed in every scenario: said with every option weighed, when that agrees.
+    let combined = run(None);
+    match holds {
+        Some(h) if combined.tri != Tri::True => h,
+        _ => combined,
+    }
 }
 
 #[cfg(test)]

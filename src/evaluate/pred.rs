@@ -4,7 +4,7 @@
 //! (or the nearest existing block / the resource header when something is missing), for
 //! `Unknown` the value that could not be resolved. Unknown never becomes `True`.
 
-use super::logic::{all, any, choice, not};
+use super::logic::{all, any, choice_in, labelled, not, picked};
 use super::quant::{eval_each, eval_related};
 use super::values::{json_value, lit_eq, not_one_of_text, number, one_of_text, show};
 use super::Index;
@@ -80,6 +80,9 @@ pub(super) struct Ctx<'a> {
     pub resource: usize,
     /// Step budget against pathological policies or values.
     pub budget: std::cell::Cell<u32>,
+    /// The scenario evaluated (see [`ValKind::Choice`]): choices between deployments take the
+    /// option of this scenario. `None`: every option is weighed.
+    pub scenario: Option<u32>,
 }
 
 impl Ctx<'_> {
@@ -133,7 +136,9 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
             };
             eval_path(ctx, &t, val, &segs, anchor, specific)
         }
-        Shape::Range { paths, port } => eval_range(val, paths, port, anchor, specific),
+        Shape::Range { paths, port } => {
+            eval_range(ctx.scenario, val, paths, port, (anchor, specific))
+        }
         Shape::Any(preds) => any(
             preds
                 .iter()
@@ -170,12 +175,21 @@ fn eval_path(
     specific: bool,
 ) -> Outcome {
     match &val.kind {
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition,
+            options,
+            scenarios,
+            members,
+        } => {
+            if let Some((i, o)) = picked(ctx.scenario, options, members) {
+                let out = eval_path(ctx, t, o, segs, anchor, specific);
+                return labelled(out, scenarios, i);
+            }
             let outs: Vec<Outcome> = options
                 .iter()
                 .map(|o| eval_path(ctx, t, o, segs, anchor, specific))
                 .collect();
-            choice(outs, condition, val.span)
+            choice_in(outs, condition, scenarios, val.span)
         }
         ValKind::Unknown(reason) => {
             if matches!(t.test, Test::Present(true)) {
@@ -342,9 +356,14 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
         Outcome::new(if b { Tri::True } else { Tri::False }, span, true, msg)
     };
     match t.test {
-        Test::Present(_) if is_empty_value(val) => {
-            absent_as(t, span, true, "is empty, which sets nothing")
+        // An empty value sets nothing, whatever the test (`KmsMasterKeyId: ""` is no key).
+        Test::Json(_) => {}
+        _ if is_empty_value(val) => {
+            return absent_as(t, span, true, "is empty, which sets nothing");
         }
+        _ => {}
+    }
+    match t.test {
         Test::Present(p) => ok(p, "it not to be set".into()),
         Test::Json(inner) => match json_value(val) {
             Some(doc) => eval(ctx, inner, &doc, anchor, true),
@@ -426,9 +445,31 @@ fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
     }
 }
 
-fn eval_range(val: &Val, paths: &[String; 2], port: f64, anchor: Span, specific: bool) -> Outcome {
-    let from = val.get(&paths[0]);
-    let to = val.get(&paths[1]);
+/// `v`, or in scenario `scenario` the option its choices between deployments give.
+fn in_scenario(scenario: Option<u32>, v: &Val) -> &Val {
+    let mut cur = v;
+    while let ValKind::Choice {
+        options, members, ..
+    } = &cur.kind
+    {
+        match picked(scenario, options, members) {
+            Some((_, o)) => cur = o,
+            None => break,
+        }
+    }
+    cur
+}
+
+fn eval_range(
+    scenario: Option<u32>,
+    val: &Val,
+    paths: &[String; 2],
+    port: f64,
+    (anchor, specific): (Span, bool),
+) -> Outcome {
+    let val = in_scenario(scenario, val);
+    let from = val.get(&paths[0]).map(|v| in_scenario(scenario, v));
+    let to = val.get(&paths[1]).map(|v| in_scenario(scenario, v));
     match (from.and_then(number), to.and_then(number)) {
         (Some(f), Some(t)) => {
             let span = from.map(|v| v.span).unwrap_or(anchor);

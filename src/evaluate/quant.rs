@@ -1,7 +1,7 @@
 //! Quantifiers of the predicate language: `some`/`every`/`none` over a list or block of the
 //! resource, and over the companion resources of a relation.
 
-use super::logic::{all, any};
+use super::logic::{all, any, choice_in, labelled, picked};
 use super::pred::{eval, Ctx, Outcome, Tri};
 use crate::catalog::{Pred, Quant};
 use crate::model::{Resource, Val, ValKind};
@@ -24,10 +24,28 @@ pub(super) fn eval_each(
     anchor: Span,
     specific: bool,
 ) -> Outcome {
+    let segs: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+    each_in(ctx, q, (path, &segs), filter, val, anchor, specific)
+}
+
+/// [`eval_each`] walking `segs` (the rest of `path`) from `val`.
+fn each_in(
+    ctx: &Ctx<'_>,
+    q: Quant,
+    (path, segs): (&str, &[&str]),
+    filter: &Pred,
+    val: &Val,
+    anchor: Span,
+    specific: bool,
+) -> Outcome {
     // Walk to the list, failing soft on unknowns.
     let mut cur = val;
     let mut at = anchor;
-    for seg in path.split('.').filter(|s| !s.is_empty()) {
+    for (k, seg) in segs.iter().enumerate() {
+        let rest = segs.get(k..).unwrap_or_default();
+        if let Some(o) = scenario_each(ctx, q, (path, rest), filter, cur, at, specific) {
+            return o;
+        }
         match &cur.kind {
             ValKind::Map(_) => match cur.attr(seg) {
                 Some(a) => {
@@ -56,6 +74,9 @@ pub(super) fn eval_each(
             }
             _ => return quant_empty(q, path, anchor, specific),
         }
+    }
+    if let Some(o) = scenario_each(ctx, q, (path, &[]), filter, cur, at, specific) {
+        return o;
     }
     match &cur.kind {
         ValKind::Unknown(r) => {
@@ -95,6 +116,40 @@ pub(super) fn eval_each(
         .map(|i| eval(ctx, filter, i, i.span, true))
         .collect();
     quantify(q, outs, at, format!("no `{path}` matches"), Some(path))
+}
+
+/// A quantifier over a value that differs between deployments: evaluated in each, walking
+/// the rest of the path from there. `None` when `cur` is not such a value.
+fn scenario_each(
+    ctx: &Ctx<'_>,
+    q: Quant,
+    (path, rest): (&str, &[&str]),
+    filter: &Pred,
+    cur: &Val,
+    at: Span,
+    specific: bool,
+) -> Option<Outcome> {
+    let ValKind::Choice {
+        condition,
+        options,
+        scenarios,
+        members,
+    } = &cur.kind
+    else {
+        return None;
+    };
+    if scenarios.is_empty() {
+        return None;
+    }
+    if let Some((i, o)) = picked(ctx.scenario, options, members) {
+        let out = each_in(ctx, q, (path, rest), filter, o, at, specific);
+        return Some(labelled(out, scenarios, i));
+    }
+    let outs: Vec<Outcome> = options
+        .iter()
+        .map(|o| each_in(ctx, q, (path, rest), filter, o, at, specific))
+        .collect();
+    Some(choice_in(outs, condition, scenarios, cur.span))
 }
 
 pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
@@ -185,6 +240,8 @@ pub(super) fn eval_related(
                 index: ctx.index,
                 resource: c,
                 budget: std::cell::Cell::new(ctx.budget.get()),
+                // A companion's scenarios are its own.
+                scenario: None,
             };
             let mut o = match filter {
                 Some(f) => eval(&sub, f, &comp.body, comp.header, true),

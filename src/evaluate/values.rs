@@ -81,6 +81,26 @@ pub(super) fn show(v: &Val) -> String {
     }
 }
 
+/// The scenario numbers of every choice between deployments inside `v`, in order.
+pub(super) fn scenario_ids(v: &Val) -> Vec<u32> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut stack = vec![v];
+    while let Some(x) = stack.pop() {
+        match &x.kind {
+            ValKind::List(items) => stack.extend(items.iter()),
+            ValKind::Map(attrs) => stack.extend(attrs.iter().map(|a| &a.value)),
+            ValKind::Choice {
+                options, members, ..
+            } => {
+                ids.extend(members.iter().flatten().copied());
+                stack.extend(options.iter());
+            }
+            _ => {}
+        }
+    }
+    ids.into_iter().collect()
+}
+
 /// A JSON document held in a value: parsed from a string, or the structured value itself.
 pub(super) fn json_value(v: &Val) -> Option<Val> {
     match &v.kind {

@@ -74,12 +74,21 @@ pub enum ValKind {
     Ref(Reference),
     /// A value srm-lint cannot resolve statically, and why.
     Unknown(Reason),
-    /// One of several values, chosen by a condition srm-lint cannot resolve.
+    /// One of several values, chosen by a condition srm-lint cannot resolve, or (with
+    /// `scenarios`) by the deployment: each option is what one set of deployments gets.
     Choice {
         /// The condition, as written (for messages).
         condition: String,
         /// The possible values.
         options: Vec<Val>,
+        /// Empty for an unresolved condition. Otherwise one entry per option: the deployments
+        /// that get it (`parameter Encrypt is "false"`), every one of which is possible, so an
+        /// option that fails is a finding rather than a doubt.
+        scenarios: Vec<String>,
+        /// With `scenarios`: for each option, the numbers of the scenarios that get it. Numbers
+        /// are shared by every choice of one resource, so a duty can be evaluated scenario by
+        /// scenario.
+        members: Vec<Vec<u32>>,
     },
 }
 

@@ -58,12 +58,24 @@ pub enum Basis {
     Default,
     /// A value srm-lint cannot resolve (the verdict is `unverified`).
     Unknown,
+    /// The default of a CloudFormation parameter that a deployment may override (the verdict
+    /// is `unverified`).
+    ParameterDefault,
     /// IaC cannot prove the duty: it rests on a person's attestation, none recorded yet.
     Attestation,
     /// An attestation record.
     Attested,
     /// A suppression (in the code, or a baseline).
     Suppressed,
+}
+
+/// The end of every reason given for a value that rests on an overridable parameter default
+/// (the evaluator tells the `parameter-default` basis by it).
+pub const OVERRIDABLE_DEFAULT: &str = "a deployment may override it";
+
+/// Why a value that rests on parameter `name`'s default (`raw`) is not a fact.
+pub fn parameter_default_reason(name: &str, raw: &str) -> String {
+    format!("it rests on the default of parameter `{name}` ({raw:?}); {OVERRIDABLE_DEFAULT}")
 }
 
 impl Basis {
@@ -74,6 +86,7 @@ impl Basis {
             Basis::Companion => "companion",
             Basis::Default => "default",
             Basis::Unknown => "unknown",
+            Basis::ParameterDefault => "parameter-default",
             Basis::Attestation => "attestation",
             Basis::Attested => "attested",
             Basis::Suppressed => "suppressed",

@@ -39,6 +39,11 @@ fn text(s: &str) -> String {
 /// A single-line field as a Markdown code span (literal text): escaped by the output rule, `|`
 /// escaped for the table, and fenced by one backtick more than the longest run in it.
 fn code(s: &str) -> String {
+    // Inside a code span a backslash cannot be escaped, so `\|` would leave the pipe escaped
+    // for some renderers and not for others: such a field is written as escaped text instead.
+    if s.contains("\\|") {
+        return text(s);
+    }
     let s = escape_line(s).replace('|', "\\|");
     let mut longest = 0;
     let mut run = 0;
@@ -422,6 +427,7 @@ mod tests {
         assert_eq!(code("main.tf:3"), "`main.tf:3`");
         assert_eq!(code("a`b"), "`` a`b ``");
         assert_eq!(code("a``b|c"), "``` a``b\\|c ```");
+        assert_eq!(code("\\|.json"), "\\\\\\|.json");
         assert_eq!(code("a\nb"), "`a\\u{a}b`");
     }
 }

@@ -10,6 +10,12 @@ impl Ctx<'_> {
     /// Evaluates a named condition: `Some(b)` when decided, `None` when it depends on unknown
     /// values, is missing, or is cyclic.
     pub(crate) fn condition(&self, name: &str) -> Option<bool> {
+        {
+            let mut reads = self.reads.borrow_mut();
+            if !reads.conditions.iter().any(|c| c == name) {
+                reads.conditions.push(name.to_string());
+            }
+        }
         let mut visiting = Vec::new();
         self.condition_in(name, &mut visiting, 0)
     }

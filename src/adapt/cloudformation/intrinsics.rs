@@ -8,8 +8,9 @@ use crate::tree::{Node, NodeKind};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::scenarios::Scenario;
 use super::values::{
-    base64, is_intrinsic, number, param_value, respan, string_val, text_of, unknown, Param,
+    base64, is_intrinsic, number, param_value, string_val, text_of, unknown, Param,
 };
 
 /// Deepest value nesting converted; deeper content becomes `Unknown`.
@@ -28,6 +29,21 @@ pub(crate) struct Ctx<'a> {
     pub(super) steps: Cell<usize>,
     /// Problems found while evaluating (e.g. `Fn::If` naming a missing condition), by span.
     pub(super) errors: RefCell<Vec<ToolError>>,
+    /// The deployment scenario values are converted for (see [`super::scenarios`]).
+    pub(super) scenario: RefCell<Scenario>,
+    /// Parameters with several possible values, and conditions, read since the last reset.
+    pub(super) reads: RefCell<Reads>,
+    /// Numbering of the current resource's scenarios (see [`crate::model::ValKind::Choice`]).
+    pub(super) space: Cell<u32>,
+}
+
+/// What a conversion read that can differ between deployments.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Reads {
+    /// Parameters with `AllowedValues` or a `Default` that a deployment may override.
+    pub(super) params: std::collections::BTreeSet<String>,
+    /// Conditions decided (by `Fn::If` or a resource's `Condition`), in first-read order.
+    pub(super) conditions: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -60,6 +76,9 @@ impl<'a> Ctx<'a> {
             resources,
             steps: Cell::new(0),
             errors: RefCell::new(Vec::new()),
+            scenario: RefCell::new(Scenario::default()),
+            reads: RefCell::new(Reads::default()),
+            space: Cell::new(0),
         }
     }
 
@@ -234,17 +253,6 @@ impl<'a> Ctx<'a> {
                 span,
                 format!("intrinsic function `{other}` is not evaluated"),
             ),
-        }
-    }
-
-    fn param(&self, name: &str, span: Span) -> Option<Val> {
-        match self.params.get(name)? {
-            Param::Known(k) => {
-                let mut v = Val::new(span, k.clone());
-                respan(&mut v, span);
-                Some(v)
-            }
-            Param::Unknown(r) => Some(unknown(span, r.clone())),
         }
     }
 
@@ -429,13 +437,10 @@ impl<'a> Ctx<'a> {
         match self.condition(name) {
             Some(true) => self.conv(a, d),
             Some(false) => self.conv(b, d),
-            None => Val::new(
-                span,
-                ValKind::Choice {
-                    condition: name.to_string(),
-                    options: vec![self.conv(a, d), self.conv(b, d)],
-                },
-            ),
+            None => {
+                let (a, b) = (self.conv(a, d), self.conv(b, d));
+                self.undecided_if(name, a, b, span)
+            }
         }
     }
 
@@ -532,6 +537,8 @@ impl<'a> Ctx<'a> {
                             ValKind::Choice {
                                 condition: format!("`Fn::FindInMap` key is unknown: {r}"),
                                 options: vec![unknown(span, r), v.clone()],
+                                scenarios: Vec::new(),
+                                members: Vec::new(),
                             },
                         ),
                         None => unknown(span, format!("`Fn::FindInMap` key is unknown: {r}")),

@@ -9,6 +9,7 @@ mod conditions;
 mod intrinsics;
 mod language_ext;
 mod sam;
+mod scenarios;
 mod values;
 
 use crate::model::{Lang, Model, Notice, Resource, Suppression, ToolError, Val};
@@ -22,6 +23,21 @@ use std::collections::BTreeMap;
 pub struct CfnOptions {
     /// Parameter values given on the command line or in a parameters file (`NAME` → value).
     pub parameters: BTreeMap<String, String>,
+    /// For a template deployed as a nested stack: the parameters its parent passes. Then
+    /// `parameters` is not used, and a parameter the parent does not pass keeps its default
+    /// (no deployment can override it but through the parent).
+    pub nested: Option<BTreeMap<String, Passed>>,
+}
+
+/// A parameter value a parent stack passes to a nested stack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Passed {
+    /// A known value (a list as its comma-separated text).
+    Known(String),
+    /// One of these, depending on the parent's deployment.
+    OneOf(Vec<String>),
+    /// Not known; why.
+    Unknown(String),
 }
 
 /// Whether a parsed document is a CloudFormation template: it has `AWSTemplateFormatVersion`,
@@ -85,7 +101,18 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
             return model;
         }
     };
-    let ctx = Ctx::new(root, &opts.parameters);
+    let nested_overrides;
+    let overrides = match &opts.nested {
+        None => &opts.parameters,
+        Some(passed) => {
+            nested_overrides = values::nested_overrides(root, passed);
+            &nested_overrides
+        }
+    };
+    let mut ctx = Ctx::new(root, overrides);
+    if let Some(passed) = &opts.nested {
+        ctx.pass_params(root, passed);
+    }
     let globals = sam::Globals::read(root, &ctx);
     for e in resources {
         let Some(r) = resource(file, &ctx, e, &mut model) else {
@@ -191,32 +218,33 @@ fn resource(
         if let Some(cn) = decl.get("Condition") {
             ctx.missing_condition(c, cn.span);
         }
-        if ctx.condition(c) == Some(false) {
-            model.notices.push(Notice {
-                span: e.key_span,
-                message: format!(
-                    "resource `{id}` is not created: its condition `{c}` is false with the given parameters"
-                ),
-            });
-            return None;
-        }
     }
-    // A condition srm-lint cannot resolve leaves the resource's existence open.
-    let existence = condition
-        .as_ref()
-        .filter(|c| ctx.condition(c).is_none())
-        .map(|c| format!("exists only if condition `{c}` holds, which srm-lint cannot resolve"));
-    let body = match decl.get("Properties") {
-        None => Val::empty_map(e.key_span),
-        Some(p) if p.is_map() || p.tag.is_some() => ctx.val(p),
-        Some(p) => {
-            model.errors.push(invalid(
+    let (props, props_error) = match decl.get("Properties") {
+        None => (None, None),
+        Some(p) if p.is_map() || p.tag.is_some() => (Some(p), None),
+        Some(p) => (
+            None,
+            Some(invalid(
                 p.span,
                 format!("`Properties` of resource `{id}` is not a mapping"),
-            ));
-            Val::empty_map(e.key_span)
-        }
+            )),
+        ),
     };
+    let convert = |c: &Ctx<'_>| match props {
+        Some(p) => c.val(p),
+        None => Val::empty_map(e.key_span),
+    };
+    let Some((body, existence)) = ctx.over_scenarios(condition.as_deref(), &convert) else {
+        model.notices.push(Notice {
+            span: e.key_span,
+            message: format!(
+                "resource `{id}` is not created: its condition `{}` is false with the given parameters",
+                condition.as_deref().unwrap_or_default()
+            ),
+        });
+        return None;
+    };
+    model.errors.extend(props_error);
     let metadata = decl.get("Metadata");
     let construct_path = metadata
         .and_then(|m| m.get("aws:cdk:path"))

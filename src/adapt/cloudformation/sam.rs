@@ -50,7 +50,11 @@ impl Globals {
         if let Some(g) = root.get("Globals") {
             for (section, rtype) in SECTIONS {
                 if let Some(n) = g.get(section).filter(|n| n.is_map()) {
-                    sections.push((rtype, ctx.val(n)));
+                    let v = ctx
+                        .over_scenarios(None, &|c| c.val(n))
+                        .map(|(v, _)| v)
+                        .unwrap_or_else(|| Val::empty_map(n.span));
+                    sections.push((rtype, v));
                 }
             }
         }

@@ -17,8 +17,76 @@ fn load_text(name: &str, text: &str, opts: &CfnOptions) -> (SourceFile, Model) {
         crate::parse::yaml::parse(text, 3).unwrap().remove(0)
     };
     assert!(is_template(&root) || !name.contains("intrinsics"));
-    let model = adapt(&file, &root, opts);
+    // These tests are about intrinsic functions and conditions: parameter defaults are given as
+    // values (facts). Scenarios are tested in `scenarios_*` below and in tests/cfn_params.rs.
+    let mut opts = opts.clone();
+    for e in root.get("Parameters").map(Node::entries).unwrap_or(&[]) {
+        if let Some(d) = e.value.get("Default").and_then(scalar_text) {
+            opts.parameters.entry(e.key.clone()).or_insert(d);
+        }
+    }
+    let model = adapt(&file, &root, &opts);
     (file, model)
+}
+
+fn load_as_written(name: &str, text: &str) -> Model {
+    let file = SourceFile::new(3, name.into(), name.into(), text.to_string());
+    let root = crate::parse::yaml::parse(text, 3).unwrap().remove(0);
+    adapt(&file, &root, &CfnOptions::default())
+}
+
+#[test]
+fn scenarios_merge_where_deployments_differ() {
+    let text = "Parameters:
+  Env: {Type: String, Default: prod, AllowedValues: [dev, prod]}
+  Name: {Type: String, Default: logs}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub \"${Name}-x\"
+      Tags: [{Key: env, Value: fixed}]
+      VersioningConfiguration:
+        Status: !If [IsProd, Enabled, Suspended]
+";
+    let m = load_as_written("m.yaml", text);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    // The same in every scenario: plain.
+    assert!(matches!(prop(&m, "B", "Tags").kind, ValKind::List(_)));
+    // Only the differing leaf is a choice, labelled by what sets its scenarios apart.
+    let status = prop(&m, "B", "VersioningConfiguration")
+        .get("Status")
+        .unwrap();
+    let ValKind::Choice {
+        options, scenarios, ..
+    } = &status.kind
+    else {
+        panic!("{status:?}")
+    };
+    assert_eq!(options.len(), 2);
+    assert_eq!(
+        scenarios,
+        &[
+            "`IsProd` is false (`Env` is \"dev\")",
+            "`IsProd` is true (`Env` is \"prod\")"
+        ]
+    );
+    // A default: kept, or overridden (unknown).
+    let name = prop(&m, "B", "BucketName");
+    let ValKind::Choice {
+        options, scenarios, ..
+    } = &name.kind
+    else {
+        panic!("{name:?}")
+    };
+    assert_eq!(options[0].kind, ValKind::String("logs-x".into()));
+    assert!(unknown_reason(&options[1]).contains("default of parameter `Name`"));
+    assert_eq!(
+        scenarios[0],
+        "parameter `Name` keeps its default (\"logs\")"
+    );
 }
 
 fn load_with(name: &str, opts: &CfnOptions) -> (SourceFile, Model) {
@@ -202,7 +270,9 @@ fn conditions_pick_branches_or_give_choices() {
     // Region has no value: a choice between the two branches.
     let retention = prop(&m, "Queue", "MessageRetentionPeriod");
     match &retention.kind {
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition, options, ..
+        } => {
             assert_eq!(condition, "InUsEast");
             assert_eq!(options[0].kind, ValKind::Number(1_209_600.0));
             assert!(options[1].is_null());
@@ -424,8 +494,10 @@ fn long_form_conditions_in_json() {
     assert_eq!(lc(&f, enc.span), (12, 52));
     assert_eq!(f.slice(enc.span), Some("true"));
     let multi = prop(&m, "Db", "MultiAZ");
-    assert!(matches!(&multi.kind, ValKind::Choice { condition, options }
-        if condition == "ProdAndAz" && options[1].is_null()));
+    assert!(
+        matches!(&multi.kind, ValKind::Choice { condition, options, .. }
+        if condition == "ProdAndAz" && options[1].is_null())
+    );
     assert_eq!(lc(&f, multi.span), (13, 20));
     let ValKind::List(groups) = &prop(&m, "Db", "VPCSecurityGroups").kind else {
         panic!()

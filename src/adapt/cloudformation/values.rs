@@ -9,10 +9,14 @@ use std::collections::BTreeMap;
 /// A parameter's value as far as it is known.
 #[derive(Debug, Clone)]
 pub(super) enum Param {
-    /// The value.
+    /// A fact: the value given for the deployment, or the only value `AllowedValues` permits.
     Known(ValKind),
     /// Why it is not known.
     Unknown(String),
+    /// One of its `AllowedValues` (text, value), each a possible deployment.
+    Allowed(Vec<(String, ValKind)>),
+    /// Its `Default` (text, value), which a deployment may override.
+    Default(String, ValKind),
 }
 
 /// Whether a node is an intrinsic function call (short or long form).
@@ -85,9 +89,35 @@ pub(super) fn text_of(v: &Val) -> Result<String, String> {
     }
 }
 
-/// The value of a parameter: the given override, else its `Default`, typed from its `Type`.
+/// What is known of a parameter: the given value (a fact), else its `AllowedValues` (each a
+/// possible deployment), else its `Default` (which a deployment may override), typed from its
+/// `Type`.
 pub(super) fn param_value(name: &str, decl: &Node, overrides: &BTreeMap<String, String>) -> Param {
     let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
+    let given = overrides.contains_key(name);
+    let scalar_type =
+        !(ty == "CommaDelimitedList" || ty.starts_with("List<") || ty.starts_with("AWS::"));
+    if !given && scalar_type {
+        if let Some(allowed) = allowed_values(decl) {
+            let mut options: Vec<(String, ValKind)> = allowed
+                .into_iter()
+                .map(|t| {
+                    let kind = if ty == "Number" {
+                        number(&t)
+                    } else {
+                        ValKind::String(t.clone())
+                    };
+                    (t, kind)
+                })
+                .collect();
+            if options.len() == 1 {
+                if let Some((_, k)) = options.pop() {
+                    return Param::Known(k);
+                }
+            }
+            return Param::Allowed(options);
+        }
+    }
     let raw: Option<String> = match overrides.get(name) {
         Some(v) => Some(v.clone()),
         None => match decl.get("Default").map(|d| &d.kind) {
@@ -139,14 +169,99 @@ pub(super) fn param_value(name: &str, decl: &Node, overrides: &BTreeMap<String, 
     } else if ty == "CommaDelimitedList" || ty.starts_with("List<") {
         list(false)
     } else {
-        ValKind::String(raw)
+        ValKind::String(raw.clone())
     };
-    Param::Known(kind)
+    if given {
+        Param::Known(kind)
+    } else {
+        Param::Default(raw, kind)
+    }
 }
 
-/// Gives every value inside `v` (list items of a resolved parameter) the span `span`.
-pub(super) fn respan(v: &mut Val, span: Span) {
-    v.respan_all(span);
+impl super::intrinsics::Ctx<'_> {
+    /// A nested stack's parameters that its parent passes as a choice or an unknown value.
+    pub(super) fn pass_params(&mut self, root: &Node, passed: &BTreeMap<String, super::Passed>) {
+        for e in root.get("Parameters").map(Node::entries).unwrap_or(&[]) {
+            let given = passed.get(&e.key);
+            let param = match given {
+                Some(p) => passed_param(&e.value, p),
+                None if e.value.get("Default").is_none() => Some(Param::Unknown(format!(
+                    "the parent stack passes no value for parameter `{}`, which has no default",
+                    e.key
+                ))),
+                None => None,
+            };
+            if let Some(p) = param {
+                self.params.insert(e.key.clone(), p);
+            }
+        }
+    }
+}
+
+/// The parameter values of a nested stack's template that are facts: those its parent passes
+/// as known values, and the defaults of those it does not pass.
+pub(super) fn nested_overrides(
+    root: &Node,
+    passed: &BTreeMap<String, super::Passed>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in root.get("Parameters").map(Node::entries).unwrap_or(&[]) {
+        let raw = match passed.get(&e.key) {
+            Some(super::Passed::Known(v)) => Some(v.clone()),
+            Some(_) => None,
+            None => match e.value.get("Default").map(|d| &d.kind) {
+                Some(NodeKind::String(s)) | Some(NodeKind::Number(s)) => Some(s.clone()),
+                Some(NodeKind::Bool(b)) => Some(b.to_string()),
+                _ => None,
+            },
+        };
+        if let Some(raw) = raw {
+            out.insert(e.key.clone(), raw);
+        }
+    }
+    out
+}
+
+/// The value of a nested stack's parameter that its parent passes as one of several values, or
+/// as an unknown one (`None` for the others, which [`nested_overrides`] settles).
+pub(super) fn passed_param(decl: &Node, passed: &super::Passed) -> Option<Param> {
+    let ty = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
+    match passed {
+        super::Passed::Known(_) => None,
+        super::Passed::Unknown(reason) => Some(Param::Unknown(reason.clone())),
+        super::Passed::OneOf(options) => Some(Param::Allowed(
+            options
+                .iter()
+                .map(|t| {
+                    let kind = if ty == "Number" {
+                        number(t)
+                    } else {
+                        ValKind::String(t.clone())
+                    };
+                    (t.clone(), kind)
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// The distinct scalar `AllowedValues` of a parameter, when it has a non-empty list of them.
+fn allowed_values(decl: &Node) -> Option<Vec<String>> {
+    let NodeKind::Seq(items) = &decl.get("AllowedValues")?.kind else {
+        return None;
+    };
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        let t = match &i.kind {
+            NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+            NodeKind::Bool(b) => b.to_string(),
+            _ => return None,
+        };
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 pub(super) fn base64(bytes: &[u8]) -> String {

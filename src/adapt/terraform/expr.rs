@@ -87,6 +87,8 @@ pub(crate) fn eval_expr(
                         ValKind::Choice {
                             condition,
                             options: vec![t, f],
+                            scenarios: Vec::new(),
+                            members: Vec::new(),
                         },
                     )
                 }
@@ -307,7 +309,9 @@ fn apply_ops(
                 match &k.kind {
                     ValKind::Number(n) => step(v, Err(*n), span),
                     ValKind::String(s) => step(v, Ok(s), span),
-                    ValKind::Choice { condition, options } => {
+                    ValKind::Choice {
+                        condition, options, ..
+                    } => {
                         // `m[each.key]`: one lookup per possible key.
                         let mut outs = Vec::with_capacity(options.len());
                         for o in options {

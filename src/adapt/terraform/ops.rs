@@ -113,7 +113,9 @@ pub(crate) fn step(v: Val, key: Result<&str, f64>, span: Span) -> Val {
             }
         }
         ValKind::Ref(_) => respan(v, span),
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition, options, ..
+        } => {
             // `(c ? a : b).x` and `each.value.x`: the step applies to every option.
             let outs = options.iter().map(|o| step(o.clone(), key, span)).collect();
             super::repeat::choice_of(condition, outs, span)

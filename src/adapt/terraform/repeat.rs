@@ -46,6 +46,8 @@ pub(crate) fn choice_of(condition: &str, options: Vec<Val>, span: Span) -> Val {
         ValKind::Choice {
             condition: condition.to_string(),
             options,
+            scenarios: Vec::new(),
+            members: Vec::new(),
         },
     )
 }
@@ -155,7 +157,9 @@ impl<'a> Evaluator<'a> {
 /// non-zero.
 fn maybe_zero(v: &Val) -> Option<String> {
     match &v.kind {
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition, options, ..
+        } => {
             let counts: Vec<Option<u64>> = options.iter().map(count_of).collect();
             if counts.iter().all(|c| *c == Some(0)) || !counts.contains(&Some(0)) {
                 return counts.iter().any(Option::is_none).then(|| {

@@ -353,7 +353,9 @@ fn unknown_condition_is_a_choice() {
     let t = res(&m, "aws_dynamodb_table.orders");
     let pitr = path(&t.body, &["point_in_time_recovery", "enabled"]);
     match &pitr.kind {
-        ValKind::Choice { condition, options } => {
+        ValKind::Choice {
+            condition, options, ..
+        } => {
             assert_eq!(condition, "var.environment == \"prod\"");
             assert_eq!(options[0].kind, ValKind::Bool(true));
             assert_eq!(options[1].kind, ValKind::Bool(false));

@@ -479,7 +479,12 @@ impl TfRender {
                 m.insert("Ref".into(), Value::from(reason.text.as_str()));
                 Value::Object(m)
             }
-            (ValKind::Choice { condition, options }, _) => {
+            (
+                ValKind::Choice {
+                    condition, options, ..
+                },
+                _,
+            ) => {
                 let p = format!("{ptr}/Fn::If");
                 let mut args = vec![Value::from(condition.as_str())];
                 for (i, o) in options.iter().enumerate() {
