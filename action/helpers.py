@@ -7,6 +7,8 @@
   helpers.py filter CHANGED       workflow commands from stdin, findings kept only on changed
                                   lines (errors and notices, titled `srm-lint…`, always); the
                                   number of findings kept on stderr
+  helpers.py summary-link URL     the job summary's Markdown line linking the HTML report
+                                  artifact at URL (an https URL; exit 1 otherwise)
 """
 
 import json
@@ -152,6 +154,19 @@ def filter_annotations(changed_file):
     return 0
 
 
+def summary_link(url):
+    """The job summary's line that links the uploaded HTML report (an https URL only)."""
+    if not re.fullmatch(r"https://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+", url) or "(" in url or ")" in url:
+        sys.stderr.write("summary-link: not an https URL: %r\n" % url)
+        return 1
+    sys.stdout.write(
+        "\n**[Responsibility report (HTML)](%s)**: the Shared Responsibility Model of this "
+        "estate, every resource's checklist with filters (a workflow artifact: download, unzip, "
+        "open in a browser).\n" % url
+    )
+    return 0
+
+
 def main():
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     if what == "args":
@@ -163,6 +178,8 @@ def main():
         return 0
     if what == "changed-lines":
         return changed_lines(sys.argv[2] if len(sys.argv) > 2 else "")
+    if what == "summary-link" and len(sys.argv) > 2:
+        return summary_link(sys.argv[2])
     if what == "filter" and len(sys.argv) > 2:
         return filter_annotations(sys.argv[2])
     sys.stderr.write(__doc__)

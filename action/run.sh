@@ -15,12 +15,17 @@
 #                       $GITHUB_EVENT_PATH or origin/$GITHUB_BASE_REF)
 #   INPUT_SARIF_FILE    write SARIF here (optional)
 #   INPUT_SARIF_CATEGORY SARIF automationDetails category (optional)
+#   INPUT_HTML_REPORT   true|false (default false here; the action's input defaults to true):
+#                       write the HTML responsibility report to
+#                       $RUNNER_TEMP/srm-lint-report/srm-lint-report.html (the action uploads it
+#                       as an artifact and links it from the job summary)
 #   INPUT_ARGS          extra arguments: one per line (the whole line, spaces kept; a line wrapped
 #                       in quotes loses them); a single line is split as a shell would (quotes
 #                       respected, nothing expanded)
 #
 # Outputs: unaddressed, unverified, errors, exit-code (srm-lint's: 0, 1 findings past fail-on,
-# 2 tool errors), annotations (how many finding annotations were printed), sarif-file.
+# 2 tool errors), annotations (how many finding annotations were printed), sarif-file,
+# html-file (the HTML report written, empty when none).
 set -uo pipefail
 
 bin="${SRM_LINT:-srm-lint}"
@@ -30,6 +35,7 @@ fail_on_error="${INPUT_FAIL_ON_ERROR:-true}"
 annotations="${INPUT_ANNOTATIONS:-changed}"
 sarif="${INPUT_SARIF_FILE:-}"
 category="${INPUT_SARIF_CATEGORY:-}"
+html_report="${INPUT_HTML_REPORT:-false}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 bad_input() {
@@ -43,6 +49,10 @@ esac
 case "$fail_on_error" in
   true|false) ;;
   *) bad_input "fail-on-error must be true or false, not '$fail_on_error'" ;;
+esac
+case "$html_report" in
+  true|false) ;;
+  *) bad_input "html-report must be true or false, not '$html_report'" ;;
 esac
 case "$annotations" in
   changed|all|none) ;;
@@ -113,6 +123,16 @@ if [ -n "$sarif" ]; then
   "$bin" "$path" "${extra[@]}" --format sarif --fail-on never --sarif-category "$category" --output "$sarif"
 fi
 
+html=""
+if [ "$html_report" = true ]; then
+  html="${RUNNER_TEMP:-$tmp}/srm-lint-report/srm-lint-report.html"
+  mkdir -p "$(dirname "$html")"
+  if ! "$bin" "$path" "${extra[@]}" --format html --fail-on never --output "$html" || [ ! -s "$html" ]; then
+    echo "::warning title=srm-lint::the HTML report could not be written"
+    html=""
+  fi
+fi
+
 count() {
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["summary"]["verdicts"].get(sys.argv[2], 0) if sys.argv[2] != "errors" else r["summary"]["errors"])' "$tmp/report.json" "$1"
 }
@@ -140,6 +160,7 @@ if [ -n "${GITHUB_OUTPUT:-}" ]; then
     echo "exit-code=$status"
     echo "annotations=$shown"
     echo "sarif-file=$sarif"
+    echo "html-file=$html"
   } >>"$GITHUB_OUTPUT"
 fi
 finish "$status" "$findings_status"

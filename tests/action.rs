@@ -431,7 +431,12 @@ fn every_output_written_is_declared_and_every_declared_one_written() {
     assert!(declared.len() >= 6, "{declared:?}");
     let mut w: Vec<String> = written.iter().map(|s| s.to_string()).collect();
     w.sort();
-    let mut d = declared.clone();
+    // The artifact's URL comes from actions/upload-artifact (a runner's step), not the script.
+    let mut d: Vec<String> = declared
+        .iter()
+        .filter(|k| *k != "html-report-url")
+        .cloned()
+        .collect();
     d.sort();
     assert_eq!(w, d, "{}", r.outputs);
     assert!(declared.contains(&"exit-code".to_string()));
@@ -534,4 +539,62 @@ fn a_markdown_limit_keeps_the_counts_and_the_closing_note() {
     // A report that fits is the whole report.
     let fits = srm_lint(&["testdata/examples", "-f", "markdown"]);
     assert_eq!(fits, whole);
+}
+
+#[test]
+fn the_html_report_is_written_for_the_artifact_and_linked_from_the_summary() {
+    let r = Action::new("testdata/exit-codes/findings", "never")
+        .set("INPUT_HTML_REPORT", "true")
+        .set("RUNNER_TEMP", "{tmp}")
+        .run();
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let html = r.dir.path().join("srm-lint-report/srm-lint-report.html");
+    let text = std::fs::read_to_string(&html).expect("the HTML report");
+    assert!(text.contains("Content-Security-Policy"), "{text}");
+    assert!(text.contains("SRM-S3-004"));
+    assert!(
+        r.outputs
+            .contains(&format!("html-file={}\n", html.display())),
+        "{}",
+        r.outputs
+    );
+    // Off: no file, an empty output; anything but true or false is refused.
+    let off = Action::new("testdata/exit-codes/findings", "never")
+        .set("INPUT_HTML_REPORT", "false")
+        .set("RUNNER_TEMP", "{tmp}")
+        .run();
+    assert!(off.outputs.contains("html-file=\n"), "{}", off.outputs);
+    assert!(!off.dir.path().join("srm-lint-report").exists());
+    let bad = Action::new("testdata/exit-codes/findings", "never")
+        .set("INPUT_HTML_REPORT", "yes")
+        .run();
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stdout.contains("html-report must be true or false"),
+        "{}",
+        bad.stdout
+    );
+    // The summary's link: an https URL only, as Markdown.
+    let helper = Path::new(env!("CARGO_MANIFEST_DIR")).join("action/helpers.py");
+    let link = |url: &str| {
+        Command::new("python3")
+            .arg(&helper)
+            .args(["summary-link", url])
+            .output()
+            .expect("python3")
+    };
+    let ok = link("https://github.com/o/r/actions/runs/1/artifacts/2");
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains(
+        "[Responsibility report (HTML)](https://github.com/o/r/actions/runs/1/artifacts/2)"
+    ));
+    for bad in [
+        "javascript:alert(1)",
+        "https://x.example/a)(b",
+        "https://x.example/\n# forged",
+    ] {
+        let out = link(bad);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert!(out.stdout.is_empty(), "{bad:?}");
+    }
 }

@@ -75,6 +75,28 @@ fn hostile_names_and_values_forge_nothing_in_any_format() {
                 assert!(stdout.contains("a\\u{a}good.tf:1:1"), "{format}: {stdout}");
                 assert!(stdout.contains("b\\u{202e}x"), "{format}: {stdout}");
             }
+            "csv" => {
+                let mut rows = csv::Reader::from_reader(stdout.as_bytes());
+                let paths: Vec<String> = rows
+                    .records()
+                    .filter_map(|r| Some(r.ok()?.get(1)?.to_string()))
+                    .collect();
+                assert!(
+                    paths
+                        .iter()
+                        .any(|p| p.starts_with("a\\u{a}good.tf:1:1: critical")),
+                    "{paths:?}"
+                );
+                assert!(stdout.contains("aws_s3_bucket.b\\u{202e}x"), "{stdout}");
+            }
+            "html" => {
+                // In the page's JSON blob: the escape's backslash as JSON writes it.
+                assert!(stdout.contains("aws_s3_bucket.b\\\\u{202e}x"), "{stdout}");
+                assert!(
+                    stdout.contains("a\\\\u{a}good.tf:1:1: critical"),
+                    "{stdout}"
+                );
+            }
             "github" => {
                 assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
                 assert!(stdout.contains("file=a\\u{a}good.tf%3A1%3A1%3A critical"));

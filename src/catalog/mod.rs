@@ -42,6 +42,34 @@ pub enum Layer {
     Resilience,
 }
 
+impl Layer {
+    /// The name used in every output (kebab-case, as in the JSON contract).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::CustomerData => "customer-data",
+            Layer::Iam => "iam",
+            Layer::GuestOs => "guest-os",
+            Layer::Network => "network",
+            Layer::EncryptionAtRest => "encryption-at-rest",
+            Layer::EncryptionInTransit => "encryption-in-transit",
+            Layer::Logging => "logging",
+            Layer::Resilience => "resilience",
+        }
+    }
+
+    /// Every layer, in the order of the model's chart (data at the top).
+    pub const ALL: [Layer; 8] = [
+        Layer::CustomerData,
+        Layer::Iam,
+        Layer::GuestOs,
+        Layer::Network,
+        Layer::EncryptionAtRest,
+        Layer::EncryptionInTransit,
+        Layer::Logging,
+        Layer::Resilience,
+    ];
+}
+
 /// Control kind of the customer's part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -50,6 +78,16 @@ pub enum Control {
     Customer,
     /// Both sides own a part, each in its own layer.
     Shared,
+}
+
+impl Control {
+    /// The name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Control::Customer => "customer",
+            Control::Shared => "shared",
+        }
+    }
 }
 
 /// How bad an unaddressed duty is.

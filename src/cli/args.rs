@@ -67,6 +67,10 @@ pub enum Format {
     Github,
     /// JUnit XML (GitLab, Jenkins, Azure DevOps test reports).
     Junit,
+    /// The responsibility matrix: one row per (resource, duty).
+    Csv,
+    /// The responsibility report: one self-contained HTML page.
+    Html,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

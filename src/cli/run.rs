@@ -275,5 +275,7 @@ fn write_format(
         Format::Pretty => report::pretty::write(report, sources, catalog, style, w),
         Format::Sarif => report::sarif::write_with(report, catalog, &args.sarif_category, w),
         Format::Json => report::json::write(report, w),
+        Format::Csv => report::csv::write(report, w),
+        Format::Html => report::html::write(report, catalog, w),
     }
 }

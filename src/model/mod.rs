@@ -24,6 +24,24 @@ pub enum Category {
     Abstracted,
 }
 
+impl Category {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Infrastructure => "infrastructure",
+            Category::Container => "container",
+            Category::Abstracted => "abstracted",
+        }
+    }
+
+    /// Every category, from the most the customer runs to the least.
+    pub const ALL: [Category; 3] = [
+        Category::Infrastructure,
+        Category::Container,
+        Category::Abstracted,
+    ];
+}
+
 /// Which language a resource was declared in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -3,7 +3,9 @@
 //! else.
 
 pub mod compact;
+pub mod csv;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -113,12 +115,29 @@ pub struct ChecklistEntry {
     /// Places the message names (where an unresolved variable is declared).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedEntry>,
+    /// The attestation record that covers the duty (an `attested` entry, or an `attestation`
+    /// entry whose record expired); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationEntry>,
     /// Byte span (for renderers).
     #[serde(skip)]
     pub span: Span,
     /// End of the span, 1-based (for SARIF regions).
     #[serde(skip)]
     pub end: (usize, usize),
+}
+
+/// Who attested a duty, why, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttestationEntry {
+    /// Who attests.
+    pub by: String,
+    /// Why the duty is met.
+    pub reason: String,
+    /// Last valid day (`YYYY-MM-DD`).
+    pub until: String,
+    /// Whether `until` is before the day of the run (the verdict stays `attestation`).
+    pub expired: bool,
 }
 
 /// A resource and its checklist.
@@ -336,23 +355,6 @@ impl<'a> Builder<'a> {
         loc(&self.paths, self.sources, span)
     }
 
-    /// A tool error's entry: the second place it points to is named at the end of the message
-    /// (by line in the same file) and listed in `related`.
-    fn error(&self, e: &crate::model::ToolError) -> ErrorEntry {
-        let l = self.loc(e.span);
-        let mut message = e.message.clone();
-        let related = self.related(e.span, e.related.as_slice(), true, &mut message);
-        ErrorEntry {
-            path: l.path.to_string(),
-            line: l.line,
-            column: l.column,
-            code: e.code,
-            message,
-            related,
-            span: e.span,
-        }
-    }
-
     /// One checklist entry (`message`: the result's message, moved or copied).
     fn duty(&self, d: &crate::evaluate::DutyResult, mut message: String) -> Option<ChecklistEntry> {
         let duty = self.catalog.duties.get(d.duty)?;
@@ -375,6 +377,7 @@ impl<'a> Builder<'a> {
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
             related,
             basis: d.basis,
+            attestation: None,
             span: d.span,
             end: (end.line, end.column),
         })

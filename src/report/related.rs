@@ -2,7 +2,7 @@
 //! variable is declared): located here, listed beside the diagnostic and named at the end of its
 //! message, so no stage before the report writes a line number.
 
-use super::Builder;
+use super::{Builder, ErrorEntry};
 use crate::model::Related;
 use crate::source::Span;
 use serde::Serialize;
@@ -25,6 +25,23 @@ pub struct RelatedEntry {
 }
 
 impl Builder<'_> {
+    /// A tool error's entry: the second place it points to is named at the end of the message
+    /// (by line in the same file) and listed in `related`.
+    pub(super) fn error(&self, e: &crate::model::ToolError) -> ErrorEntry {
+        let l = self.loc(e.span);
+        let mut message = e.message.clone();
+        let related = self.related(e.span, e.related.as_slice(), true, &mut message);
+        ErrorEntry {
+            path: l.path.to_string(),
+            line: l.line,
+            column: l.column,
+            code: e.code,
+            message,
+            related,
+            span: e.span,
+        }
+    }
+
     /// A resource note, with the place it names as `at PATH:LINE:COL`.
     pub(super) fn note(&self, note: crate::model::Note) -> String {
         match note.at {

@@ -157,4 +157,6 @@ pub fn assert_finding(report: &Value, address: &str, at: &str) {
 pub const GOOD_TF: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"good\"\n}\n";
 
 /// Every output format srm-lint has, for "no format leaks X" checks.
-pub const FORMATS: &[&str] = &["pretty", "compact", "json", "sarif", "github", "markdown"];
+pub const FORMATS: &[&str] = &[
+    "pretty", "compact", "json", "sarif", "github", "markdown", "csv", "html",
+];
