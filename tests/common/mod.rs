@@ -22,7 +22,8 @@ pub struct Run {
 }
 
 /// Runs srm-lint in `cwd` with colour off, no inherited date (`SRM_LINT_TODAY`) and the
-/// variables in `env` set.
+/// variables in `env` set. A run is killed after 10 minutes (a hang, not a slow debug build on a
+/// loaded machine).
 pub fn run_with<K, V>(cwd: &Path, env: impl IntoIterator<Item = (K, V)>, args: &[&str]) -> Run
 where
     K: AsRef<OsStr>,
@@ -34,7 +35,7 @@ where
         .env("NO_COLOR", "1")
         .env_remove("SRM_LINT_TODAY")
         .envs(env)
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(std::time::Duration::from_secs(600))
         .args(args)
         .output()
         .expect("run srm-lint");
