@@ -344,43 +344,43 @@ fn multi_line_args_keep_one_argument_per_line_with_its_spaces() {
     )
     .expect("write");
     std::fs::write(dir.path().join("prod vars.tfvars"), "name = \"logs\"\n").expect("write");
-    // One argument per line; a line may be quoted.
-    let r = Action::new(".", "never")
-        .within(dir.path())
-        .set(
-            "INPUT_ARGS",
-            "--var-file\nprod vars.tfvars\n\n--select\n\"SRM-S3-004\"\n",
-        )
-        .run();
-    assert_eq!(r.code, 0, "{}", r.stdout);
-    assert_eq!(output(&r.outputs, "errors"), Some("0"), "{}", r.outputs);
-    assert_eq!(
-        output(&r.outputs, "unaddressed"),
-        Some("1"),
-        "{}",
-        r.outputs
-    );
-    // A single line is split like a shell, quotes respected.
-    let r = Action::new(".", "never")
-        .within(dir.path())
-        .set(
-            "INPUT_ARGS",
-            "--var-file 'prod vars.tfvars' --select SRM-S3-004",
-        )
-        .run();
-    assert_eq!(r.code, 0, "{}", r.stdout);
-    assert_eq!(
-        output(&r.outputs, "unaddressed"),
-        Some("1"),
-        "{}",
-        r.outputs
-    );
-    // The space is what matters: split on it, the file is not found (a tool error).
-    let r = Action::new(".", "never")
-        .within(dir.path())
-        .set("INPUT_ARGS", "--var-file prod vars.tfvars")
-        .run();
-    assert_eq!(r.code, 2, "{}", r.stdout);
+    /// An `args` input and what it gives: the exit code, and for a clean run no error and the
+    /// one unaddressed bucket.
+    struct Case {
+        what: &'static str,
+        args: &'static str,
+        code: i32,
+    }
+    for c in [
+        Case {
+            what: "one argument per line; a line may be quoted",
+            args: "--var-file\nprod vars.tfvars\n\n--select\n\"SRM-S3-004\"\n",
+            code: 0,
+        },
+        Case {
+            what: "a single line is split like a shell, quotes respected",
+            args: "--var-file 'prod vars.tfvars' --select SRM-S3-004",
+            code: 0,
+        },
+        Case {
+            what: "the space is what matters: split on it, the file is not found (a tool error)",
+            args: "--var-file prod vars.tfvars",
+            code: 2,
+        },
+    ] {
+        let r = Action::new(".", "never")
+            .within(dir.path())
+            .set("INPUT_ARGS", c.args)
+            .run();
+        assert_eq!(r.code, c.code, "{}: {}", c.what, r.stdout);
+        if c.code == 0 {
+            let counts = (
+                output(&r.outputs, "errors"),
+                output(&r.outputs, "unaddressed"),
+            );
+            assert_eq!(counts, (Some("0"), Some("1")), "{}: {}", c.what, r.outputs);
+        }
+    }
 }
 
 #[test]

@@ -6,103 +6,13 @@
 //! inputs (huge, unreadable, symlinks, 100 000-deep nesting) are generated in a temporary
 //! directory. Fixtures: `testdata/bad/`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{
+    addresses, assert_error, assert_finding, errors, json, json_in, root, run_in, FORMATS, GOOD_TF,
+};
 use serde_json::Value;
 use std::path::Path;
-
-/// Runs srm-lint in `cwd` with colour off; returns (exit code, stdout).
-fn run_in(cwd: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs srm-lint with `--format json` in `cwd`; returns (exit code, report).
-fn json_in(cwd: &Path, args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let (code, stdout) = run_in(cwd, &all);
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}"));
-    (code, v)
-}
-
-fn json(args: &[&str]) -> (i32, Value) {
-    json_in(root(), args)
-}
-
-fn errors(report: &Value) -> Vec<String> {
-    report["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| {
-            format!(
-                "{}:{}:{}: {} {}",
-                e["path"].as_str().unwrap_or("?"),
-                e["line"],
-                e["column"],
-                e["code"].as_str().unwrap_or("?"),
-                e["message"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
-}
-
-/// Asserts an error at `at` (`path:line:col`) with `code` whose message contains `fragment`.
-#[track_caller]
-fn assert_error(report: &Value, at: &str, code: &str, fragment: &str) {
-    let all = errors(report);
-    let prefix = format!("{at}: {code} ");
-    assert!(
-        all.iter()
-            .any(|e| e.starts_with(&prefix) && e.contains(fragment)),
-        "no error `{prefix}…{fragment}…` in {all:#?}"
-    );
-}
-
-fn addresses(report: &Value) -> Vec<String> {
-    report["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .map(|r| r["address"].as_str().unwrap_or("?").to_string())
-        .collect()
-}
-
-/// Asserts the resource `address` is reported with an unaddressed finding at `at`.
-#[track_caller]
-fn assert_finding(report: &Value, address: &str, at: &str) {
-    let res = report["resources"]
-        .as_array()
-        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
-        .unwrap_or_else(|| panic!("no resource {address} in {:?}", addresses(report)));
-    let found = res["checklist"].as_array().is_some_and(|c| {
-        c.iter().any(|e| {
-            e["verdict"] == "unaddressed"
-                && format!(
-                    "{}:{}:{}",
-                    e["path"].as_str().unwrap_or("?"),
-                    e["line"],
-                    e["column"]
-                ) == at
-        })
-    });
-    assert!(found, "{address} has no unaddressed duty at {at}: {res:#}");
-}
-
-const GOOD_TF: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"good\"\n}\n";
 
 /// The good Terraform file beside each bad one.
 #[track_caller]
@@ -128,48 +38,124 @@ fn case(dir: &str, at: &str, code: &str, fragment: &str) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Each bad input gets a located diagnostic, and the good file beside it is still reported.
 
-#[test]
-fn malformed_hcl() {
-    let dir = "testdata/bad/hcl-malformed";
-    let r = case(dir, "broken.tf:3:9", "parse-error", "invalid expression");
-    assert_good_tf(&r, dir);
+/// The good file beside a bad one.
+#[derive(Clone, Copy)]
+enum Good {
+    /// `good.tf` (an unversioned bucket).
+    Tf,
+    /// `good.yaml` (an unversioned bucket `Archive`).
+    Yaml,
 }
 
-#[test]
-fn malformed_yaml() {
-    let dir = "testdata/bad/yaml-malformed";
-    let r = case(dir, "broken.yaml:5:17", "parse-error", "unclosed bracket");
-    assert_good_yaml(&r, dir);
+/// A committed case directory with one bad input: where its error is, with what code and
+/// message, and the good file beside it.
+struct Case {
+    name: &'static str,
+    dir: &'static str,
+    /// `path:line:col` inside `dir`.
+    at: &'static str,
+    code: &'static str,
+    /// A fragment of the message.
+    message: &'static str,
+    good: Good,
 }
 
-#[test]
-fn malformed_json() {
-    let dir = "testdata/bad/json-malformed";
-    let r = case(dir, "broken.json:4:40", "parse-error", "Trailing comma");
-    assert_good_yaml(&r, dir);
-}
+const CASES: &[Case] = &[
+    Case {
+        name: "malformed hcl",
+        dir: "testdata/bad/hcl-malformed",
+        at: "broken.tf:3:9",
+        code: "parse-error",
+        message: "invalid expression",
+        good: Good::Tf,
+    },
+    Case {
+        name: "malformed yaml",
+        dir: "testdata/bad/yaml-malformed",
+        at: "broken.yaml:5:17",
+        code: "parse-error",
+        message: "unclosed bracket",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "malformed json",
+        dir: "testdata/bad/json-malformed",
+        at: "broken.json:4:40",
+        code: "parse-error",
+        message: "Trailing comma",
+        good: Good::Yaml,
+    },
+    Case {
+        // The NUL byte is the first character of line 2.
+        name: "binary file named tf",
+        dir: "testdata/bad/binary-tf",
+        at: "binary.tf:2:1",
+        code: "binary-file",
+        message: "NUL byte",
+        good: Good::Tf,
+    },
+    Case {
+        name: "binary file named yaml",
+        dir: "testdata/bad/binary-yaml",
+        at: "binary.yaml:2:6",
+        code: "binary-file",
+        message: "NUL byte",
+        good: Good::Tf,
+    },
+    Case {
+        // `name = "caf\xe9"`: the Latin-1 é is character 14 of line 3.
+        name: "invalid utf8 points at the bad byte",
+        dir: "testdata/bad/invalid-utf8",
+        at: "latin1.tf:3:14",
+        code: "invalid-utf8",
+        message: "offset 62",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "directory named like a terraform file",
+        dir: "testdata/bad/dir-named-tf",
+        at: "x.tf:1:1",
+        code: "io-error",
+        message: "is a directory",
+        good: Good::Tf,
+    },
+    Case {
+        name: "resources section that is not a mapping",
+        dir: "testdata/bad/resources-not-mapping",
+        at: "template.yaml:2:1",
+        code: "invalid-template",
+        message: "`Resources` is not a mapping",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "resource without type",
+        dir: "testdata/bad/resource-without-type",
+        at: "template.yaml:3:3",
+        code: "invalid-template",
+        message: "resource `Typeless` has no `Type`",
+        good: Good::Yaml,
+    },
+    Case {
+        name: "yaml billion laughs is rejected",
+        dir: "testdata/bad/billion-laughs",
+        at: "lol.yaml:11:51",
+        code: "parse-error",
+        message: "alias expansion exceeds the budget of 1000000 nodes",
+        good: Good::Yaml,
+    },
+];
 
+/// Every case: exit 2, its located error, and the good file's finding still reported.
 #[test]
-fn binary_file_named_tf() {
-    let dir = "testdata/bad/binary-tf";
-    // The NUL byte is the first character of line 2.
-    let r = case(dir, "binary.tf:2:1", "binary-file", "NUL byte");
-    assert_good_tf(&r, dir);
-}
-
-#[test]
-fn binary_file_named_yaml() {
-    let dir = "testdata/bad/binary-yaml";
-    let r = case(dir, "binary.yaml:2:6", "binary-file", "NUL byte");
-    assert_good_tf(&r, dir);
-}
-
-#[test]
-fn invalid_utf8_points_at_the_bad_byte() {
-    let dir = "testdata/bad/invalid-utf8";
-    // `name = "caf\xe9"`: the Latin-1 é is character 14 of line 3.
-    let r = case(dir, "latin1.tf:3:14", "invalid-utf8", "offset 62");
-    assert_good_yaml(&r, dir);
+fn each_bad_input_is_a_located_error_and_the_good_file_is_still_reported() {
+    for c in CASES {
+        let r = case(c.dir, c.at, c.code, c.message);
+        match c.good {
+            Good::Tf => assert_good_tf(&r, c.dir),
+            Good::Yaml => assert_good_yaml(&r, c.dir),
+        }
+        eprintln!("ok: {}", c.name);
+    }
 }
 
 #[test]
@@ -221,13 +207,6 @@ fn file_over_the_size_limit_is_skipped_with_an_error() {
     let (exit, r) = json_in(tmp.path(), &[".", "--max-file-size", &limit]);
     assert_eq!(errors(&r), Vec::<String>::new());
     assert_eq!(exit, 1);
-}
-
-#[test]
-fn directory_named_like_a_terraform_file() {
-    let dir = "testdata/bad/dir-named-tf";
-    let r = case(dir, "x.tf:1:1", "io-error", "is a directory");
-    assert_good_tf(&r, dir);
 }
 
 #[cfg(unix)]
@@ -307,30 +286,6 @@ const GOOD_YAML: &str =
     "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Archive:\n    Type: AWS::S3::Bucket\n";
 
 #[test]
-fn resources_section_that_is_not_a_mapping() {
-    let dir = "testdata/bad/resources-not-mapping";
-    let r = case(
-        dir,
-        "template.yaml:2:1",
-        "invalid-template",
-        "`Resources` is not a mapping",
-    );
-    assert_good_yaml(&r, dir);
-}
-
-#[test]
-fn resource_without_type() {
-    let dir = "testdata/bad/resource-without-type";
-    let r = case(
-        dir,
-        "template.yaml:3:3",
-        "invalid-template",
-        "resource `Typeless` has no `Type`",
-    );
-    assert_good_yaml(&r, dir);
-}
-
-#[test]
 fn duplicate_keys() {
     let dir = "testdata/bad/duplicate-keys-yaml";
     let r = case(
@@ -340,6 +295,37 @@ fn duplicate_keys() {
         "duplicate key `DelaySeconds` (first written on line 6)",
     );
     assert_good_yaml(&r, dir);
+    // The first key is a located place of its own: in JSON, in SARIF and as a second label.
+    let dup = r["errors"]
+        .as_array()
+        .and_then(|es| es.iter().find(|e| e["code"] == "duplicate-key"))
+        .expect("the duplicate-key error");
+    assert_eq!(
+        dup["related"],
+        serde_json::json!([{"path": format!("{dir}/template.yaml"), "line": 6, "column": 7,
+            "message": "first written"}])
+    );
+    let sarif: Value =
+        serde_json::from_str(&run_in(root(), &[dir, "--format", "sarif"]).stdout).expect("SARIF");
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    let dup = notes
+        .as_array()
+        .and_then(|ns| {
+            ns.iter().find(|n| {
+                n["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("duplicate-key"))
+            })
+        })
+        .expect("the duplicate-key notification");
+    let second = &dup["locations"][1];
+    assert_eq!(second["physicalLocation"]["region"]["startLine"], 6);
+    assert_eq!(second["message"]["text"], "first written");
+    let pretty = run_in(root(), &[dir]).stdout;
+    assert!(
+        pretty.contains(" 6 |       DelaySeconds: 1\n   :       ^^^^^^|^^^^^\n   :             `-- first written\n"),
+        "{pretty}"
+    );
     let dir = "testdata/bad/duplicate-keys-json";
     let r = case(
         dir,
@@ -549,18 +535,6 @@ fn nesting_at_the_parser_limits_is_handled_on_a_small_stack() {
 }
 
 #[test]
-fn yaml_billion_laughs_is_rejected() {
-    let dir = "testdata/bad/billion-laughs";
-    let r = case(
-        dir,
-        "lol.yaml:11:51",
-        "parse-error",
-        "alias expansion exceeds the budget of 1000000 nodes",
-    );
-    assert_good_yaml(&r, dir);
-}
-
-#[test]
 fn module_that_includes_itself() {
     let dir = "testdata/bad/module-self-include";
     let r = case(
@@ -738,8 +712,8 @@ fn module_sources_and_template_urls_outside_the_scanned_root_are_not_followed() 
             format!("{GOOD_TF}module \"m\" {{\n  source = \"./.hidden/m\"\n}}\n"),
         )
         .expect("write");
-        for format in ["pretty", "json", "compact", "github", "sarif", "markdown"] {
-            let (_, stdout) = run_in(&repo, &[".", "--format", format]);
+        for &format in FORMATS {
+            let stdout = run_in(&repo, &[".", "--format", format]).stdout;
             assert!(!stdout.contains("TOPSECRET"), "{format}: {stdout}");
         }
     }
@@ -779,16 +753,16 @@ fn never_writes_or_executes_anything_except_the_named_output() {
     )
     .expect("write");
     let before = listing(repo);
-    for format in ["pretty", "compact", "json", "sarif", "markdown", "github"] {
-        let (exit, _) = run_in(repo, &[".", "--format", format]);
+    for &format in FORMATS {
+        let exit = run_in(repo, &[".", "--format", format]).code;
         assert_eq!(exit, 1, "{format}");
     }
     assert_eq!(listing(repo), before, "a scan changed the scanned tree");
     assert!(!repo.join("pwned-local-exec").exists());
     assert!(!repo.join("pwned-external").exists());
     // `--output` writes exactly that file.
-    let (exit, stdout) = run_in(repo, &[".", "--format", "json", "--output", "report.json"]);
-    assert_eq!((exit, stdout.as_str()), (1, ""));
+    let run = run_in(repo, &[".", "--format", "json", "--output", "report.json"]);
+    assert_eq!((run.code, run.stdout.as_str()), (1, ""));
     let after = listing(repo);
     let added: Vec<&String> = after
         .iter()
@@ -832,7 +806,9 @@ fn terminal_output_escapes_control_characters_from_the_input() {
     let injected = ["\u{1b}[38;5;199m", "\u{1b}]0;pwned", "\u{7}"];
     for format in ["pretty", "compact", "github", "markdown"] {
         for color in ["never", "always"] {
-            let (exit, stdout) = run_in(repo, &[".", "--format", format, "--color", color]);
+            let common::Run {
+                code: exit, stdout, ..
+            } = run_in(repo, &[".", "--format", format, "--color", color]);
             assert_eq!(exit, 2, "{format}");
             for bad in injected {
                 assert!(

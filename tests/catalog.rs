@@ -2,6 +2,9 @@
 //! language it covers) and every example gets exactly the verdict and location it declares when
 //! run through the whole pipeline.
 
+mod common;
+
+use common::{run, Run};
 use srm_lint::catalog::Catalog;
 
 fn catalog() -> Catalog {
@@ -14,28 +17,10 @@ fn catalog() -> Catalog {
     }
 }
 
-/// Runs `srm-lint ARGS…`; returns (exit code, stdout, stderr).
-fn srm_lint(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
-    let out = assert_cmd::Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// `srm-lint catalog --check --policies DIR`.
-fn check_policies(dir: &std::path::Path) -> (Option<i32>, String, String) {
-    srm_lint(&[
-        "catalog".as_ref(),
-        "--check".as_ref(),
-        "--policies".as_ref(),
-        dir.as_os_str(),
-    ])
+fn check_policies(dir: &std::path::Path) -> Run {
+    let dir = dir.to_str().expect("a UTF-8 temporary path");
+    run(&["catalog", "--check", "--policies", dir])
 }
 
 #[test]
@@ -135,8 +120,12 @@ resource "aws_demo_widget" "p" {
 "#,
     )
     .expect("write");
-    let (code, stdout, stderr) = check_policies(dir.path());
-    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = check_policies(dir.path());
+    assert_eq!(code, 1, "{stdout}{stderr}");
     assert_eq!(
         stdout,
         "SRM-DEMO-001: needs an addressed and a non-addressed terraform example\n\
@@ -157,15 +146,11 @@ fn next_id_is_one_past_the_highest_id_of_the_service() {
         .filter_map(|n| n.parse::<u32>().ok())
         .max()
         .expect("SQS duties");
-    let (code, stdout, _) = srm_lint(&["catalog".as_ref(), "--next-id".as_ref(), "sqs".as_ref()]);
-    assert_eq!(code, Some(0));
+    let Run { code, stdout, .. } = run(&["catalog", "--next-id", "sqs"]);
+    assert_eq!(code, 0);
     assert_eq!(stdout, format!("SRM-SQS-{:03}\n", highest + 1));
-    let (code, _, stderr) = srm_lint(&[
-        "catalog".as_ref(),
-        "--next-id".as_ref(),
-        "no-such-service".as_ref(),
-    ]);
-    assert_eq!(code, Some(2));
+    let Run { code, stderr, .. } = run(&["catalog", "--next-id", "no-such-service"]);
+    assert_eq!(code, 2);
     assert_eq!(
         stderr,
         "srm-lint: no service `no-such-service` (see `srm-lint catalog`)\n"
@@ -232,8 +217,12 @@ resource "aws_demo_widget" "w" {{
         duty("ACME-DEMO-002", "demo-widget-open", "CKV_AWS_99999"),
     )
     .expect("write");
-    let (code, stdout, stderr) = check_policies(dir.path());
-    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = check_policies(dir.path());
+    assert_eq!(code, 1, "{stdout}{stderr}");
     assert_eq!(
         stdout,
         "ACME-DEMO-002: checkov id `CKV_AWS_99999` is not a known peer check \

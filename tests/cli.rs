@@ -1,33 +1,9 @@
 //! End-to-end tests of the binary: what a user sees on the terminal and in the JSON contract,
 //! and the exit codes.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-/// Runs srm-lint from the repository root with colour off, returning (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> (i32, serde_json::Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let (code, stdout, stderr) = run(&all);
-    let v = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}\n{stderr}"));
-    (code, v)
-}
+use common::{json, run, Run};
 
 /// The checklist entry of `duty` on the resource `address`.
 fn entry<'a>(report: &'a serde_json::Value, address: &str, duty: &str) -> &'a serde_json::Value {
@@ -53,7 +29,7 @@ fn at(e: &serde_json::Value) -> String {
 #[test]
 fn exit_code_is_0_when_every_duty_is_addressed() {
     // One duty keeps the fixture stable as the catalog grows.
-    let (code, stdout, _) = run(&[
+    let Run { code, stdout, .. } = run(&[
         "testdata/exit-codes/clean",
         "-f",
         "compact",
@@ -66,7 +42,7 @@ fn exit_code_is_0_when_every_duty_is_addressed() {
 
 #[test]
 fn exit_code_is_1_on_findings_with_the_finding_located() {
-    let (code, stdout, _) = run(&[
+    let Run { code, stdout, .. } = run(&[
         "testdata/exit-codes/findings",
         "-f",
         "compact",
@@ -95,7 +71,7 @@ fn a_malformed_file_among_good_ones_gives_exit_2_a_located_error_and_the_other_f
 
 #[test]
 fn a_bad_flag_is_a_tool_error() {
-    let (code, _, stderr) = run(&["--no-such-flag"]);
+    let Run { code, stderr, .. } = run(&["--no-such-flag"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--no-such-flag"), "{stderr}");
 }
@@ -117,29 +93,29 @@ fn fail_on_unverified_turns_unknowns_into_failures() {
         "-f",
         "compact",
     ];
-    let (code, stdout, _) = run(&args);
+    let Run { code, stdout, .. } = run(&args);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("[unverified] Reports"), "{stdout}");
-    let (code, _, _) = run(&[&args[..], &["--fail-on", "unverified"]].concat());
+    let Run { code, .. } = run(&[&args[..], &["--fail-on", "unverified"]].concat());
     assert_eq!(code, 1);
 }
 
 #[test]
 fn output_is_byte_identical_across_runs() {
-    let (_, a, _) = run(&["testdata/examples", "--format", "json"]);
-    let (_, b, _) = run(&["testdata/examples", "--format", "json"]);
+    let Run { stdout: a, .. } = run(&["testdata/examples", "--format", "json"]);
+    let Run { stdout: b, .. } = run(&["testdata/examples", "--format", "json"]);
     assert_eq!(a, b);
 }
 
 #[test]
 fn terminal_output_of_the_examples() {
-    let (_, stdout, _) = run(&["testdata/examples"]);
+    let Run { stdout, .. } = run(&["testdata/examples"]);
     insta::assert_snapshot!("examples_terminal", stdout);
 }
 
 #[test]
 fn json_output_of_the_examples() {
-    let (_, stdout, _) = run(&["testdata/examples", "--format", "json"]);
+    let Run { stdout, .. } = run(&["testdata/examples", "--format", "json"]);
     insta::assert_snapshot!("examples_json", stdout);
 }
 
@@ -147,20 +123,20 @@ fn json_output_of_the_examples() {
 /// pins its exact bytes, key order included.
 #[test]
 fn sarif_output_of_the_examples() {
-    let (_, stdout, _) = run(&["testdata/examples", "--format", "sarif"]);
+    let Run { stdout, .. } = run(&["testdata/examples", "--format", "sarif"]);
     insta::assert_snapshot!("examples_sarif", stdout);
 }
 
 #[test]
 fn explain_prints_the_duty_docs() {
-    let (code, stdout, _) = run(&["explain", "SRM-S3-004"]);
+    let Run { code, stdout, .. } = run(&["explain", "SRM-S3-004"]);
     assert_eq!(code, 0);
     assert!(
         stdout.starts_with("# SRM-S3-004 s3-bucket-versioning-disabled"),
         "{stdout}"
     );
     assert!(stdout.contains("## How to fix"));
-    let (code, _, stderr) = run(&["explain", "SRM-NOPE-1"]);
+    let Run { code, stderr, .. } = run(&["explain", "SRM-NOPE-1"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no duty"));
 }
@@ -170,7 +146,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.json");
     let out_s = out.to_string_lossy().to_string();
-    let (code, stdout, _) = run(&[
+    let Run { code, stdout, .. } = run(&[
         "testdata/exit-codes/findings",
         "--format",
         "json",
@@ -179,13 +155,13 @@ fn output_file_is_written_and_stdout_stays_empty() {
     ]);
     assert_eq!(code, 1);
     assert_eq!(stdout, "");
-    let written = std::fs::read_to_string(Path::new(&out)).expect("report written");
+    let written = std::fs::read_to_string(std::path::Path::new(&out)).expect("report written");
     assert!(written.contains("\"SRM-S3-004\""));
 }
 
 #[test]
 fn catalog_json_lists_at_least_35_resource_types_and_120_documented_duties() {
-    let (code, stdout, _) = run(&["catalog", "--format", "json"]);
+    let Run { code, stdout, .. } = run(&["catalog", "--format", "json"]);
     assert_eq!(code, 0);
     let c: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let types = c["resource_types"].as_u64().unwrap_or(0);
@@ -211,8 +187,16 @@ fn catalog_json_lists_at_least_35_resource_types_and_120_documented_duties() {
 
 #[test]
 fn timings_go_to_stderr_and_leave_the_output_unchanged() {
-    let (code, plain, _) = run(&["testdata/examples"]);
-    let (timed_code, timed, stderr) = run(&["testdata/examples", "--timings"]);
+    let Run {
+        code,
+        stdout: plain,
+        ..
+    } = run(&["testdata/examples"]);
+    let Run {
+        code: timed_code,
+        stdout: timed,
+        stderr,
+    } = run(&["testdata/examples", "--timings"]);
     assert_eq!((code, timed_code), (1, 1));
     assert_eq!(plain, timed, "--timings must not change stdout");
     for stage in [
@@ -251,21 +235,15 @@ fn a_broken_policy_file_is_a_tool_error_not_a_clean_run() {
         "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
     )
     .expect("write tf");
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .arg(".")
-        .output()
-        .expect("run srm-lint");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = common::run_in(dir.path(), &["."]);
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("policy error"), "{stderr}");
     assert!(stderr.contains("broken.toml"), "{stderr}");
-    assert!(
-        out.stdout.is_empty(),
-        "no report when the catalog is broken"
-    );
+    assert!(stdout.is_empty(), "no report when the catalog is broken");
 }
 
 /// The benchmark floor (`--parse-only`) reads and parses the same files as a full run: the

@@ -4,7 +4,8 @@
 //! Each fixture in `testdata/cfn/` has a YAML and a JSON twin with the same resources; a case
 //! gives the location in both.
 
-use assert_cmd::Command;
+mod common;
+
 use srm_lint::catalog::Catalog;
 use srm_lint::report::{ChecklistEntry, Report, ResourceEntry};
 use srm_lint::{scan, ScanOptions};
@@ -280,17 +281,7 @@ fn sam_globals_apply_to_every_function_with_spans_in_globals() {
 }
 
 fn cli_json(args: &[&str]) -> (i32, serde_json::Value) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("run srm-lint");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
-    (out.status.code().unwrap_or(-1), v)
+    common::json(args)
 }
 
 fn cli_duty<'v>(v: &'v serde_json::Value, id: &str, duty: &str) -> &'v serde_json::Value {

@@ -5,40 +5,18 @@
 //! Run with `cargo test --features guard --test guard`; without the feature only the test of
 //! the "built without Guard support" error runs.
 
-use assert_cmd::Command;
+mod common;
+
+#[cfg_attr(not(feature = "guard"), allow(unused_imports))]
+use common::json;
+use common::{run, Run};
 #[cfg_attr(not(feature = "guard"), allow(unused_imports))]
 use serde_json::Value;
-
-/// Runs srm-lint from the repository root with colour off: (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-#[cfg_attr(not(feature = "guard"), allow(dead_code))]
-fn json(args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let (code, stdout, stderr) = run(&all);
-    let v = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}\n{stderr}"));
-    (code, v)
-}
 
 #[cfg(not(feature = "guard"))]
 #[test]
 fn without_the_feature_guard_rules_are_a_tool_error() {
-    let (code, _, stderr) = run(&[
+    let Run { code, stderr, .. } = run(&[
         "testdata/guard/cfn/good.yaml",
         "--guard-rules",
         "testdata/guard/rules",
@@ -206,7 +184,7 @@ mod rules {
 
     #[test]
     fn a_missing_rule_path_is_a_tool_error() {
-        let (code, _, stderr) = run(&[
+        let Run { code, stderr, .. } = run(&[
             "testdata/guard/cfn/good.yaml",
             "--guard-rules",
             "testdata/guard/nope.guard",
@@ -237,11 +215,15 @@ mod rules {
         ] {
             let mut all = args.to_vec();
             all.extend(["-f", format]);
-            let (code, stdout, stderr) = run(&all);
+            let Run {
+                code,
+                stdout,
+                stderr,
+            } = run(&all);
             assert_eq!(code, 1, "{format}: {stderr}");
             assert!(stdout.contains(needle), "{format}:\n{stdout}");
         }
-        let (_, sarif, _) = run(&[args.as_slice(), &["-f", "sarif"]].concat());
+        let Run { stdout: sarif, .. } = run(&[args.as_slice(), &["-f", "sarif"]].concat());
         let v: Value = serde_json::from_str(&sarif).unwrap();
         let result = &v["runs"][0]["results"][0];
         let region = &result["locations"][0]["physicalLocation"]["region"];
@@ -263,7 +245,7 @@ mod rules {
             "--select",
             "guard/*",
         ];
-        let (code, _, stderr) = run(&[args.as_slice(), &["--write-baseline", b]].concat());
+        let Run { code, stderr, .. } = run(&[args.as_slice(), &["--write-baseline", b]].concat());
         assert_eq!(code, 1, "{stderr}");
         let (code, report) = json(&[args.as_slice(), &["--baseline", b]].concat());
         assert_eq!(code, 0, "{report}");
@@ -302,13 +284,7 @@ mod rules {
             "guard_rules = [\"rules\"]\n",
         )
         .unwrap();
-        let out = Command::cargo_bin("srm-lint")
-            .unwrap()
-            .current_dir(dir.path())
-            .args([".", "-f", "json", "--select", "guard/*"])
-            .output()
-            .unwrap();
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (_, report) = common::json_in(dir.path(), &[".", "--select", "guard/*"]);
         assert_eq!(guard_entries(&report).len(), 3, "{report}");
     }
 

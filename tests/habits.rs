@@ -101,17 +101,14 @@ fn one_run_writes_several_formats() {
 /// `--fail-on-severity` decides the exit code without removing anything from the report.
 #[test]
 fn fail_on_severity_keeps_the_report_whole() {
-    let all = run_in(root(), &["testdata/examples", "-f", "compact"]);
-    let high = run_in(
-        root(),
-        &[
-            "testdata/examples",
-            "-f",
-            "compact",
-            "--fail-on-severity",
-            "critical",
-        ],
-    );
+    let compact = |extra: &[&str]| {
+        run_in(
+            root(),
+            &[&["testdata/examples", "-f", "compact"], extra].concat(),
+        )
+    };
+    let all = compact(&[]);
+    let high = compact(&["--fail-on-severity", "critical"]);
     assert_eq!(all.code, 1);
     assert_eq!(all.stdout, high.stdout, "the same findings are reported");
     // The examples' only critical finding is unverified, which `--fail-on unaddressed` (the
@@ -125,28 +122,8 @@ fn fail_on_severity_keeps_the_report_whole() {
         high.code, 0,
         "only unaddressed critical findings would fail"
     );
-    let strict = run_in(
-        root(),
-        &[
-            "testdata/examples",
-            "-f",
-            "compact",
-            "--fail-on-severity",
-            "critical",
-            "--fail-on",
-            "unverified",
-        ],
-    );
+    let strict = compact(&["--fail-on-severity", "critical", "--fail-on", "unverified"]);
     assert_eq!(strict.code, 1);
-    let low = run_in(
-        root(),
-        &[
-            "testdata/examples",
-            "-f",
-            "compact",
-            "--fail-on-severity",
-            "low",
-        ],
-    );
+    let low = compact(&["--fail-on-severity", "low"]);
     assert_eq!(low.code, 1);
 }

@@ -41,6 +41,20 @@ fn assert_no_secret(cwd: &Path, args: &[&str]) {
     }
 }
 
+/// A scan of `repo` stops with exit code 2 and `expected` on standard error, and nothing
+/// secret is printed.
+#[track_caller]
+fn assert_refused(repo: &Path, expected: &str) {
+    let run = run_in(repo, &["."]);
+    assert_eq!(run.code, 2, "{expected}: {}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(expected),
+        "no `{expected}` in {}",
+        run.stderr
+    );
+    assert_no_secret(repo, &["."]);
+}
+
 /// `srm-lint good.tf` (how pre-commit calls it) reads the file's Terraform siblings, but not a
 /// sibling that is a link out of the tree.
 #[cfg(unix)]
@@ -97,15 +111,7 @@ fn a_config_in_the_tree_cannot_name_paths_outside_it() {
         ),
     ] {
         std::fs::write(repo.join(".srm-lint.toml"), config).expect("write");
-        let run = run_in(&repo, &["."]);
-        assert_eq!(run.code, 2, "{config}: {}{}", run.stdout, run.stderr);
-        let expected = format!("srm-lint: {at}: {fragment}");
-        assert!(
-            run.stderr.contains(&expected),
-            "{config}: no `{expected}` in {}",
-            run.stderr
-        );
-        assert_no_secret(&repo, &["."]);
+        assert_refused(&repo, &format!("srm-lint: {at}: {fragment}"));
     }
 }
 
@@ -128,27 +134,17 @@ fn links_named_by_the_config_or_standing_in_for_it_are_refused() {
         "policy_dirs = [\"policies\"]\n",
     )
     .expect("write");
-    let run = run_in(&repo, &["."]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("srm-lint: policies/x.toml: symbolic link leads outside the scanned tree"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &repo,
+        "srm-lint: policies/x.toml: symbolic link leads outside the scanned tree",
     );
-    assert_no_secret(&repo, &["."]);
 
     std::fs::remove_file(repo.join(".srm-lint.toml")).expect("rm");
     symlink(tmp.path().join("secret"), repo.join(".srm-lint.toml")).expect("symlink");
-    let run = run_in(&repo, &["."]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains(".srm-lint.toml:1:1: symbolic link leads outside the scanned tree"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &repo,
+        ".srm-lint.toml:1:1: symbolic link leads outside the scanned tree",
     );
-    assert_no_secret(&repo, &["."]);
 
     std::fs::remove_file(repo.join(".srm-lint.toml")).expect("rm");
     std::fs::create_dir_all(repo.join(".srm-lint")).expect("mkdir");
@@ -157,15 +153,10 @@ fn links_named_by_the_config_or_standing_in_for_it_are_refused() {
         repo.join(".srm-lint/attestations.toml"),
     )
     .expect("link");
-    let run = run_in(&repo, &["."]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains(".srm-lint/attestations.toml: symbolic link leads outside the scanned tree"),
-        "{}",
-        run.stderr
+    assert_refused(
+        &repo,
+        ".srm-lint/attestations.toml: symbolic link leads outside the scanned tree",
     );
-    assert_no_secret(&repo, &["."]);
 }
 
 /// Paths the user gives are trusted: `--config` may name a policy directory anywhere.

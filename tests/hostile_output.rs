@@ -3,27 +3,11 @@
 //! format, and a minified template's long line prints a window around each finding, not the
 //! whole line. Each case runs the binary and asserts what a user sees.
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::path::Path;
-use std::time::{Duration, Instant};
+mod common;
 
-/// Runs srm-lint in `cwd` with colour off; returns (exit code, stdout, stderr).
-fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(120))
-        .args(args)
-        .output()
-        .expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{run_in, Run, FORMATS};
+use serde_json::Value;
+use std::time::{Duration, Instant};
 
 const FORGED: &str = "good.tf:1:1: critical SRM-FAKE-001 [unaddressed]";
 
@@ -78,10 +62,12 @@ fn hostile_names_and_values_forge_nothing_in_any_format() {
         "resource \"aws_s3_bucket\" \"real\" {\n  bucket = \"r\"\n}\n",
     )
     .expect("write");
-    for format in [
-        "pretty", "compact", "github", "markdown", "sarif", "json", "csv", "html",
-    ] {
-        let (exit, stdout, stderr) = run_in(repo, &[".", "--format", format]);
+    for &format in FORMATS {
+        let Run {
+            code: exit,
+            stdout,
+            stderr,
+        } = run_in(repo, &[".", "--format", format]);
         assert_eq!(exit, 1, "{format}: {stderr}");
         assert_nothing_forged_or_raw(&format!("{format} stdout"), &stdout);
         assert_nothing_forged_or_raw(&format!("{format} stderr"), &stderr);
@@ -168,7 +154,11 @@ fn escape_bytes_in_toml_keys_reach_no_terminal() {
     )
     .expect("write");
     std::fs::write(repo.join(".srm-lint.toml"), "\"\\u001b[2Jx\\u202e\" = 1\n").expect("write");
-    let (exit, stdout, stderr) = run_in(repo, &["."]);
+    let Run {
+        code: exit,
+        stdout,
+        stderr,
+    } = run_in(repo, &["."]);
     assert_eq!(exit, 2);
     assert_nothing_forged_or_raw("config stderr", &stderr);
     assert_nothing_forged_or_raw("config stdout", &stdout);
@@ -185,7 +175,9 @@ fn escape_bytes_in_toml_keys_reach_no_terminal() {
     )
     .expect("write");
     std::fs::write(repo.join(".srm-lint.toml"), "policy_dirs = [\"pol\"]\n").expect("write");
-    let (exit, _, stderr) = run_in(repo, &["."]);
+    let Run {
+        code: exit, stderr, ..
+    } = run_in(repo, &["."]);
     assert_eq!(exit, 2);
     assert_nothing_forged_or_raw("policy stderr", &stderr);
     assert!(!stderr.contains('\u{7}'), "{stderr}");
@@ -221,11 +213,19 @@ fn a_minified_template_prints_a_window_per_finding() {
     let (text, at) = minified(260);
     assert!(text.len() > 30_000);
     std::fs::write(repo.join("template.json"), &text).expect("write");
-    let (exit, compact, _) = run_in(repo, &[".", "--format", "compact"]);
+    let Run {
+        code: exit,
+        stdout: compact,
+        ..
+    } = run_in(repo, &[".", "--format", "compact"]);
     assert_eq!(exit, 1);
     let findings = compact.lines().count();
     assert!(findings >= 260, "{findings}");
-    let (exit, pretty, _) = run_in(repo, &["."]);
+    let Run {
+        code: exit,
+        stdout: pretty,
+        ..
+    } = run_in(repo, &["."]);
     assert_eq!(exit, 1);
     assert!(
         pretty.len() < 2048 * findings,
@@ -274,7 +274,9 @@ fn the_report_stage_is_not_quadratic_on_a_long_line() {
     std::fs::write(repo.join("template.json"), &text).expect("write");
     for format in ["compact", "json", "sarif", "pretty"] {
         let started = Instant::now();
-        let (exit, stdout, _) = run_in(repo, &[".", "--format", format]);
+        let Run {
+            code: exit, stdout, ..
+        } = run_in(repo, &[".", "--format", format]);
         assert_eq!(exit, 1, "{format}");
         assert!(stdout.contains("Bucket2999"), "{format}");
         let took = started.elapsed();

@@ -26,13 +26,28 @@ fn scan(name: &str, code: &str) -> Value {
     json
 }
 
-/// One checklist entry: verdict, `line:column`, message, basis.
-#[derive(Debug)]
-struct Entry {
-    verdict: String,
-    at: String,
-    message: String,
-    basis: String,
+/// One checklist entry: verdict, `line:column`, message, basis (read as `String`s, expected
+/// as `&str`s).
+#[derive(Debug, PartialEq)]
+struct Entry<S = String> {
+    verdict: S,
+    at: S,
+    message: S,
+    basis: S,
+}
+
+impl Entry {
+    /// Asserts the entry is `want`, field by field.
+    #[track_caller]
+    fn is(&self, want: Entry<&str>) {
+        let got = Entry {
+            verdict: self.verdict.as_str(),
+            at: self.at.as_str(),
+            message: self.message.as_str(),
+            basis: self.basis.as_str(),
+        };
+        assert_eq!(got, want);
+    }
 }
 
 fn duty(r: &Value, address: &str, id: &str) -> Entry {
@@ -72,22 +87,18 @@ resource "aws_sns_topic" "events" {
 }
 "#,
     );
-    let e = duty(&r, "aws_iam_role.app", "SRM-IAM-006");
-    assert_eq!(e.verdict, "unaddressed", "{e:?}");
-    assert_eq!(e.at, "4:3");
-    assert_eq!(
-        e.message,
-        "`permissions_boundary` is empty, which sets nothing"
-    );
-    assert_eq!(e.basis, "default");
-    let e = duty(&r, "aws_sns_topic.events", "SRM-SNS-001");
-    assert_eq!(e.verdict, "unaddressed", "{e:?}");
-    assert_eq!(e.at, "9:3");
-    assert_eq!(
-        e.message,
-        "`kms_master_key_id` is empty, which sets nothing"
-    );
-    assert_eq!(e.basis, "default");
+    duty(&r, "aws_iam_role.app", "SRM-IAM-006").is(Entry {
+        verdict: "unaddressed",
+        at: "4:3",
+        message: "`permissions_boundary` is empty, which sets nothing",
+        basis: "default",
+    });
+    duty(&r, "aws_sns_topic.events", "SRM-SNS-001").is(Entry {
+        verdict: "unaddressed",
+        at: "9:3",
+        message: "`kms_master_key_id` is empty, which sets nothing",
+        basis: "default",
+    });
 }
 
 #[test]
@@ -106,18 +117,18 @@ fn empty_strings_are_not_settings_in_cloudformation_yaml() {
       KmsMasterKeyId: ''
 "#,
     );
-    let e = duty(&r, "AppRole", "SRM-IAM-006");
-    assert_eq!(e.verdict, "unaddressed", "{e:?}");
-    assert_eq!(e.at, "6:7");
-    assert_eq!(
-        e.message,
-        "`PermissionsBoundary` is empty, which sets nothing"
-    );
-    assert_eq!(e.basis, "default");
-    let e = duty(&r, "Events", "SRM-SNS-001");
-    assert_eq!(e.verdict, "unaddressed", "{e:?}");
-    assert_eq!(e.at, "10:7");
-    assert_eq!(e.message, "`KmsMasterKeyId` is empty, which sets nothing");
+    duty(&r, "AppRole", "SRM-IAM-006").is(Entry {
+        verdict: "unaddressed",
+        at: "6:7",
+        message: "`PermissionsBoundary` is empty, which sets nothing",
+        basis: "default",
+    });
+    duty(&r, "Events", "SRM-SNS-001").is(Entry {
+        verdict: "unaddressed",
+        at: "10:7",
+        message: "`KmsMasterKeyId` is empty, which sets nothing",
+        basis: "default",
+    });
 }
 
 #[test]
@@ -216,15 +227,13 @@ Resources:
                 aws:SecureTransport: false
 "#,
     );
-    let e = duty(&r, "Events", "SRM-SNS-007");
-    assert_eq!(e.verdict, "unverified", "{e:?}");
-    assert_eq!(e.at, "9:3");
-    assert_eq!(
-        e.message,
-        "AWS::SNS::TopicPolicy EventsPolicy exists only if condition `IsProd` holds, which \
-         srm-lint cannot resolve, so it cannot prove this duty"
-    );
-    assert_eq!(e.basis, "unknown");
+    duty(&r, "Events", "SRM-SNS-007").is(Entry {
+        verdict: "unverified",
+        at: "9:3",
+        message: "AWS::SNS::TopicPolicy EventsPolicy exists only if condition `IsProd` holds, \
+                  which srm-lint cannot resolve, so it cannot prove this duty",
+        basis: "unknown",
+    });
 }
 
 #[test]
@@ -253,13 +262,12 @@ resource "aws_sns_topic" "events" {
 "#,
     );
     // A value written in the resource.
-    let e = duty(&r, "aws_sns_topic.events", "SRM-SNS-001");
-    assert_eq!(
-        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
-        ("addressed", "18:3", "code"),
-        "{e:?}"
-    );
-    assert_eq!(e.message, "`kms_master_key_id` is \"alias/events\"");
+    duty(&r, "aws_sns_topic.events", "SRM-SNS-001").is(Entry {
+        verdict: "addressed",
+        at: "18:3",
+        message: "`kms_master_key_id` is \"alias/events\"",
+        basis: "code",
+    });
     // No public access block, no ownership controls: AWS's defaults decide, and say so.
     for id in ["SRM-S3-001", "SRM-S3-005"] {
         let e = duty(&r, "aws_s3_bucket.raw", id);
@@ -279,16 +287,12 @@ resource "aws_sns_topic" "events" {
         );
     }
     // A companion decides.
-    let e = duty(&r, "aws_s3_bucket.kept", "SRM-S3-004");
-    assert_eq!(
-        (e.verdict.as_str(), e.at.as_str(), e.basis.as_str()),
-        ("addressed", "12:5", "companion"),
-        "{e:?}"
-    );
-    assert_eq!(
-        e.message,
-        "aws_s3_bucket_versioning.kept: `versioning_configuration.status` is \"Enabled\""
-    );
+    duty(&r, "aws_s3_bucket.kept", "SRM-S3-004").is(Entry {
+        verdict: "addressed",
+        at: "12:5",
+        message: "aws_s3_bucket_versioning.kept: `versioning_configuration.status` is \"Enabled\"",
+        basis: "companion",
+    });
     // No companion where one is required: AWS's default does not address it.
     let e = duty(&r, "aws_s3_bucket.raw", "SRM-S3-004");
     assert_eq!(

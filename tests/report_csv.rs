@@ -80,8 +80,9 @@ fn one_row_per_resource_and_duty_with_the_json_values() {
         ("control", "customer"),
         ("slug", "s3-bucket-versioning-disabled"),
         ("severity", "medium"),
-        ("verdict", "unverified"),
-        ("basis", "unknown"),
+        // `Environment: dev` is an allowed deployment, and it suspends versioning.
+        ("verdict", "unaddressed"),
+        ("basis", "code"),
         ("location", "cloudformation/app.yaml:20"),
         ("attested_by", ""),
         ("attestation_expired", ""),

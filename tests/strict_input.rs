@@ -5,36 +5,20 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::{errors, root};
+use common::{errors, root, Run};
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;
 
 const TODAY: &str = "2026-12-07";
 
-/// Runs srm-lint in `cwd` with `today` pinned (the shared helper unsets it); returns (exit code,
-/// stdout, stderr).
-fn run(cwd: &Path, today: &OsStr, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("srm-lint")
-        .expect("binary")
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env("SRM_LINT_TODAY", today)
-        .args(args)
-        .output()
-        .expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// Runs srm-lint in `cwd` with `SRM_LINT_TODAY` set to `today`.
+fn run(cwd: &Path, today: &OsStr, args: &[&str]) -> Run {
+    common::run_with(cwd, [("SRM_LINT_TODAY", today)], args)
 }
 
 fn json_in(cwd: &Path, path: &str) -> (i32, Value) {
-    let (code, stdout, stderr) = run(cwd, OsStr::new(TODAY), &[path, "--format", "json"]);
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
-    (code, v)
+    common::json_with(cwd, [("SRM_LINT_TODAY", TODAY)], &[path])
 }
 
 /// (address, verdict) of every checklist entry of `duty`.
@@ -88,7 +72,11 @@ fn attestation_dates_are_calendar_dates_within_the_horizon_located_at_until() {
         ])
     );
     // The same located errors in the line formats.
-    let (code, compact, _) = run(
+    let Run {
+        code,
+        stdout: compact,
+        ..
+    } = run(
         root(),
         OsStr::new(TODAY),
         &["testdata/bad/attest-dates", "-f", "compact"],
@@ -140,7 +128,7 @@ fn the_attestation_horizon_is_configurable() {
     );
     // A value that is not a number of years is a located configuration error.
     std::fs::write(d.join(".srm-lint.toml"), "max_attestation_years = -1\n").expect("write");
-    let (code, _, stderr) = run(d, OsStr::new(TODAY), &["."]);
+    let Run { code, stderr, .. } = run(d, OsStr::new(TODAY), &["."]);
     assert_eq!(code, 2);
     assert!(stderr.contains(".srm-lint.toml:1:25"), "{stderr}");
 }
@@ -155,7 +143,11 @@ fn a_pinned_today_that_is_not_a_date_is_a_tool_error_naming_it() {
             "\"tomorrow\\u{1b}]0;pwned\\u{7}\\u{202e}\"",
         ),
     ] {
-        let (code, stdout, stderr) = run(root(), OsStr::new(value), &["testdata/attest"]);
+        let Run {
+            code,
+            stdout,
+            stderr,
+        } = run(root(), OsStr::new(value), &["testdata/attest"]);
         assert_eq!(code, 2, "{value:?}");
         assert!(stdout.is_empty(), "{stdout}");
         assert_eq!(
@@ -166,7 +158,8 @@ fn a_pinned_today_that_is_not_a_date_is_a_tool_error_naming_it() {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        let (code, _, stderr) = run(root(), OsStr::from_bytes(b"2026\xff"), &["testdata/attest"]);
+        let Run { code, stderr, .. } =
+            run(root(), OsStr::from_bytes(b"2026\xff"), &["testdata/attest"]);
         assert_eq!(code, 2);
         assert!(stderr.contains("not \"2026\\xFF\""), "{stderr}");
     }

@@ -244,12 +244,24 @@ fn unknown_variable_is_unverified_and_says_where_it_is_declared() {
     assert_eq!(enc.verdict, "unverified");
     assert_eq!(enc.at, "testdata/tf/unknown-var/main.tf:8:3");
     assert!(
-        enc.message.contains("var.encrypt_db has no default")
-            && enc
-                .message
-                .contains("declared at testdata/tf/unknown-var/variables.tf:10"),
+        enc.message.ends_with(
+            "`storage_encrypted` cannot be resolved: var.encrypt_db has no default and no value \
+             in tfvars (variable declared at testdata/tf/unknown-var/variables.tf:10)"
+        ),
         "{}",
         enc.message
+    );
+    // The declaration is a located place of its own, not only words in the message.
+    let entry = resource(&r, "aws_db_instance.db")["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["duty"] == "SRM-RDS-001")
+        .unwrap();
+    assert_eq!(
+        entry["related"],
+        serde_json::json!([{"path": "testdata/tf/unknown-var/variables.tf", "line": 10,
+            "column": 1, "message": "variable declared"}])
     );
 }
 

@@ -1,36 +1,28 @@
 //! Where users run srm-lint: configuration, in-code suppressions, baselines, attestations and
 //! the machine-readable formats (SARIF validated against the official schema).
 
-use assert_cmd::Command;
+mod common;
 
-fn run_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut cmd = Command::cargo_bin("srm-lint").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("SRM_LINT_TODAY", "2026-11-23");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.args(args).output().expect("run srm-lint");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+use common::{root, Run};
+
+/// The date attestations are judged on.
+const TODAY: (&str, &str) = ("SRM_LINT_TODAY", "2026-11-23");
+
+/// Runs srm-lint at the repository root on [`TODAY`] with the variables in `env` set.
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    common::run_with(
+        root(),
+        std::iter::once(TODAY).chain(env.iter().copied()),
+        args,
     )
 }
 
-fn run(args: &[&str]) -> (i32, String, String) {
+fn run(args: &[&str]) -> Run {
     run_env(args, &[])
 }
 
 fn json(args: &[&str]) -> (i32, serde_json::Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let (code, stdout, stderr) = run(&all);
-    (
-        code,
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}")),
-    )
+    common::json_with(root(), [TODAY], args)
 }
 
 fn verdicts(report: &serde_json::Value, duty: &str) -> Vec<(String, String, String)> {
@@ -51,7 +43,11 @@ fn verdicts(report: &serde_json::Value, duty: &str) -> Vec<(String, String, Stri
 
 #[test]
 fn an_unknown_config_key_is_a_located_tool_error() {
-    let (code, stdout, stderr) = run(&["testdata/config/bad-key"]);
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = run(&["testdata/config/bad-key"]);
     assert_eq!(code, 2, "{stdout}");
     assert!(
         stderr.starts_with(
@@ -153,7 +149,7 @@ fn baseline_reports_only_new_findings() {
         dir.path().to_string_lossy().to_string(),
         base.to_string_lossy().to_string(),
     );
-    let (code, _, _) = run(&[&d, "--write-baseline", &b, "-f", "compact"]);
+    let Run { code, .. } = run(&[&d, "--write-baseline", &b, "-f", "compact"]);
     assert_eq!(code, 1, "writing a baseline still reports today's findings");
     let recorded = std::fs::read_to_string(&base).expect("baseline written");
     assert!(recorded.contains("\"duty\": \"SRM-S3-004\""), "{recorded}");
@@ -164,7 +160,7 @@ fn baseline_reports_only_new_findings() {
 
     // Unrelated edits that move the resource do not make it new.
     std::fs::write(&tf, "\n\n# moved\nresource \"aws_s3_bucket\" \"old\" {}\n").expect("write");
-    let (code, stdout, _) = run(&[&d, "--baseline", &b, "-f", "compact"]);
+    let Run { code, stdout, .. } = run(&[&d, "--baseline", &b, "-f", "compact"]);
     assert_eq!(code, 0, "{stdout}");
     assert_eq!(stdout, "");
 
@@ -174,7 +170,7 @@ fn baseline_reports_only_new_findings() {
         "resource \"aws_s3_bucket\" \"old\" {}\nresource \"aws_s3_bucket\" \"new\" {}\n",
     )
     .expect("write");
-    let (code, stdout, _) = run(&[&d, "--baseline", &b, "-f", "compact"]);
+    let Run { code, stdout, .. } = run(&[&d, "--baseline", &b, "-f", "compact"]);
     assert_eq!(code, 1);
     assert!(stdout.lines().count() > 1, "{stdout}");
     assert!(
@@ -209,7 +205,7 @@ fn attestations_mark_duties_attested_and_expired_ones_are_reported_again() {
         ("aws_s3_bucket.scratch", "attestation")
     );
     // After the expiry date the first record no longer counts either.
-    let (_, stdout, _) = run_env(
+    let Run { stdout, .. } = run_env(
         &["testdata/attest", "-f", "json"],
         &[("SRM_LINT_TODAY", "2027-07-01")],
     );
@@ -231,7 +227,7 @@ fn sarif_output_validates_against_the_official_schema() {
         "testdata/exit-codes/mixed",
         "testdata/suppress",
     ] {
-        let (_, stdout, _) = run(&[target, "--format", "sarif"]);
+        let Run { stdout, .. } = run(&[target, "--format", "sarif"]);
         let sarif: serde_json::Value = serde_json::from_str(&stdout).expect("sarif json");
         let errors: Vec<String> = validator
             .iter_errors(&sarif)
@@ -240,7 +236,7 @@ fn sarif_output_validates_against_the_official_schema() {
         assert!(errors.is_empty(), "{target}: {errors:#?}");
         assert_eq!(sarif["version"], "2.1.0");
     }
-    let (_, stdout, _) = run(&["testdata/exit-codes/findings", "--format", "sarif"]);
+    let Run { stdout, .. } = run(&["testdata/exit-codes/findings", "--format", "sarif"]);
     let sarif: serde_json::Value = serde_json::from_str(&stdout).expect("sarif json");
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "SRM-S3-004");
@@ -257,7 +253,7 @@ fn sarif_output_validates_against_the_official_schema() {
 #[test]
 fn github_annotations_and_markdown_summary() {
     let one = ["--select", "SRM-S3-004"];
-    let (code, stdout, _) = run(&[
+    let Run { code, stdout, .. } = run(&[
         &["testdata/exit-codes/findings", "--format", "github"][..],
         &one,
     ]
@@ -267,7 +263,7 @@ fn github_annotations_and_markdown_summary() {
         stdout.starts_with("::warning file=testdata/exit-codes/findings/template.yaml,line=3,col=3,title=SRM-S3-004 s3-bucket-versioning-disabled::unaddressed Archive"),
         "{stdout}"
     );
-    let (_, md, _) = run(&[
+    let Run { stdout: md, .. } = run(&[
         &["testdata/exit-codes/findings", "--format", "markdown"][..],
         &one,
     ]
@@ -294,17 +290,17 @@ fn baseline_tells_roots_apart() {
     std::fs::write(p.join("examples/one/main.tf"), call).expect("write");
     let base = p.join("baseline.json").to_string_lossy().to_string();
     let d = p.to_string_lossy().to_string();
-    let (code, _, _) = run(&[&d, "--write-baseline", &base, "-f", "compact"]);
+    let Run { code, .. } = run(&[&d, "--write-baseline", &base, "-f", "compact"]);
     assert_eq!(code, 1);
     let recorded = std::fs::read_to_string(&base).expect("baseline");
     assert!(recorded.contains("\"version\": 2"), "{recorded}");
     assert!(recorded.contains("\"root\": "), "{recorded}");
-    let (code, stdout, _) = run(&[&d, "--baseline", &base, "-f", "compact"]);
+    let Run { code, stdout, .. } = run(&[&d, "--baseline", &base, "-f", "compact"]);
     assert_eq!((code, stdout.as_str()), (0, ""));
 
     std::fs::create_dir_all(p.join("examples/two")).expect("mkdir");
     std::fs::write(p.join("examples/two/main.tf"), call).expect("write");
-    let (code, stdout, _) = run(&[&d, "--baseline", &base, "-f", "compact"]);
+    let Run { code, stdout, .. } = run(&[&d, "--baseline", &base, "-f", "compact"]);
     assert_eq!(code, 1, "the second root's instance is new");
     assert!(stdout.lines().count() > 0);
     assert!(
@@ -343,6 +339,6 @@ fn baseline_tells_roots_apart() {
         e.as_object_mut().expect("entry").remove("root");
     }
     std::fs::write(&base, v1.to_string()).expect("write");
-    let (code, stdout, _) = run(&[&d, "--baseline", &base, "-f", "compact"]);
+    let Run { code, stdout, .. } = run(&[&d, "--baseline", &base, "-f", "compact"]);
     assert_eq!((code, stdout.as_str()), (0, ""));
 }

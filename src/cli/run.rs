@@ -162,6 +162,7 @@ fn post(
                     column: pr.error.column,
                     code: "invalid-attestation",
                     message: pr.error.message,
+                    related: Vec::new(),
                     span: Span::new(id, pr.range.start, pr.range.end),
                 }));
             report.summary.errors = report.errors.len();

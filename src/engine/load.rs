@@ -126,6 +126,7 @@ pub fn classify(scan: &mut Scan, files: Vec<(Candidate, Loaded)>) -> Classified 
                     span: Span::new(id, at, at),
                     code,
                     message,
+                    related: None,
                 });
             }
             Loaded::Text(text) => {
@@ -140,6 +141,7 @@ pub fn classify(scan: &mut Scan, files: Vec<(Candidate, Loaded)>) -> Classified 
                         span: Span::file_start(id),
                         code: "empty-file",
                         message: "file is empty; there is no template to check".into(),
+                        related: None,
                     });
                     continue;
                 }
@@ -188,6 +190,7 @@ pub fn read_var_files(scan: &mut Scan, opts: &ScanOptions) -> Vec<FileId> {
                         span: Span::file_start(id),
                         code: "io-error",
                         message: format!("cannot read --var-file: {e}"),
+                        related: None,
                     });
                     id
                 }

@@ -131,6 +131,7 @@ fn refuse_empty(scan: &mut Scan, opts: &ScanOptions, candidates: usize) {
         span: Span::file_start(id),
         code: "no-files",
         message: discover::why_empty(&opts.paths, candidates),
+        related: None,
     });
 }
 
@@ -223,6 +224,7 @@ fn collect_loaded<'c>(
             span: Span::file_start(id),
             code: e.code,
             message: e.message.clone(),
+            related: None,
         });
     }
 

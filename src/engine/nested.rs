@@ -290,6 +290,7 @@ impl Expand<'_> {
                         r.stack,
                         self.sources.display(child)
                     ),
+                    related: None,
                 });
                 continue;
             }
@@ -301,6 +302,7 @@ impl Expand<'_> {
                         "nested stack `{}` is not followed: more than {MAX_DEPTH} levels or {MAX_INSTANCES} nested stacks under {}",
                         r.stack, walk.scope
                     ),
+                    related: None,
                 });
                 continue;
             }

@@ -72,6 +72,7 @@ pub fn finish(scan: &mut Scan, evaluated: bool) {
                     results.len(),
                     resources.len()
                 ),
+                related: None,
             });
             results.clear();
         }

@@ -124,6 +124,7 @@ pub fn merge(scan: &mut Scan, parsed: Vec<ParsedDoc>) {
                         span: e.span,
                         code: "parse-error",
                         message: e.message,
+                        related: None,
                     });
                 } else if explicit {
                     scan.model.notices.push(Notice {

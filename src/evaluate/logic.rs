@@ -37,12 +37,25 @@ pub(super) fn choice_in(
         .filter(|o| o.tri != Tri::True)
         .map(|o| o.message.as_str())
         .collect();
-    Outcome::new(
+    let mut o = Outcome::new(
         Tri::Unknown,
         span,
         true,
         format!("depends on `{condition}`, which srm-lint cannot resolve: one branch addresses the duty, another does not ({})", detail.join("; ")),
-    )
+    );
+    o.related = related_of(outs.iter().filter(|o| o.tri != Tri::True));
+    o
+}
+
+/// The places named by `outs`, each once, in order.
+fn related_of<'o>(outs: impl Iterator<Item = &'o Outcome>) -> Vec<crate::model::Related> {
+    let mut related: Vec<crate::model::Related> = Vec::new();
+    for r in outs.flat_map(|o| o.related.iter()) {
+        if !related.contains(r) {
+            related.push(r.clone());
+        }
+    }
+    related
 }
 
 /// The option scenario `scenario` gets, and its index.
@@ -121,6 +134,7 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         let mut parts: Vec<&str> = unknown.iter().map(|o| o.message.as_str()).collect();
         parts.dedup();
         o.message = parts.join("; ");
+        o.related = related_of(unknown.iter().copied());
         return o;
     }
     // Each distinct reason once, in the order the alternatives give them; a reason another one
@@ -201,6 +215,7 @@ pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
         span,
         specific: !evidence.is_empty(),
         message: msg,
+        related: related_of(outs.iter()),
         evidence,
         by_default,
         explicit,

@@ -451,6 +451,7 @@ fn evaluate_duty(
         evidence,
         basis: Basis::of_verdict(verdict),
         secret: None,
+        related: Vec::new(),
     };
     if duty.proof == Proof::Attestation || ev.require.is_none() {
         // An attestation duty's `require` is what the code must not contradict (no literal
@@ -469,15 +470,18 @@ fn evaluate_duty(
             .as_ref()
             .map(|s| pred::eval(&ctx, s, &res.body, res.header, false));
         return Some(match support {
-            Some(o) if o.tri == Tri::True => mk(
-                Verdict::Attestation,
-                res.header,
-                format!(
-                    "code supports this duty ({}) but cannot prove it; attest it",
-                    o.message
-                ),
-                o.evidence,
-            ),
+            Some(o) if o.tri == Tri::True => DutyResult {
+                related: o.related,
+                ..mk(
+                    Verdict::Attestation,
+                    res.header,
+                    format!(
+                        "code supports this duty ({}) but cannot prove it; attest it",
+                        o.message
+                    ),
+                    o.evidence,
+                )
+            },
             _ => mk(
                 Verdict::Attestation,
                 res.header,
@@ -510,6 +514,7 @@ fn evaluate_duty(
             };
             DutyResult {
                 basis,
+                related: o.related,
                 ..mk(Verdict::Addressed, span, message, o.evidence)
             }
         }
@@ -526,6 +531,7 @@ fn evaluate_duty(
             DutyResult {
                 basis,
                 secret: o.secret,
+                related: o.related,
                 ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
             }
         }
@@ -540,6 +546,7 @@ fn evaluate_duty(
             };
             DutyResult {
                 basis,
+                related: o.related,
                 ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
             }
         }

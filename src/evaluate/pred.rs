@@ -9,7 +9,7 @@ use super::quant::{eval_each, eval_related};
 use super::values::{json_value, lit_eq, not_one_of_text, number, one_of_text, show};
 use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
-use crate::model::{Resource, Val, ValKind};
+use crate::model::{Related, Resource, Val, ValKind};
 use crate::source::Span;
 
 /// Three-valued truth.
@@ -46,6 +46,8 @@ pub struct Outcome {
     pub account: bool,
     /// The credential a `no_secrets` test found (for `False`).
     pub secret: Option<Box<crate::model::result::Secret>>,
+    /// Places an unknown value's reason names (rendered by the report).
+    pub related: Vec<Related>,
 }
 
 impl Outcome {
@@ -66,6 +68,7 @@ impl Outcome {
             companion: false,
             account: false,
             secret: None,
+            related: Vec::new(),
         }
     }
 
@@ -203,14 +206,17 @@ fn eval_path(
                     format!("`{}` is set (value unknown: {reason})", t.path),
                 );
                 o.evidence = vec![val.span];
+                o.related.clone_from(&reason.related);
                 o
             } else {
-                Outcome::new(
+                let mut o = Outcome::new(
                     Tri::Unknown,
                     val.span,
                     true,
                     format!("`{}` cannot be resolved: {reason}", t.path),
-                )
+                );
+                o.related.clone_from(&reason.related);
+                o
             }
         }
         ValKind::Ref(r) => {

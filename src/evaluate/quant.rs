@@ -55,12 +55,14 @@ fn each_in(
                 None => return quant_empty(q, path, anchor, specific),
             },
             ValKind::Unknown(r) => {
-                return Outcome::new(
+                let mut o = Outcome::new(
                     Tri::Unknown,
                     cur.span,
                     true,
                     format!("`{path}` cannot be resolved: {r}"),
-                )
+                );
+                o.related.clone_from(&r.related);
+                return o;
             }
             ValKind::Choice { condition, .. } => {
                 return Outcome::new(
@@ -78,12 +80,14 @@ fn each_in(
     }
     match &cur.kind {
         ValKind::Unknown(r) => {
-            return Outcome::new(
+            let mut o = Outcome::new(
                 Tri::Unknown,
                 cur.span,
                 true,
                 format!("`{path}` cannot be resolved: {r}"),
-            )
+            );
+            o.related.clone_from(&r.related);
+            return o;
         }
         ValKind::Ref(_) => {
             return Outcome::new(

@@ -114,6 +114,7 @@ pub fn load_rules(paths: &[PathBuf], scan: &mut Scan) -> Vec<RuleFile> {
                 message: format!(
                     "more than {MAX_RULE_FILES} Guard rule files; this one and the rest are skipped"
                 ),
+                related: None,
             });
             break;
         }
@@ -125,6 +126,7 @@ pub fn load_rules(paths: &[PathBuf], scan: &mut Scan) -> Vec<RuleFile> {
                     span: Span::file_start(id),
                     code: "guard-rules",
                     message,
+                    related: None,
                 });
                 continue;
             }
@@ -155,6 +157,7 @@ pub fn load_rules(paths: &[PathBuf], scan: &mut Scan) -> Vec<RuleFile> {
                     span,
                     code: "guard-parse-error",
                     message: format!("Guard rule file does not parse: {}", e.message.trim()),
+                    related: None,
                 });
             }
         }
@@ -283,6 +286,7 @@ pub fn evaluate(
                     span: Span::file_start(rf.file),
                     code: "guard-error",
                     message,
+                    related: None,
                 });
                 continue;
             }
@@ -316,6 +320,7 @@ pub fn evaluate(
                             evidence: Vec::new(),
                             basis: Basis::of_verdict(verdict),
                             secret: None,
+                            related: Vec::new(),
                         };
                     }
                 }
@@ -331,6 +336,7 @@ pub fn evaluate(
                 evidence: Vec::new(),
                 basis: Basis::of_verdict(verdict),
                 secret: None,
+                related: Vec::new(),
             });
         }
     }

@@ -90,8 +90,8 @@ pub enum ValKind {
     /// A reference to another resource (or one of its attributes): present, but its value is
     /// only known after deployment.
     Ref(Reference),
-    /// A value srm-lint cannot resolve statically.
-    Unknown(String),
+    /// A value srm-lint cannot resolve statically, and why.
+    Unknown(Reason),
     /// One of several values, chosen by a condition srm-lint cannot resolve, or (with
     /// `scenarios`) by the deployment: each option is what one set of deployments gets.
     Choice {
@@ -218,7 +218,7 @@ pub struct Resource {
     /// CDK construct path (`Metadata: aws:cdk:path`), if any.
     pub construct_path: Option<String>,
     /// Extra facts for messages (e.g. the module call that instantiated the resource).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// In-code suppressions attached to this resource.
     pub suppressions: Vec<Suppression>,
     /// Where values passed into a module came from: a span in the resource (a module input's
@@ -260,8 +260,104 @@ pub struct ToolError {
     pub span: Span,
     /// A stable code (`parse-error`, `io-error`, `too-large`, …).
     pub code: &'static str,
-    /// What is wrong.
+    /// What is wrong (never a line number: a second place goes in `related`).
     pub message: String,
+    /// A second place the error points to (the first of two duplicate keys).
+    pub related: Option<Related>,
+}
+
+/// Why a value is unknown, with the places the reason names (where a variable is declared, the
+/// module call that leaves it unset). It reads as its text; only the report renders the places.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reason {
+    /// The reason, without line numbers.
+    pub text: String,
+    /// The places it names.
+    pub related: Vec<Related>,
+}
+
+impl Reason {
+    /// A reason naming one place: `label` says what is at `span` (`variable declared`).
+    pub fn naming(text: String, span: Span, label: &str) -> Reason {
+        Reason {
+            text,
+            related: vec![Related {
+                span,
+                label: label.to_string(),
+            }],
+        }
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Reason {
+        Reason {
+            text,
+            related: Vec::new(),
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(text: &str) -> Reason {
+        Reason::from(text.to_string())
+    }
+}
+
+impl From<Reason> for String {
+    fn from(r: Reason) -> String {
+        r.text
+    }
+}
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl ToolError {
+    /// An error at `span` that names no second place.
+    pub fn new(span: Span, code: &'static str, message: String) -> ToolError {
+        ToolError {
+            span,
+            code,
+            message,
+            related: None,
+        }
+    }
+}
+
+/// A second place a diagnostic points to. Only the report turns its span into a location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Related {
+    /// Where.
+    pub span: Span,
+    /// What is there, phrased to follow the diagnostic (`first written`).
+    pub label: String,
+}
+
+/// A fact about a resource for its report entry, with the place it names if any (rendered
+/// `TEXT at PATH:LINE:COL` by the report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The fact (`instantiated by module.logs`).
+    pub text: String,
+    /// The place it names (the module call).
+    pub at: Option<Span>,
+}
+
+impl From<String> for Note {
+    fn from(text: String) -> Note {
+        Note { text, at: None }
+    }
 }
 
 /// A note that is not an error (e.g. a remote module that was not followed).

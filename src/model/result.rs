@@ -128,6 +128,9 @@ pub struct DutyResult {
     pub basis: Basis,
     /// A credential the finding is about (see [`Secret`]); `None` once the scan masked it.
     pub secret: Option<Box<Secret>>,
+    /// Places the message names (where an unresolved variable is declared); the report
+    /// renders them.
+    pub related: Vec<super::Related>,
 }
 
 /// A credential found in the code (`no_secrets`): kept only until the scan has pointed the

@@ -21,18 +21,29 @@ fn prop(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// One workflow command: `::CMD file=…,line=…,col=…,title=…::MESSAGE`.
+fn annotate(out: &mut String, cmd: &str, at: (&str, usize, usize), title: &str, message: &str) {
+    let (path, line, column) = at;
+    let _ = writeln!(
+        out,
+        "::{cmd} file={},line={line},col={column},title={}::{}",
+        prop(path),
+        prop(title),
+        data(message)
+    );
+}
+
 /// Renders the report as workflow commands.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for e in &report.errors {
-        let _ = writeln!(
-            out,
-            "::error file={},line={},col={},title={}::{}",
-            prop(&e.path),
-            e.line,
-            e.column,
-            prop(&format!("srm-lint {}", e.code)),
-            data(&e.message)
+        let title = format!("srm-lint {}", e.code);
+        annotate(
+            &mut out,
+            "error",
+            (&e.path, e.line, e.column),
+            &title,
+            &e.message,
         );
     }
     for (r, c) in report.findings() {
@@ -41,32 +52,23 @@ pub fn render(report: &Report) -> String {
             super::Level::Warning => "warning",
             super::Level::Note => "notice",
         };
-        let _ = writeln!(
-            out,
-            "::{cmd} file={},line={},col={},title={}::{}",
-            prop(&c.path),
-            c.line,
-            c.column,
-            prop(&format!("{} {}", c.duty, c.slug)),
-            data(&format!(
+        annotate(
+            &mut out,
+            cmd,
+            (&c.path, c.line, c.column),
+            &format!("{} {}", c.duty, c.slug),
+            &format!(
                 "{} {}: {} — {}",
                 c.verdict.as_str(),
                 r.address,
                 c.title,
                 c.message
-            ))
+            ),
         );
     }
     for n in &report.notices {
-        let _ = writeln!(
-            out,
-            "::notice file={},line={},col={},title={}::{}",
-            prop(&n.path),
-            n.line,
-            n.column,
-            prop("srm-lint notice"),
-            data(&n.message)
-        );
+        let at = (n.path.as_str(), n.line, n.column);
+        annotate(&mut out, "notice", at, "srm-lint notice", &n.message);
     }
     out
 }

@@ -92,18 +92,7 @@ pub fn render(report: &Report) -> String {
     for v in Verdict::ALL {
         let _ = writeln!(s, "| {} {} | {} |", icon(v), v.as_str(), report.count(v));
     }
-    if !report.errors.is_empty() {
-        let _ = writeln!(s, "\n### Errors ({})\n", report.errors.len());
-        for e in &report.errors {
-            let _ = writeln!(
-                s,
-                "- {} {}: {}",
-                code(&format!("{}:{}:{}", e.path, e.line, e.column)),
-                e.code,
-                text(&e.message)
-            );
-        }
-    }
+    errors(&mut s, report, usize::MAX);
     notices(&mut s, report, usize::MAX);
     let mut resources: Vec<&ResourceEntry> = report
         .resources
@@ -164,23 +153,43 @@ pub fn render(report: &Report) -> String {
     s
 }
 
-/// The `### Notices` section (nothing without notices), at most `most` of them listed.
-fn notices(s: &mut String, report: &Report, most: usize) {
-    if report.notices.is_empty() {
+/// A `### TITLE (N)` list of `total` items (nothing when there are none), at most `most` of
+/// them listed.
+fn list(
+    s: &mut String,
+    title: &str,
+    total: usize,
+    most: usize,
+    items: impl Iterator<Item = String>,
+) {
+    if total == 0 {
         return;
     }
-    let _ = writeln!(s, "\n### Notices ({})\n", report.notices.len());
-    for n in report.notices.iter().take(most) {
-        let _ = writeln!(
-            s,
-            "- {} {}",
-            code(&format!("{}:{}:{}", n.path, n.line, n.column)),
-            text(&n.message)
-        );
+    let _ = writeln!(s, "\n### {title} ({total})\n");
+    for item in items.take(most) {
+        let _ = writeln!(s, "- {item}");
     }
-    if report.notices.len() > most {
-        let _ = writeln!(s, "- … and {} more", report.notices.len() - most);
+    if total > most {
+        let _ = writeln!(s, "- … and {} more", total - most);
     }
+}
+
+/// The `### Errors` section, at most `most` of them listed.
+fn errors(s: &mut String, report: &Report, most: usize) {
+    let items = report.errors.iter().map(|e| {
+        let at = code(&format!("{}:{}:{}", e.path, e.line, e.column));
+        format!("{at} {}: {}", e.code, text(&e.message))
+    });
+    list(s, "Errors", report.errors.len(), most, items);
+}
+
+/// The `### Notices` section, at most `most` of them listed.
+fn notices(s: &mut String, report: &Report, most: usize) {
+    let items = report.notices.iter().map(|n| {
+        let at = code(&format!("{}:{}:{}", n.path, n.line, n.column));
+        format!("{at} {}", text(&n.message))
+    });
+    list(s, "Notices", report.notices.len(), most, items);
 }
 
 /// The size of a pull-request comment on GitHub (65,536 characters). The limits here count
@@ -331,21 +340,7 @@ fn shortened(report: &Report, max: usize) -> String {
     if !findings.is_empty() {
         counts(&mut sections, &findings);
     }
-    if !report.errors.is_empty() {
-        let _ = writeln!(sections, "\n### Errors ({})\n", report.errors.len());
-        for e in report.errors.iter().take(TOP_ITEMS) {
-            let _ = writeln!(
-                sections,
-                "- {} {}: {}",
-                code(&format!("{}:{}:{}", e.path, e.line, e.column)),
-                e.code,
-                text(&e.message)
-            );
-        }
-        if report.errors.len() > TOP_ITEMS {
-            let _ = writeln!(sections, "- … and {} more", report.errors.len() - TOP_ITEMS);
-        }
-    }
+    errors(&mut sections, report, TOP_ITEMS);
     notices(&mut sections, report, TOP_ITEMS);
     let unknown = report.resources.iter().filter(|r| !r.known).count();
     if unknown > 0 {

@@ -15,11 +15,13 @@ pub mod sarif;
 mod escape;
 pub mod fingerprint;
 mod level;
+mod related;
 pub use escape::{escape_control, escape_line, escape_text};
 pub(crate) use escape::{
     escape_line_owned, escaped_in_line, escaped_in_text, may_need_line_escape, may_need_text_escape,
 };
 pub use level::Level;
+pub use related::RelatedEntry;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
@@ -69,8 +71,12 @@ pub struct ErrorEntry {
     pub column: usize,
     /// Stable error code.
     pub code: &'static str,
-    /// What is wrong.
+    /// What is wrong; a second place it points to is named at the end (`… (first written on
+    /// line 3)`) and listed in `related`.
     pub message: String,
+    /// A second place the error points to (the first of two duplicate keys).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedEntry>,
     /// Byte span (for renderers that show a snippet).
     #[serde(skip)]
     pub span: Span,
@@ -106,6 +112,9 @@ pub struct ChecklistEntry {
     pub message: String,
     /// Evidence locations.
     pub evidence: Vec<Location>,
+    /// Places the message names (where an unresolved variable is declared).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedEntry>,
     /// The attestation record that covers the duty (an `attested` entry, or an `attestation`
     /// entry whose record expired); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -288,7 +297,7 @@ struct ResourceParts {
     rtype: String,
     condition: Option<String>,
     construct_path: Option<String>,
-    notes: Vec<String>,
+    notes: Vec<crate::model::Note>,
 }
 
 impl ResourceParts {
@@ -347,11 +356,12 @@ impl<'a> Builder<'a> {
     }
 
     /// One checklist entry (`message`: the result's message, moved or copied).
-    fn duty(&self, d: &crate::evaluate::DutyResult, message: String) -> Option<ChecklistEntry> {
+    fn duty(&self, d: &crate::evaluate::DutyResult, mut message: String) -> Option<ChecklistEntry> {
         let duty = self.catalog.duties.get(d.duty)?;
         let (id, slug, title) = self.names.get(d.duty)?;
         let l = self.loc(d.span);
         let end = self.sources.end(d.span);
+        let related = self.related(d.span, &d.related, false, &mut message);
         Some(ChecklistEntry {
             duty: id.clone(),
             slug: slug.clone(),
@@ -365,6 +375,7 @@ impl<'a> Builder<'a> {
             column: l.column,
             message,
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
+            related,
             basis: d.basis,
             attestation: None,
             span: d.span,
@@ -396,7 +407,7 @@ impl<'a> Builder<'a> {
             of: Arc::from(identity.of),
             condition: res.condition,
             construct_path: res.construct_path,
-            notes: res.notes,
+            notes: res.notes.into_iter().map(|n| self.note(n)).collect(),
             checklist,
         }
     }
@@ -411,22 +422,7 @@ impl<'a> Builder<'a> {
                 format: *f,
             })
             .collect();
-        let errors: Vec<ErrorEntry> = scan
-            .model
-            .errors
-            .iter()
-            .map(|e| {
-                let l = self.loc(e.span);
-                ErrorEntry {
-                    path: l.path.to_string(),
-                    line: l.line,
-                    column: l.column,
-                    code: e.code,
-                    message: e.message.clone(),
-                    span: e.span,
-                }
-            })
-            .collect();
+        let errors: Vec<ErrorEntry> = scan.model.errors.iter().map(|e| self.error(e)).collect();
         let notices = scan
             .model
             .notices

@@ -312,6 +312,10 @@ struct Notification<'a> {
 #[serde(rename_all = "camelCase")]
 struct NotificationLocation<'a> {
     physical_location: Physical<'a, StartRegion>,
+    /// What is at a second place (SARIF notifications have no `relatedLocations`: a second
+    /// place is a second location with its own message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text<String>>,
 }
 
 #[derive(Serialize)]
@@ -361,13 +365,25 @@ fn located<'a>(path: &'a str, line: usize, column: usize) -> Vec<NotificationLoc
                 start_line: line,
             },
         },
+        message: None,
     }]
 }
 
 fn notification(e: &ErrorEntry) -> Notification<'_> {
     Notification {
         level: "error",
-        locations: located(&e.path, e.line, e.column),
+        locations: {
+            let mut at = located(&e.path, e.line, e.column);
+            for r in &e.related {
+                at.extend(located(&r.path, r.line, r.column).into_iter().map(|mut l| {
+                    l.message = Some(Text {
+                        text: escape_line(&r.message).into_owned(),
+                    });
+                    l
+                }));
+            }
+            at
+        },
         message: Text {
             text: escape_line_owned(format!("{}: {}", e.code, e.message)),
         },
@@ -393,6 +409,8 @@ struct SarifResult<'a> {
     message: Text<String>,
     partial_fingerprints: Fingerprints,
     properties: ResultProperties<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
     rule_id: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
@@ -419,6 +437,15 @@ struct Region {
     end_line: usize,
     start_column: usize,
     start_line: usize,
+}
+
+/// A place the message names (where an unresolved variable is declared).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<String>,
+    physical_location: Physical<'a, StartRegion>,
 }
 
 #[derive(Serialize)]
@@ -476,6 +503,24 @@ fn result<'a>(
             resource_type: escape_line(&r.rtype),
             verdict: c.verdict.as_str(),
         },
+        related_locations: c
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, p)| RelatedLocation {
+                id,
+                message: Text {
+                    text: escape_line(&p.message).into_owned(),
+                },
+                physical_location: Physical {
+                    artifact_location: Uri { uri: uri(&p.path) },
+                    region: StartRegion {
+                        start_column: p.column,
+                        start_line: p.line,
+                    },
+                },
+            })
+            .collect(),
         rule_id: escape_line(&c.duty),
         rule_index: rule_indices.get(&*c.duty).copied(),
     }

@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::path::Path;
 
 /// The repository root (fixtures are relative to it).
@@ -20,14 +21,21 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs srm-lint in `cwd` with colour off, a fixed date and no inherited configuration.
-pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+/// Runs srm-lint in `cwd` with colour off, no inherited date (`SRM_LINT_TODAY`) and the
+/// variables in `env` set. A run is killed after 10 minutes (a hang, not a slow debug build on a
+/// loaded machine).
+pub fn run_with<K, V>(cwd: &Path, env: impl IntoIterator<Item = (K, V)>, args: &[&str]) -> Run
+where
+    K: AsRef<OsStr>,
+    V: AsRef<OsStr>,
+{
     let out = Command::cargo_bin("srm-lint")
         .expect("binary")
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("SRM_LINT_TODAY")
-        .timeout(std::time::Duration::from_secs(120))
+        .envs(env)
+        .timeout(std::time::Duration::from_secs(600))
         .args(args)
         .output()
         .expect("run srm-lint");
@@ -38,14 +46,49 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// Runs srm-lint with `--format json` in `cwd`; returns the exit code and the report.
-pub fn json_in(cwd: &Path, args: &[&str]) -> (i32, Value) {
+/// Runs srm-lint in `cwd` with colour off and no inherited date.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    run_with(cwd, NO_ENV, args)
+}
+
+/// [`run_in`] at the repository root.
+pub fn run(args: &[&str]) -> Run {
+    run_in(root(), args)
+}
+
+/// No extra environment, for [`run_with`].
+pub const NO_ENV: [(&str, &str); 0] = [];
+
+/// Parses a JSON report, saying what was printed when it is not JSON.
+pub fn parse(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr))
+}
+
+/// [`run_with`] with `--format json`; returns the exit code and the report.
+pub fn json_with<K, V>(
+    cwd: &Path,
+    env: impl IntoIterator<Item = (K, V)>,
+    args: &[&str],
+) -> (i32, Value)
+where
+    K: AsRef<OsStr>,
+    V: AsRef<OsStr>,
+{
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
-    let run = run_in(cwd, &all);
-    let v = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", run.stdout, run.stderr));
-    (run.code, v)
+    let run = run_with(cwd, env, &all);
+    (run.code, parse(&run))
+}
+
+/// Runs srm-lint with `--format json` in `cwd`; returns the exit code and the report.
+pub fn json_in(cwd: &Path, args: &[&str]) -> (i32, Value) {
+    json_with(cwd, NO_ENV, args)
+}
+
+/// [`json_in`] at the repository root.
+pub fn json(args: &[&str]) -> (i32, Value) {
+    json_in(root(), args)
 }
 
 /// The report's errors as `path:line:col: code message`.

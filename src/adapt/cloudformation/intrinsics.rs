@@ -94,6 +94,7 @@ impl<'a> Ctx<'a> {
                 span,
                 code: "invalid-template",
                 message: format!("condition `{name}` is not defined in `Conditions`"),
+                related: None,
             });
         }
         true

@@ -66,11 +66,14 @@ pub fn is_template(root: &Node) -> bool {
 pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
     let mut model = Model::default();
     for (key, first, dup) in crate::tree::duplicate_keys(root) {
-        let line = file.line_col(first.start as usize).line;
         model.errors.push(ToolError {
             span: dup,
             code: "duplicate-key",
-            message: format!("duplicate key `{key}` (first written on line {line})"),
+            message: format!("duplicate key `{key}`"),
+            related: Some(crate::model::Related {
+                span: first,
+                label: "first written".into(),
+            }),
         });
     }
     let resources = match root.entry("Resources") {
@@ -135,6 +138,7 @@ pub fn adapt(file: &SourceFile, root: &Node, opts: &CfnOptions) -> Model {
             span: root.span,
             code: "too-complex",
             message: "template too complex to evaluate fully; some values were left unknown".into(),
+            related: None,
         });
     }
     model
@@ -145,6 +149,7 @@ fn invalid(span: Span, message: String) -> ToolError {
         span,
         code: "invalid-template",
         message,
+        related: None,
     }
 }
 
@@ -296,11 +301,13 @@ fn suppressions(metadata: &Node, errors: &mut Vec<ToolError>) -> Vec<Suppression
                 span: item.span,
                 code: "invalid-suppression",
                 message: "suppression in `Metadata.srm-lint.ignore` has no `id`".into(),
+                related: None,
             }),
             (Some(duty), _) => errors.push(ToolError {
                 span: item.span,
                 code: "suppression-without-reason",
                 message: format!("suppression of `{duty}` has no reason; add `reason: …`"),
+                related: None,
             }),
         }
     }

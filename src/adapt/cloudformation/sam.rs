@@ -189,7 +189,8 @@ pub(crate) fn implicit_apis(
             notes: vec![format!(
                 "implicit API created by SAM for event `{}` of function `{function}`; its settings come only from `Globals.{section}`",
                 event.key
-            )],
+            )
+            .into()],
             suppressions: Vec::new(),
             origins: Vec::new(),
         });

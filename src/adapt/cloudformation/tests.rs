@@ -341,7 +341,7 @@ fn sam_globals_merge_into_functions() {
         ValKind::Bool(true)
     );
     assert_eq!(f.slice(api.header), Some("GetOrders"));
-    assert!(api.notes[0].contains("OrdersFunction"));
+    assert!(api.notes[0].text.contains("OrdersFunction"));
 }
 
 #[test]
@@ -421,7 +421,12 @@ fn template_errors_are_located() {
         ]
     );
     let dup = m.errors.iter().find(|e| e.code == "duplicate-key").unwrap();
-    assert!(dup.message.contains("DelaySeconds") && dup.message.contains("line 15"));
+    assert_eq!(dup.message, "duplicate key `DelaySeconds`");
+    let first = dup.related.as_ref().expect("the first key");
+    assert_eq!(
+        (lc(&f, first.span), first.label.as_str()),
+        ((15, 7), "first written")
+    );
     let ids: Vec<&str> = m.resources.iter().map(|r| r.address.as_str()).collect();
     assert_eq!(ids, vec!["BadProps", "Dup", "Ok"]);
     assert!(res(&m, "BadProps").body.attrs().is_empty());

@@ -25,7 +25,7 @@ pub(super) fn is_intrinsic(n: &Node) -> bool {
 }
 
 pub(super) fn unknown(span: Span, reason: String) -> Val {
-    Val::new(span, ValKind::Unknown(reason))
+    Val::new(span, ValKind::Unknown(reason.into()))
 }
 
 /// A string value, or `Unknown` when it holds a dynamic reference.
@@ -77,7 +77,7 @@ pub(super) fn text_of(v: &Val) -> Result<String, String> {
         ValKind::Number(n) => Ok(crate::model::number_text(*n)),
         ValKind::Bool(b) => Ok(b.to_string()),
         ValKind::Null => Ok(String::new()),
-        ValKind::Unknown(r) => Err(r.clone()),
+        ValKind::Unknown(r) => Err(r.text.clone()),
         ValKind::Ref(r) => Err(match &r.attribute {
             Some(a) => format!("`{}.{a}` is known only after deployment", r.target),
             None => format!("`{}` is known only after deployment", r.target),

@@ -7,7 +7,7 @@ use super::ops::respan_deep;
 pub(crate) use super::value::{
     as_bool, as_num, known_eq, not_known, num_text, respan, to_text, unknown,
 };
-use crate::model::{Reference, Val, ValKind};
+use crate::model::{Reason, Reference, Val, ValKind};
 use crate::source::{SourceMap, Span};
 use crate::tree::NodeKind;
 use foldhash::{HashMap, HashMapExt};
@@ -223,15 +223,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `display:line` of a span.
-    pub fn at(&self, span: Span) -> String {
-        format!(
-            "{}:{}",
-            self.sources.display(span.file),
-            self.sources.start(span).line
-        )
-    }
-
     /// The source text of a span (for conditions in messages).
     pub fn text(&self, span: Span) -> String {
         self.sources
@@ -380,10 +371,13 @@ impl<'a> Evaluator<'a> {
                     Some(d) => self.eval(inst, &Scope::default(), d),
                     None => unknown(
                         span,
-                        format!(
-                            "var.{name} has no default and is not set by module.{} (called at {})",
-                            call.name,
-                            self.at(call.header)
+                        Reason::naming(
+                            format!(
+                                "var.{name} has no default and is not set by module.{}",
+                                call.name
+                            ),
+                            call.header,
+                            "called",
                         ),
                     ),
                 },
@@ -398,9 +392,10 @@ impl<'a> Evaluator<'a> {
                 Some(d) => self.eval(inst, &Scope::default(), d),
                 None => unknown(
                     span,
-                    format!(
-                        "var.{name} has no default and no value in tfvars (variable declared at {})",
-                        self.at(decl.header)
+                    Reason::naming(
+                        format!("var.{name} has no default and no value in tfvars"),
+                        decl.header,
+                        "variable declared",
                     ),
                 ),
             }

@@ -45,6 +45,7 @@ impl Evaluator<'_> {
                                          this call's instances are checked together",
                                         crate::budget::MAX_MODULE_INSTANCES
                                     ),
+                                    related: None,
                                 });
                             }
                         }

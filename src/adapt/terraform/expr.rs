@@ -4,7 +4,7 @@
 use super::eval::{as_bool, not_known, respan, to_text, unknown, Evaluator, Scope, ERR};
 use super::hcl::Loc;
 use super::ops::{binop, static_key, step, unop};
-use crate::model::{Attr, Val, ValKind};
+use crate::model::{Attr, Reason, Val, ValKind};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, ForExpr, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::template::{Element, Template};
@@ -108,7 +108,7 @@ pub(crate) fn eval_expr(
                             return unknown(
                                 span,
                                 not_known(&last)
-                                    .unwrap_or_else(|| format!("{ERR}`...` needs a list")),
+                                    .unwrap_or_else(|| format!("{ERR}`...` needs a list").into()),
                             )
                         }
                     }
@@ -156,7 +156,7 @@ fn template(
         return respan(eval_expr(ev, inst, scope, &i.expr, loc), span);
     }
     let mut out = String::new();
-    let mut reason: Option<String> = None;
+    let mut reason: Option<Reason> = None;
     for el in elems {
         match el {
             Element::Literal(s) => out.push_str(s.value()),
@@ -170,9 +170,8 @@ fn template(
                 }
             }
             Element::Directive(_) => {
-                reason.get_or_insert_with(|| {
-                    "template directives (%{...}) are not evaluated".to_string()
-                });
+                reason
+                    .get_or_insert_with(|| "template directives (%{...}) are not evaluated".into());
             }
         }
     }
@@ -351,7 +350,8 @@ fn apply_ops(
                                 ValKind::String(s) => step(v.clone(), Ok(s), span),
                                 _ => unknown(
                                     span,
-                                    not_known(o).unwrap_or_else(|| format!("{ERR}bad index")),
+                                    not_known(o)
+                                        .unwrap_or_else(|| format!("{ERR}bad index").into()),
                                 ),
                             });
                         }
@@ -360,7 +360,7 @@ fn apply_ops(
                     _ => {
                         return unknown(
                             span,
-                            not_known(&k).unwrap_or_else(|| format!("{ERR}bad index")),
+                            not_known(&k).unwrap_or_else(|| format!("{ERR}bad index").into()),
                         )
                     }
                 }
@@ -442,7 +442,8 @@ fn for_expr(
                 None => {
                     return unknown(
                         span,
-                        not_known(&cv).unwrap_or_else(|| format!("{ERR}`if` needs a boolean")),
+                        not_known(&cv)
+                            .unwrap_or_else(|| format!("{ERR}`if` needs a boolean").into()),
                     )
                 }
             }

@@ -90,7 +90,7 @@ pub(crate) fn call(name: &str, args: Vec<Val>, span: Span) -> Val {
 }
 
 fn text(args: &[Val], i: usize) -> Result<String, String> {
-    to_text(args.get(i).ok_or("missing argument")?)
+    Ok(to_text(args.get(i).ok_or("missing argument")?)?)
 }
 
 fn list(args: &[Val], i: usize) -> Result<&[Val], String> {

@@ -93,11 +93,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
                     e.span.start as usize + base,
                     e.span.end as usize + base,
                 );
-                let err = ToolError {
-                    span,
-                    code: "parse-error",
-                    message: e.message,
-                };
+                let err = ToolError::new(span, "parse-error", e.message);
                 (
                     ParsedFile {
                         loc,
@@ -123,11 +119,7 @@ pub(crate) fn parse_file(file: FileId, name: &str, text: &str) -> (ParsedFile, O
                 .and_then(|s| s.chars().next())
                 .map(|c| off + c.len_utf8())
                 .unwrap_or(off);
-            let err = ToolError {
-                span: Span::new(file, off + base, end + base),
-                code: e.code,
-                message: e.message,
-            };
+            let err = ToolError::new(Span::new(file, off + base, end + base), e.code, e.message);
             (
                 ParsedFile {
                     loc,
@@ -310,6 +302,7 @@ pub(crate) fn top_blocks<'a>(f: &'a ParsedFile, errors: &mut Vec<ToolError>) -> 
                                 if n == 1 { "" } else { "s" },
                                 labels.len()
                             ),
+                            related: None,
                         });
                         continue;
                     }

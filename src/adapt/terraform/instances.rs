@@ -64,6 +64,7 @@ impl<'a> BuildCtx<'a, '_> {
                              and later ones are not instantiated",
                             crate::budget::MAX_MODULE_INSTANCES
                         ),
+                        related: None,
                     });
                 }
                 return None;
@@ -102,6 +103,7 @@ impl<'a> BuildCtx<'a, '_> {
                             span: call.header,
                             code: "module-cycle",
                             message: format!("module.{name} (source \"{source}\") {what}; it is not instantiated"),
+                            related: None,
                         });
                         continue;
                     }

@@ -455,20 +455,16 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
     for (i, inst) in ev.insts.iter().enumerate() {
         let mut inst_notes = Vec::new();
         if let Some((_, call)) = inst.parent {
-            let at = ev.sources.start(call.header);
-            inst_notes.push(format!(
-                "instantiated by {} at {}:{}:{}",
-                inst.prefix.trim_end_matches('.'),
-                ev.sources.display(call.header.file),
-                at.line,
-                at.column
-            ));
+            inst_notes.push(crate::model::Note {
+                text: format!("instantiated by {}", inst.prefix.trim_end_matches('.')),
+                at: Some(call.header),
+            });
         }
         if !ev.alive(i) {
             continue;
         }
         if let Some(note) = ev.call_repeat(i).note {
-            inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')));
+            inst_notes.push(format!("{}: {note}", inst.prefix.trim_end_matches('.')).into());
         }
         for decl in &inst.def.resources {
             let rep = ev.repeat(i, &Scope::default(), decl.body, decl.header);
@@ -476,7 +472,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                 continue;
             }
             let mut notes = inst_notes.clone();
-            notes.extend(rep.note.clone());
+            notes.extend(rep.note.clone().map(Into::into));
             let first = ev.sources.start(decl.header).line;
             let last = ev.sources.end(decl.whole).line;
             let suppressions = comments
@@ -507,6 +503,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                              values (unverified)",
                             crate::budget::MAX_EVAL_STEPS
                         ),
+                        related: None,
                     });
                 }
                 ev.take_origins();

@@ -113,6 +113,7 @@ pub(crate) fn index<'a>(
                                 "{rtype}.{name} is declared more than once in this module; \
                                  Terraform rejects it, and only the first block is checked"
                             ),
+                            related: None,
                         });
                         continue;
                     }

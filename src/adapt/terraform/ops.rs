@@ -26,7 +26,7 @@ pub(crate) fn binop(op: BinaryOperator, a: Val, b: Val, span: Span) -> Val {
                 return unknown(
                     span,
                     not_known(&a).or_else(|| not_known(&b)).unwrap_or_else(|| {
-                        format!("{ERR}operands of `{}` are not booleans", op.as_str())
+                        format!("{ERR}operands of `{}` are not booleans", op.as_str()).into()
                     }),
                 );
             }
@@ -45,7 +45,7 @@ pub(crate) fn binop(op: BinaryOperator, a: Val, b: Val, span: Span) -> Val {
                 return unknown(
                     span,
                     not_known(&a).or_else(|| not_known(&b)).unwrap_or_else(|| {
-                        format!("{ERR}operands of `{}` are not numbers", op.as_str())
+                        format!("{ERR}operands of `{}` are not numbers", op.as_str()).into()
                     }),
                 );
             };
@@ -73,14 +73,14 @@ pub(crate) fn unop(op: UnaryOperator, v: Val, span: Span) -> Val {
             Some(b) => Val::new(span, ValKind::Bool(!b)),
             None => unknown(
                 span,
-                not_known(&v).unwrap_or_else(|| format!("{ERR}`!` needs a boolean")),
+                not_known(&v).unwrap_or_else(|| format!("{ERR}`!` needs a boolean").into()),
             ),
         },
         UnaryOperator::Neg => match as_num(&v) {
             Some(n) => Val::new(span, ValKind::Number(-n)),
             None => unknown(
                 span,
-                not_known(&v).unwrap_or_else(|| format!("{ERR}`-` needs a number")),
+                not_known(&v).unwrap_or_else(|| format!("{ERR}`-` needs a number").into()),
             ),
         },
     }
@@ -123,7 +123,7 @@ pub(crate) fn step(v: Val, key: Result<&str, f64>, span: Span) -> Val {
         ValKind::Null => unknown(span, format!("{ERR}attribute access on null")),
         _ => unknown(
             span,
-            not_known(&v).unwrap_or_else(|| format!("{ERR}cannot index a primitive value")),
+            not_known(&v).unwrap_or_else(|| format!("{ERR}cannot index a primitive value").into()),
         ),
     }
 }

@@ -236,11 +236,8 @@ pub(crate) fn plan(
                             Ok(text) => ids.push(sources.add(display, path, text)),
                             Err(e) => {
                                 let id = sources.add(display, path, String::new());
-                                errors.push(ToolError {
-                                    span: Span::file_start(id),
-                                    code: "io-error",
-                                    message: e.to_string(),
-                                });
+                                let span = Span::file_start(id);
+                                errors.push(ToolError::new(span, "io-error", e.to_string()));
                             }
                         }
                     }

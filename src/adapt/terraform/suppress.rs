@@ -166,6 +166,7 @@ pub(crate) fn scan(
                 span,
                 code: "suppression-without-reason",
                 message: format!("suppression of {duty} needs a reason after `]`"),
+                related: None,
             });
             continue;
         }

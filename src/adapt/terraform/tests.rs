@@ -160,10 +160,11 @@ fn module_called_twice_gets_each_calls_inputs() {
     );
     assert_eq!(at(&s, logs.header), "main.tf:1:1");
     assert_eq!(at(&s, path(&logs.body, &["bucket"]).span), "main.tf:2:12");
-    assert_eq!(
-        logs.notes,
-        vec!["instantiated by module.logs at testdata/tf/module-two-calls/main.tf:1:1".to_string()]
-    );
+    assert_eq!(logs.notes.len(), 1, "{:?}", logs.notes);
+    assert_eq!(logs.notes[0].text, "instantiated by module.logs");
+    let call = logs.notes[0].at.expect("the module call");
+    assert_eq!(s.display(call.file), "testdata/tf/module-two-calls/main.tf");
+    assert_eq!(at(&s, call), "main.tf:1:1");
     let status = |a: &str| {
         path(&res(&m, a).body, &["versioning_configuration", "status"])
             .as_str()
@@ -257,11 +258,16 @@ fn variable_without_default_is_unknown_with_reason() {
     let k = path(&q.body, &["kms_master_key_id"]);
     match &k.kind {
         ValKind::Unknown(r) => {
-            assert!(
-                r.contains("var.kms_key_arn has no default and no value in tfvars"),
-                "{r}"
+            assert_eq!(
+                r.text,
+                "var.kms_key_arn has no default and no value in tfvars"
             );
-            assert!(r.contains("unknown-var/variables.tf:5"), "{r}");
+            // The declaration is a span (the report writes its line), not words in the reason.
+            assert_eq!(r.related.len(), 1, "{r:?}");
+            assert_eq!(r.related[0].label, "variable declared");
+            let decl = r.related[0].span;
+            assert_eq!(s.display(decl.file), "testdata/tf/unknown-var/variables.tf");
+            assert_eq!(at(&s, decl), "variables.tf:5:1");
         }
         other => panic!("{other:?}"),
     }
@@ -305,7 +311,10 @@ fn count_zero_drops_and_unknown_count_notes() {
     );
     let maybe = res(&m, "aws_sns_topic.maybe");
     assert!(
-        maybe.notes.iter().any(|n| n.contains("count is not known")),
+        maybe
+            .notes
+            .iter()
+            .any(|n| n.text.contains("count is not known")),
         "{:?}",
         maybe.notes
     );

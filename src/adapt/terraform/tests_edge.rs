@@ -45,7 +45,7 @@ fn body<'m>(m: &'m Model, addr: &str) -> &'m Val {
 
 fn unknown_reason(v: &Val) -> String {
     match &v.kind {
-        ValKind::Unknown(r) => r.clone(),
+        ValKind::Unknown(r) => r.to_string(),
         other => panic!("not unknown: {other:?}"),
     }
 }

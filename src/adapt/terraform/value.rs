@@ -2,7 +2,7 @@
 //! Terraform applies (bool, number, string) when an expression needs one.
 
 use super::eval::ERR;
-use crate::model::{Reference, Val, ValKind};
+use crate::model::{Reason, Reference, Val, ValKind};
 use crate::source::Span;
 
 /// A value with another top-level span.
@@ -12,17 +12,17 @@ pub(crate) fn respan(mut v: Val, span: Span) -> Val {
 }
 
 /// An unknown value.
-pub(crate) fn unknown(span: Span, reason: impl Into<String>) -> Val {
+pub(crate) fn unknown(span: Span, reason: impl Into<Reason>) -> Val {
     Val::new(span, ValKind::Unknown(reason.into()))
 }
 
 /// Why a value is not a known plain value, or `None` when it is known.
-pub(crate) fn not_known(v: &Val) -> Option<String> {
+pub(crate) fn not_known(v: &Val) -> Option<Reason> {
     match &v.kind {
         ValKind::Unknown(r) => Some(r.clone()),
-        ValKind::Ref(r) => Some(format!("`{}` is known only after apply", ref_text(r))),
+        ValKind::Ref(r) => Some(format!("`{}` is known only after apply", ref_text(r)).into()),
         ValKind::Choice { condition, .. } => {
-            Some(format!("depends on the condition `{condition}`"))
+            Some(format!("depends on the condition `{condition}`").into())
         }
         _ => None,
     }
@@ -59,13 +59,15 @@ pub(crate) fn as_num(v: &Val) -> Option<f64> {
 pub(crate) use crate::model::number_text as num_text;
 
 /// The string form of a primitive value (`Err` with the reason otherwise).
-pub(crate) fn to_text(v: &Val) -> Result<String, String> {
+pub(crate) fn to_text(v: &Val) -> Result<String, Reason> {
     match &v.kind {
         ValKind::String(s) => Ok(s.clone()),
         ValKind::Number(n) => Ok(num_text(*n)),
         ValKind::Bool(b) => Ok(b.to_string()),
-        ValKind::Null => Err(format!("{ERR}null value in a string")),
-        ValKind::List(_) | ValKind::Map(_) => Err(format!("{ERR}a collection is not a string")),
+        ValKind::Null => Err(format!("{ERR}null value in a string").into()),
+        ValKind::List(_) | ValKind::Map(_) => {
+            Err(format!("{ERR}a collection is not a string").into())
+        }
         _ => Err(not_known(v).unwrap_or_default()),
     }
 }

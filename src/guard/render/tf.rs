@@ -213,7 +213,7 @@ struct TfRender {
 
 fn val_unresolved(v: &Val) -> Option<String> {
     match &v.kind {
-        ValKind::Unknown(reason) => Some(reason.clone()),
+        ValKind::Unknown(reason) => Some(reason.to_string()),
         ValKind::Choice { condition, .. } => Some(format!(
             "depends on `{condition}`, which srm-lint cannot resolve"
         )),
@@ -476,7 +476,7 @@ impl TfRender {
             }
             (ValKind::Unknown(reason), _) => {
                 let mut m = Map::new();
-                m.insert("Ref".into(), Value::from(reason.as_str()));
+                m.insert("Ref".into(), Value::from(reason.text.as_str()));
                 Value::Object(m)
             }
             (

@@ -112,7 +112,8 @@ pub fn write(
     let snippet = |id: u32| snippets.get(id as usize).and_then(Option::as_ref);
     let draw = |d: &Diag<'_>, footer: Option<&str>| {
         let mut s = String::with_capacity(1024 + footer.map_or(0, str::len));
-        let fast = pen.as_ref().is_some_and(|p| draw_fast(p, d, &mut s));
+        // Two labels are left to miette.
+        let fast = d.secondary.is_none() && pen.as_ref().is_some_and(|p| draw_fast(p, d, &mut s));
         if !fast && handler.render_report(&mut s, d).is_err() {
             s = format!("{}: {}\n", d.code, d.message);
         }
@@ -141,6 +142,11 @@ pub fn write(
                     severity: miette::Severity::Error,
                     url: None,
                     label,
+                    secondary: e
+                        .related
+                        .first()
+                        .filter(|_| has_text)
+                        .map(|r| (r.span, escape_line(&r.message))),
                     source,
                 };
                 draw(&d, None)
@@ -176,6 +182,11 @@ pub fn write(
                     severity,
                     url: duty.and_then(|d| d.url.as_deref()),
                     label,
+                    secondary: c
+                        .related
+                        .iter()
+                        .find(|p| p.span.file == c.span.file)
+                        .map(|p| (p.span, escape_line(&p.message))),
                     source,
                 };
                 let unverified = c.verdict == Verdict::Unverified;

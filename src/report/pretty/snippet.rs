@@ -158,6 +158,9 @@ pub(super) struct Diag<'a> {
     pub(super) severity: miette::Severity,
     pub(super) url: Option<&'a str>,
     pub(super) label: Option<(Span, Cow<'a, str>)>,
+    /// A second place in the same file (the first of two duplicate keys), labelled when the
+    /// whole file is shown.
+    pub(super) secondary: Option<(Span, Cow<'a, str>)>,
     pub(super) source: Option<Shown<'a>>,
 }
 
@@ -204,11 +207,21 @@ impl Diagnostic for Diag<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (span, text) = self.label.as_ref()?;
-        self.source.as_ref()?;
+        let source = self.source.as_ref()?;
         let l = LabeledSpan::new_primary_with_span(
             Some(text.to_string()),
             SourceSpan::new((span.start as usize).into(), span.len()),
         );
-        Some(Box::new(std::iter::once(l)))
+        // An excerpt is cut around the primary span only: the second place goes with a whole file.
+        let second = match (source, &self.secondary) {
+            (Shown::Whole(_), Some((at, text))) if at.file == span.file => {
+                Some(LabeledSpan::new_with_span(
+                    Some(text.to_string()),
+                    SourceSpan::new((at.start as usize).into(), at.len()),
+                ))
+            }
+            _ => None,
+        };
+        Some(Box::new(std::iter::once(l).chain(second)))
     }
 }

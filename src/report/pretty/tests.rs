@@ -38,6 +38,7 @@ fn compare(case: &Case<'_>) -> usize {
         severity: case.severity,
         url: case.url,
         label: Some((span, case.label.into())),
+        secondary: None,
         source: Some(source),
     };
     let mut drawn = 0;
