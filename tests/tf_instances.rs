@@ -157,7 +157,7 @@ fn for_each_over_a_resource_map_links_each_companion_to_its_bucket() {
     );
     assert_eq!(
         beta.message,
-        r#"aws_s3_bucket_public_access_block.this["beta"]: `restrict_public_buckets` is false; expected true"#
+        r#"aws_s3_bucket_public_access_block.this["beta"]: `restrict_public_buckets` is false; expected true; no account-level aws_s3_account_public_access_block in this configuration"#
     );
 }
 
@@ -192,7 +192,8 @@ fn count_index_links_each_companion_to_its_bucket() {
     );
     assert_eq!(
         second.message,
-        "aws_s3_bucket_public_access_block.logs[1]: `restrict_public_buckets` is false; expected true"
+        "aws_s3_bucket_public_access_block.logs[1]: `restrict_public_buckets` is false; expected true; \
+         no account-level aws_s3_account_public_access_block in this configuration"
     );
     // No companion at all: the message names the instance.
     let versioning = duty(&r, "aws_s3_bucket.logs[1]", "SRM-S3-004");

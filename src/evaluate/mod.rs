@@ -535,21 +535,11 @@ fn evaluate_duty(
                 ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
             }
         }
-        Tri::Unknown => {
-            let basis = if o
-                .message
-                .contains(crate::model::result::OVERRIDABLE_DEFAULT)
-            {
-                Basis::ParameterDefault
-            } else {
-                Basis::Unknown
-            };
-            DutyResult {
-                basis,
-                related: o.related,
-                ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
-            }
-        }
+        Tri::Unknown => DutyResult {
+            basis: Basis::of_unknown(&o.message),
+            related: o.related,
+            ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
+        },
     })
 }
 

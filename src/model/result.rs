@@ -97,6 +97,16 @@ impl Basis {
         }
     }
 
+    /// The basis of an `unverified` verdict with `message`: `parameter-default` when it
+    /// rests on an overridable parameter default, else `unknown`.
+    pub fn of_unknown(message: &str) -> Basis {
+        if message.contains(OVERRIDABLE_DEFAULT) {
+            Basis::ParameterDefault
+        } else {
+            Basis::Unknown
+        }
+    }
+
     /// The basis of a verdict reached without the evaluator's account of it (user Guard rules):
     /// code for a finding, unknown for `unverified`.
     pub fn of_verdict(v: Verdict) -> Basis {
