@@ -198,6 +198,13 @@ fn eval_path(
             choice_in(outs, condition, scenarios, val.span)
         }
         ValKind::Unknown(reason) => {
+            if let Some(o) = reason
+                .known
+                .as_deref()
+                .and_then(|k| partly_known(t, k, val.span))
+            {
+                return o;
+            }
             if matches!(t.test, Test::Present(true)) {
                 let mut o = Outcome::new(
                     Tri::True,
@@ -434,6 +441,53 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
     }
 }
 
+/// A test decided on the known start and end of a string whose middle is unknown, when no
+/// value it can take could change the outcome (`arn:aws:iam::${AWS::AccountId}:root` is not
+/// `*`); `None` otherwise.
+fn partly_known(t: &TestCtx<'_>, k: &crate::model::KnownParts, span: Span) -> Option<Outcome> {
+    let may = |l: &Lit| k.may_be(&lit_text(l));
+    let tri = match t.test {
+        Test::Equals(l) | Test::Has(l) if !may(l) => Tri::False,
+        Test::OneOf(ls) | Test::HasAny(ls) if !ls.iter().any(may) => Tri::False,
+        Test::NotOneOf(ls) if !ls.iter().any(may) => Tri::True,
+        Test::StartsWith(p) if k.prefix.starts_with(p) => Tri::True,
+        Test::StartsWith(p) if !p.starts_with(k.prefix.as_str()) => Tri::False,
+        _ => return None,
+    };
+    let shown = format!("{} (the rest is known only at deployment)", k.describe());
+    let message = match (tri, t.test) {
+        (Tri::True, _) => format!("`{}` is {shown}", t.path),
+        (_, Test::Equals(l) | Test::Has(l)) => {
+            format!("`{}` is {shown}, so it is not {l}", t.path)
+        }
+        (_, Test::OneOf(ls) | Test::HasAny(ls)) => {
+            format!("`{}` is {shown}, so it is not {}", t.path, one_of_text(ls))
+        }
+        (_, Test::StartsWith(p)) => {
+            format!(
+                "`{}` is {shown}; expected a value starting with {p:?}",
+                t.path
+            )
+        }
+        _ => format!("`{}` is {shown}", t.path),
+    };
+    let mut o = Outcome::new(tri, span, true, message);
+    if tri == Tri::True {
+        o.evidence = vec![span];
+    }
+    Some(o)
+}
+
+/// A literal as the text a string equal to it would hold.
+fn lit_text(l: &Lit) -> String {
+    match l {
+        Lit::Str(s) => s.clone(),
+        Lit::Bool(b) => b.to_string(),
+        Lit::Int(i) => i.to_string(),
+        Lit::Float(f) => f.to_string(),
+    }
+}
+
 fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
     let items: Vec<&Val> = match &val.kind {
         ValKind::List(items) => items.iter().collect(),
@@ -442,6 +496,11 @@ fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
     let mut unknown = None;
     for i in &items {
         match &i.kind {
+            // A string whose known start or end none of the literals has is none of them.
+            ValKind::Unknown(r)
+                if r.known
+                    .as_deref()
+                    .is_some_and(|k| !lits.iter().any(|l| k.may_be(&lit_text(l)))) => {}
             ValKind::Unknown(_) | ValKind::Ref(_) | ValKind::Choice { .. } => {
                 unknown = unknown.or(Some(*i))
             }

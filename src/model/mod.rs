@@ -274,6 +274,49 @@ pub struct Reason {
     pub text: String,
     /// The places it names.
     pub related: Vec<Related>,
+    /// For a string built from known and unknown parts, its known start and end (an ARN with
+    /// an unknown account still starts with `arn:aws:iam::`): tests its value cannot pass are
+    /// decided on them.
+    pub known: Option<Box<KnownParts>>,
+}
+
+/// The known start and end of a string whose middle is not known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownParts {
+    /// What the string starts with.
+    pub prefix: String,
+    /// What it ends with.
+    pub suffix: String,
+}
+
+impl KnownParts {
+    /// The known parts of `text` (known pieces concatenated, unknown ones left out), given
+    /// where the first unknown piece was and where the last one ended; `None` when neither end
+    /// is known.
+    pub fn of(text: &str, first_gap: usize, last_gap_end: usize) -> Option<Box<KnownParts>> {
+        let prefix = text.get(..first_gap).unwrap_or("").to_string();
+        let suffix = text.get(last_gap_end..).unwrap_or("").to_string();
+        (!prefix.is_empty() || !suffix.is_empty()).then(|| Box::new(KnownParts { prefix, suffix }))
+    }
+
+    /// Whether the string could be `text`.
+    pub fn may_be(&self, text: &str) -> bool {
+        text.len() >= self.prefix.len() + self.suffix.len()
+            && text.starts_with(&self.prefix)
+            && text.ends_with(&self.suffix)
+    }
+
+    /// "a string starting with "arn:aws:iam::" and ending with ":root"".
+    pub fn describe(&self) -> String {
+        match (self.prefix.is_empty(), self.suffix.is_empty()) {
+            (false, false) => format!(
+                "a string starting with {:?} and ending with {:?}",
+                self.prefix, self.suffix
+            ),
+            (false, true) => format!("a string starting with {:?}", self.prefix),
+            _ => format!("a string ending with {:?}", self.suffix),
+        }
+    }
 }
 
 impl Reason {
@@ -285,6 +328,7 @@ impl Reason {
                 span,
                 label: label.to_string(),
             }],
+            known: None,
         }
     }
 }
@@ -294,6 +338,7 @@ impl From<String> for Reason {
         Reason {
             text,
             related: Vec::new(),
+            known: None,
         }
     }
 }

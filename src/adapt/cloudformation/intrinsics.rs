@@ -347,6 +347,8 @@ impl<'a> Ctx<'a> {
             .collect();
         let mut out = String::new();
         let mut first_unknown: Option<String> = None;
+        // Where the unknown pieces start and end in `out` (for the known start and end).
+        let (mut first_gap, mut last_gap_end) = (None, 0);
         let mut rest = text;
         let mut pieces = 0usize;
         let mut only_ref: Option<Reference> = None;
@@ -393,6 +395,11 @@ impl<'a> Ctx<'a> {
                     d,
                 )
             };
+            let gap = text_of(&resolved).is_err();
+            if gap {
+                first_gap.get_or_insert(out.len());
+                last_gap_end = out.len();
+            }
             match (&resolved.kind, text_of(&resolved)) {
                 (_, Ok(t)) => out.push_str(&t),
                 (ValKind::Ref(r), _) => {
@@ -413,7 +420,12 @@ impl<'a> Ctx<'a> {
             }
         }
         match first_unknown {
-            Some(reason) => unknown(span, reason),
+            Some(reason) => {
+                let mut reason = crate::model::Reason::from(reason);
+                reason.known =
+                    crate::model::KnownParts::of(&out, first_gap.unwrap_or(0), last_gap_end);
+                Val::new(span, ValKind::Unknown(reason))
+            }
             None => string_val(span, out),
         }
     }

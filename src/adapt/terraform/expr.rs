@@ -157,6 +157,8 @@ fn template(
     }
     let mut out = String::new();
     let mut reason: Option<Reason> = None;
+    // Where the unknown pieces start and end in `out` (for the known start and end).
+    let (mut first_gap, mut last_gap_end) = (None, 0);
     for el in elems {
         match el {
             Element::Literal(s) => out.push_str(s.value()),
@@ -165,18 +167,25 @@ fn template(
                 match to_text(&v) {
                     Ok(s) => out.push_str(&s),
                     Err(r) => {
+                        first_gap.get_or_insert(out.len());
+                        last_gap_end = out.len();
                         reason.get_or_insert(r);
                     }
                 }
             }
             Element::Directive(_) => {
+                first_gap.get_or_insert(out.len());
+                last_gap_end = out.len();
                 reason
                     .get_or_insert_with(|| "template directives (%{...}) are not evaluated".into());
             }
         }
     }
     match reason {
-        Some(r) => unknown(span, r),
+        Some(mut r) => {
+            r.known = crate::model::KnownParts::of(&out, first_gap.unwrap_or(0), last_gap_end);
+            unknown(span, r)
+        }
         None => Val::new(span, ValKind::String(out)),
     }
 }
