@@ -333,6 +333,22 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// The reason `text` of a string built from pieces, `known` its known pieces concatenated,
+    /// with where the first unknown piece was and where the last one ended.
+    pub fn partly(
+        text: Reason,
+        known: &str,
+        first_gap: Option<usize>,
+        last_gap_end: usize,
+    ) -> Reason {
+        Reason {
+            known: KnownParts::of(known, first_gap.unwrap_or(0), last_gap_end),
+            ..text
+        }
+    }
+}
+
 impl From<String> for Reason {
     fn from(text: String) -> Reason {
         Reason {

@@ -2,7 +2,7 @@
 //! conditions. Work is bounded by a nesting cap and a step budget, so hostile templates give
 //! `Unknown` values instead of exhausting the stack or the CPU.
 
-use crate::model::{Attr, Reference, ToolError, Val, ValKind};
+use crate::model::{Attr, Reason, Reference, ToolError, Val, ValKind};
 use crate::source::Span;
 use crate::tree::{Node, NodeKind};
 use std::cell::{Cell, RefCell};
@@ -347,8 +347,7 @@ impl<'a> Ctx<'a> {
             .collect();
         let mut out = String::new();
         let mut first_unknown: Option<String> = None;
-        // Where the unknown pieces start and end in `out` (for the known start and end).
-        let (mut first_gap, mut last_gap_end) = (None, 0);
+        let (mut first_gap, mut last_gap_end) = (None, 0); // unknown pieces' place in `out`
         let mut rest = text;
         let mut pieces = 0usize;
         let mut only_ref: Option<Reference> = None;
@@ -395,8 +394,7 @@ impl<'a> Ctx<'a> {
                     d,
                 )
             };
-            let gap = text_of(&resolved).is_err();
-            if gap {
+            if text_of(&resolved).is_err() {
                 first_gap.get_or_insert(out.len());
                 last_gap_end = out.len();
             }
@@ -420,11 +418,9 @@ impl<'a> Ctx<'a> {
             }
         }
         match first_unknown {
-            Some(reason) => {
-                let mut reason = crate::model::Reason::from(reason);
-                reason.known =
-                    crate::model::KnownParts::of(&out, first_gap.unwrap_or(0), last_gap_end);
-                Val::new(span, ValKind::Unknown(reason))
+            Some(r) => {
+                let r = Reason::partly(r.into(), &out, first_gap, last_gap_end);
+                Val::new(span, ValKind::Unknown(r))
             }
             None => string_val(span, out),
         }

@@ -182,10 +182,7 @@ fn template(
         }
     }
     match reason {
-        Some(mut r) => {
-            r.known = crate::model::KnownParts::of(&out, first_gap.unwrap_or(0), last_gap_end);
-            unknown(span, r)
-        }
+        Some(r) => unknown(span, Reason::partly(r, &out, first_gap, last_gap_end)),
         None => Val::new(span, ValKind::String(out)),
     }
 }
