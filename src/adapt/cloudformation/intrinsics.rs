@@ -339,9 +339,8 @@ impl<'a> Ctx<'a> {
                 "`Fn::Sub` of a value that is not a literal string".into(),
             );
         };
-        let var_vals: Vec<(String, Val)> = vars
-            .map(Node::entries)
-            .unwrap_or(&[])
+        let entries = vars.map(Node::entries).unwrap_or(&[]);
+        let var_vals: Vec<(String, Val)> = entries
             .iter()
             .map(|e| (e.key.clone(), self.conv(&e.value, d)))
             .collect();
