@@ -127,3 +127,73 @@ fn fail_on_severity_keeps_the_report_whole() {
     let low = compact(&["--fail-on-severity", "low"]);
     assert_eq!(low.code, 1);
 }
+
+/// `--quiet` keeps the findings and errors of the terminal formats and drops the rest (notices,
+/// unused-suppression warnings, the summary); the exit code and the other formats are unchanged.
+#[test]
+fn quiet_prints_only_findings_and_errors() {
+    // Findings only (exit 1); a remote module's notice and nothing else (exit 0, nothing
+    // printed); an unused suppression beside an error (exit 2).
+    for (dir, code) in [
+        ("testdata/examples", 1),
+        ("testdata/tf/remote-module", 0),
+        ("testdata/tf/suppression", 2),
+    ] {
+        let scan = |extra: &[&str]| run_in(root(), &[&[dir], extra].concat());
+        let pretty = scan(&[]);
+        let quiet = scan(&["-q"]);
+        assert_eq!(
+            (pretty.code, quiet.code),
+            (code, code),
+            "{dir}: exit code unchanged"
+        );
+        assert!(pretty.stdout.contains("\nsrm-lint: "), "{}", pretty.stdout);
+        assert!(
+            !quiet.stdout.contains("srm-lint: "),
+            "{dir}: no summary: {}",
+            quiet.stdout
+        );
+        assert!(
+            !quiet.stdout.contains("\nnote: "),
+            "{dir}: no notices: {}",
+            quiet.stdout
+        );
+        assert!(
+            !quiet.stdout.contains("\nwarning: "),
+            "{dir}: {}",
+            quiet.stdout
+        );
+        if code == 0 {
+            assert_eq!(quiet.stdout, "", "{dir}: nothing to report");
+        } else {
+            assert!(
+                quiet.stdout.contains("unaddressed "),
+                "{dir}: findings stay"
+            );
+            assert!(
+                quiet
+                    .stdout
+                    .starts_with(pretty.stdout.lines().next().unwrap_or("?")),
+                "{dir}: the same first diagnostic"
+            );
+        }
+        let compact = scan(&["-f", "compact"]);
+        let quiet = scan(&["-f", "compact", "--quiet"]);
+        assert_eq!(quiet.code, compact.code);
+        let kept: String = compact
+            .stdout
+            .lines()
+            .filter(|l| !l.contains(": notice ") && !l.contains(": warning unused-suppression "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(kept.len() < compact.stdout.len() || dir == "testdata/examples");
+        assert_eq!(quiet.stdout, kept, "{dir}");
+        let json = scan(&["-f", "json"]);
+        let quiet = scan(&["-f", "json", "-q"]);
+        assert_eq!(
+            (quiet.code, quiet.stdout),
+            (json.code, json.stdout),
+            "{dir}: json whole"
+        );
+    }
+}

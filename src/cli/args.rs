@@ -194,6 +194,10 @@ pub struct ScanArgs {
     /// scan that finds nothing to check is a tool error (exit 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Print only findings and errors: no notices, unused-suppression warnings or summary
+    /// (`pretty` and `compact` formats; the others are unaffected). Exit codes are unchanged.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Print how long each stage took (and the peak memory) to stderr.
     #[arg(long)]
     pub timings: bool,

@@ -90,6 +90,19 @@ pub fn write(
     style: Style,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_with(report, sources, catalog, style, false, w)
+}
+
+/// [`write`], or with `quiet` only the findings and errors: no unused-suppression warnings, no
+/// notices, no summary.
+pub fn write_with(
+    report: &Report,
+    sources: &SourceMap,
+    catalog: &Catalog,
+    style: Style,
+    quiet: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = match (style.unicode, style.color) {
         (true, true) => GraphicalTheme::unicode(),
         (true, false) => GraphicalTheme::unicode_nocolor(),
@@ -205,6 +218,9 @@ pub fn write(
         for s in rendered {
             w.write_all(s.as_bytes())?;
         }
+    }
+    if quiet {
+        return Ok(());
     }
     let mut out = String::new();
     for u in &report.unused_suppressions {
