@@ -197,3 +197,53 @@ fn quiet_prints_only_findings_and_errors() {
         );
     }
 }
+
+/// The terminal report closes with a table: findings by severity and verdict, and the duties
+/// with the most findings (at most 10, by count then id), before the summary line. `--quiet`
+/// and a scan without findings have none.
+#[test]
+fn terminal_report_closes_with_a_summary_table() {
+    let run = run_in(root(), &["testdata/examples"]);
+    assert_eq!(run.code, 1);
+    let table = run
+        .stdout
+        .split_once("\nseverity ")
+        .map(|(_, t)| format!("severity {t}"))
+        .unwrap_or_default();
+    let expected = "\
+severity   unaddressed  unverified   total
+critical             0           1       1
+high                 4           0       4
+medium              22           2      24
+low                 37           1      38
+total               63           4      67
+top duties (10 of 44):
+      3  SRM-S3-009 s3-bucket-access-logging-disabled
+      3  SRM-S3-010 s3-bucket-lifecycle-missing
+      3  SRM-S3-021 s3-bucket-event-notifications-missing
+      3  SRM-S3-022 s3-bucket-object-lock-disabled
+      3  SRM-S3-023 s3-bucket-replication-missing
+      2  SRM-DDB-002 dynamodb-table-deletion-protection-disabled
+      2  SRM-DDB-003 dynamodb-table-not-encrypted-with-cmk
+      2  SRM-LOGS-001 log-group-retention-unset
+      2  SRM-LOGS-002 log-group-not-encrypted-with-cmk
+      2  SRM-S3-004 s3-bucket-versioning-disabled
+srm-lint: 5 files, 22 resources, 139 duties: 63 unaddressed, 4 unverified, 11 attestation, 0 attested, 0 suppressed, 61 addressed
+";
+    assert_eq!(table, expected);
+    // The counts agree with the JSON report.
+    let (_, report) = json_in(root(), &["testdata/examples"]);
+    assert_eq!(report["summary"]["verdicts"]["unaddressed"], 63);
+    assert_eq!(report["summary"]["verdicts"]["unverified"], 4);
+    let quiet = run_in(root(), &["testdata/examples", "-q"]);
+    assert!(!quiet.stdout.contains("\nseverity "), "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains("top duties"), "{}", quiet.stdout);
+    let none = run_in(root(), &["testdata/tf/remote-module"]);
+    assert_eq!(none.code, 0);
+    assert!(!none.stdout.contains("top duties"), "{}", none.stdout);
+    assert!(
+        none.stdout.contains("\nsrm-lint: 1 files"),
+        "{}",
+        none.stdout
+    );
+}

@@ -1,10 +1,12 @@
 //! The default terminal output: one miette diagnostic per finding and per error, with the source
-//! snippet, the duty's help text and a summary line. Colour is off with `NO_COLOR` or when the
+//! snippet, the duty's help text, a summary table (findings by severity and verdict, the duties
+//! with the most findings) and a summary line. Colour is off with `NO_COLOR` or when the
 //! output is not a terminal (decided by the caller through [`Style`]).
 
 mod excerpt;
 mod fast;
 mod snippet;
+mod table;
 #[cfg(test)]
 mod tests;
 
@@ -243,6 +245,7 @@ pub fn write_with(
             ))
         );
     }
+    out.push_str(&table::render(&findings));
     let _ = writeln!(out, "{}", summary_line(report));
     w.write_all(out.as_bytes())
 }

@@ -53,8 +53,10 @@ pub fn render(findings: &[(&ResourceEntry, &ChecklistEntry)]) -> String {
     }
     let [a, u] = totals;
     let _ = writeln!(out, "{:<10} {a:>11} {u:>11} {:>7}", "total", a + u);
-    let mut top: Vec<(&str, usize, &str)> =
-        duties.into_iter().map(|(d, (n, slug))| (d, n, slug)).collect();
+    let mut top: Vec<(&str, usize, &str)> = duties
+        .into_iter()
+        .map(|(d, (n, slug))| (d, n, slug))
+        .collect();
     // The sort is stable and the map is ordered by id: equal counts stay in id order.
     top.sort_by(|x, y| y.1.cmp(&x.1));
     let shown = top.len().min(TOP_DUTIES);
