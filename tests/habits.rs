@@ -247,3 +247,30 @@ srm-lint: 5 files, 22 resources, 139 duties: 63 unaddressed, 4 unverified, 11 at
         none.stdout
     );
 }
+
+/// `--help` ends with the legend of the terminal report's glyphs, verdicts and exit codes, and
+/// the glyphs it names are the ones a finding starts with.
+#[test]
+fn help_explains_the_glyphs() {
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0);
+    for line in [
+        "  × (x)  error    an unaddressed duty of critical or high severity; a tool error",
+        "  ⚠ (!)  warning  an unaddressed medium duty, or any unverified duty",
+        "  ☞ (>)  note     an unaddressed low or info duty",
+        "  unverified   a value the duty depends on is unknown (a finding; never counted as proof)",
+        "Exit codes: 0 nothing fails (see --fail-on, --fail-on-severity), 1 findings fail, 2 tool error",
+    ] {
+        assert!(help.stdout.contains(line), "{line}\n{}", help.stdout);
+    }
+    assert!(help.stdout.contains("  -q, --quiet"), "{}", help.stdout);
+    // Not a terminal: the ASCII glyphs, by severity and verdict.
+    let report = run(&["testdata/examples"]).stdout;
+    for start in [
+        "  x unaddressed aws_db_instance.main: ",
+        "  > unaddressed aws_sqs_queue.jobs: ",
+        "  ! unverified ",
+    ] {
+        assert!(report.contains(start), "{start}");
+    }
+}
