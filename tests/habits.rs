@@ -274,3 +274,44 @@ fn help_explains_the_glyphs() {
         assert!(report.contains(start), "{start}");
     }
 }
+
+/// `--fail-on unverified` counts what was not checked (a module srm-lint does not fetch) as
+/// unverified: the run fails, whatever `--fail-on-severity` says; the report is the same.
+#[test]
+fn fail_on_unverified_counts_what_was_not_checked() {
+    let scan = |extra: &[&str]| {
+        run_in(
+            root(),
+            &[&["testdata/tf/remote-module", "-f", "compact"], extra].concat(),
+        )
+    };
+    let default = scan(&[]);
+    assert_eq!(default.code, 0, "{}", default.stdout);
+    assert_eq!(
+        default.stdout,
+        "testdata/tf/remote-module/main.tf:1:1: notice module.logs_bucket source \"terraform-aws-modules/s3-bucket/aws\" is not fetched; its resources are not checked\n"
+    );
+    let strict = scan(&["--fail-on", "unverified"]);
+    assert_eq!((strict.code, &strict.stdout), (1, &default.stdout));
+    let critical = scan(&["--fail-on", "unverified", "--fail-on-severity", "critical"]);
+    assert_eq!(critical.code, 1);
+    assert_eq!(scan(&["--fail-on", "never"]).code, 0);
+    // A notice that is not about skipped resources does not fail the run.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n\
+         Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n\
+         Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Condition: IsProd\n",
+    )
+    .expect("write");
+    let args = ["t.yaml", "-f", "compact", "--parameter", "Env=dev"];
+    let off = run_in(
+        dir.path(),
+        &[&args[..], &["--fail-on", "unverified"]].concat(),
+    );
+    assert_eq!(
+        (off.code, off.stdout.as_str()),
+        (0, "t.yaml:8:3: notice resource `Bucket` is not created: its condition `IsProd` is false with the given parameters\n")
+    );
+}

@@ -124,7 +124,8 @@ pub enum ColorChoice {
 pub enum FailOn {
     /// Exit 1 when a duty is unaddressed (default).
     Unaddressed,
-    /// Exit 1 when a duty is unaddressed or unverified.
+    /// Exit 1 when a duty is unaddressed or unverified, or when resources are not checked (a
+    /// module or nested stack that is not fetched: its notice counts).
     Unverified,
     /// Never exit 1 for findings.
     Never,

@@ -241,8 +241,27 @@ fn render(
     code
 }
 
-/// How many findings fail the run: those `fail_on` counts, of at least `min` severity.
+/// How many findings fail the run: those `fail_on` counts, of at least `min` severity. With
+/// `--fail-on unverified`, each notice saying resources are not checked counts too, whatever
+/// `min` is (what was not checked has no severity, and may hold any).
 fn failing(report: &Report, fail_on: FailOn, min: Option<srm_lint::catalog::Severity>) -> usize {
+    let unchecked = match fail_on {
+        FailOn::Unverified => report
+            .notices
+            .iter()
+            .filter(|n| srm_lint::model::leaves_unchecked(&n.message))
+            .count(),
+        FailOn::Unaddressed | FailOn::Never => 0,
+    };
+    unchecked + failing_findings(report, fail_on, min)
+}
+
+/// How many findings `fail_on` counts, of at least `min` severity.
+fn failing_findings(
+    report: &Report,
+    fail_on: FailOn,
+    min: Option<srm_lint::catalog::Severity>,
+) -> usize {
     let counted = |v: Verdict| match fail_on {
         FailOn::Unaddressed => v == Verdict::Unaddressed,
         FailOn::Unverified => matches!(v, Verdict::Unaddressed | Verdict::Unverified),
