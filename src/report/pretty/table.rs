@@ -58,7 +58,7 @@ pub fn render(findings: &[(&ResourceEntry, &ChecklistEntry)]) -> String {
         .map(|(d, (n, slug))| (d, n, slug))
         .collect();
     // The sort is stable and the map is ordered by id: equal counts stay in id order.
-    top.sort_by(|x, y| y.1.cmp(&x.1));
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
     let shown = top.len().min(TOP_DUTIES);
     let _ = writeln!(out, "top duties ({shown} of {}):", top.len());
     for (duty, n, slug) in top.into_iter().take(TOP_DUTIES) {
