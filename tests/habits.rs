@@ -133,3 +133,191 @@ fn fail_on_severity_keeps_the_report_whole() {
     let low = compact(&["--fail-on-severity", "low"]);
     assert_eq!(low.code, 1);
 }
+
+/// `--quiet` keeps the findings and errors of the terminal formats and drops the rest (notices,
+/// unused-suppression warnings, the summary); the exit code and the other formats are unchanged.
+#[test]
+fn quiet_prints_only_findings_and_errors() {
+    // Findings only (exit 1); a remote module's notice and nothing else (exit 0, nothing
+    // printed); an unused suppression beside an error (exit 2).
+    for (dir, code) in [
+        ("testdata/examples", 1),
+        ("testdata/tf/remote-module", 0),
+        ("testdata/tf/suppression", 2),
+    ] {
+        let scan = |extra: &[&str]| run_in(root(), &[&[dir], extra].concat());
+        let pretty = scan(&[]);
+        let quiet = scan(&["-q"]);
+        assert_eq!(
+            (pretty.code, quiet.code),
+            (code, code),
+            "{dir}: exit code unchanged"
+        );
+        assert!(pretty.stdout.contains("\nsrm-lint: "), "{}", pretty.stdout);
+        assert!(
+            !quiet.stdout.contains("srm-lint: "),
+            "{dir}: no summary: {}",
+            quiet.stdout
+        );
+        assert!(
+            !quiet.stdout.contains("\nnote: "),
+            "{dir}: no notices: {}",
+            quiet.stdout
+        );
+        assert!(
+            !quiet.stdout.contains("\nwarning: "),
+            "{dir}: {}",
+            quiet.stdout
+        );
+        if code == 0 {
+            assert_eq!(quiet.stdout, "", "{dir}: nothing to report");
+        } else {
+            assert!(
+                quiet.stdout.contains("unaddressed "),
+                "{dir}: findings stay"
+            );
+            assert!(
+                quiet
+                    .stdout
+                    .starts_with(pretty.stdout.lines().next().unwrap_or("?")),
+                "{dir}: the same first diagnostic"
+            );
+        }
+        let compact = scan(&["-f", "compact"]);
+        let quiet = scan(&["-f", "compact", "--quiet"]);
+        assert_eq!(quiet.code, compact.code);
+        let kept: String = compact
+            .stdout
+            .lines()
+            .filter(|l| !l.contains(": notice ") && !l.contains(": warning unused-suppression "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(kept.len() < compact.stdout.len() || dir == "testdata/examples");
+        assert_eq!(quiet.stdout, kept, "{dir}");
+        let json = scan(&["-f", "json"]);
+        let quiet = scan(&["-f", "json", "-q"]);
+        assert_eq!(
+            (quiet.code, quiet.stdout),
+            (json.code, json.stdout),
+            "{dir}: json whole"
+        );
+    }
+}
+
+/// The terminal report closes with a table: findings by severity and verdict, and the duties
+/// with the most findings (at most 10, by count then id), before the summary line. `--quiet`
+/// and a scan without findings have none.
+#[test]
+fn terminal_report_closes_with_a_summary_table() {
+    let run = run_in(root(), &["testdata/examples"]);
+    assert_eq!(run.code, 1);
+    let table = run
+        .stdout
+        .split_once("\nseverity ")
+        .map(|(_, t)| format!("severity {t}"))
+        .unwrap_or_default();
+    let expected = "\
+severity   unaddressed  unverified   total
+critical             0           0       0
+high                 4           0       4
+medium              22           2      24
+low                 37           1      38
+total               63           3      66
+top duties (10 of 43):
+      3  SRM-S3-009 s3-bucket-access-logging-disabled
+      3  SRM-S3-010 s3-bucket-lifecycle-missing
+      3  SRM-S3-021 s3-bucket-event-notifications-missing
+      3  SRM-S3-022 s3-bucket-object-lock-disabled
+      3  SRM-S3-023 s3-bucket-replication-missing
+      2  SRM-DDB-002 dynamodb-table-deletion-protection-disabled
+      2  SRM-DDB-003 dynamodb-table-not-encrypted-with-cmk
+      2  SRM-LOGS-001 log-group-retention-unset
+      2  SRM-LOGS-002 log-group-not-encrypted-with-cmk
+      2  SRM-S3-004 s3-bucket-versioning-disabled
+srm-lint: 5 files, 22 resources, 139 duties: 63 unaddressed, 3 unverified, 11 attestation, 0 attested, 0 suppressed, 62 addressed
+";
+    assert_eq!(table, expected);
+    // The counts agree with the JSON report.
+    let (_, report) = json_in(root(), &["testdata/examples"]);
+    assert_eq!(report["summary"]["verdicts"]["unaddressed"], 63);
+    assert_eq!(report["summary"]["verdicts"]["unverified"], 4);
+    let quiet = run_in(root(), &["testdata/examples", "-q"]);
+    assert!(!quiet.stdout.contains("\nseverity "), "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains("top duties"), "{}", quiet.stdout);
+    let none = run_in(root(), &["testdata/tf/remote-module"]);
+    assert_eq!(none.code, 0);
+    assert!(!none.stdout.contains("top duties"), "{}", none.stdout);
+    assert!(
+        none.stdout.contains("\nsrm-lint: 1 files"),
+        "{}",
+        none.stdout
+    );
+}
+
+/// `--help` ends with the legend of the terminal report's glyphs, verdicts and exit codes, and
+/// the glyphs it names are the ones a finding starts with.
+#[test]
+fn help_explains_the_glyphs() {
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0);
+    for line in [
+        "  × (x)  error    an unaddressed duty of critical or high severity; a tool error",
+        "  ⚠ (!)  warning  an unaddressed medium duty, or any unverified duty",
+        "  ☞ (>)  note     an unaddressed low or info duty",
+        "  unverified   a value the duty depends on is unknown (a finding; never counted as proof)",
+        "Exit codes: 0 nothing fails (see --fail-on, --fail-on-severity), 1 findings fail, 2 tool error",
+    ] {
+        assert!(help.stdout.contains(line), "{line}\n{}", help.stdout);
+    }
+    assert!(help.stdout.contains("  -q, --quiet"), "{}", help.stdout);
+    // Not a terminal: the ASCII glyphs, by severity and verdict.
+    let report = run(&["testdata/examples"]).stdout;
+    for start in [
+        "  x unaddressed aws_db_instance.main: ",
+        "  > unaddressed aws_sqs_queue.jobs: ",
+        "  ! unverified ",
+    ] {
+        assert!(report.contains(start), "{start}");
+    }
+}
+
+/// `--fail-on unverified` counts what was not checked (a module srm-lint does not fetch) as
+/// unverified: the run fails, whatever `--fail-on-severity` says; the report is the same.
+#[test]
+fn fail_on_unverified_counts_what_was_not_checked() {
+    let scan = |extra: &[&str]| {
+        run_in(
+            root(),
+            &[&["testdata/tf/remote-module", "-f", "compact"], extra].concat(),
+        )
+    };
+    let default = scan(&[]);
+    assert_eq!(default.code, 0, "{}", default.stdout);
+    assert_eq!(
+        default.stdout,
+        "testdata/tf/remote-module/main.tf:1:1: notice module.logs_bucket source \"terraform-aws-modules/s3-bucket/aws\" is not fetched; its resources are not checked\n"
+    );
+    let strict = scan(&["--fail-on", "unverified"]);
+    assert_eq!((strict.code, &strict.stdout), (1, &default.stdout));
+    let critical = scan(&["--fail-on", "unverified", "--fail-on-severity", "critical"]);
+    assert_eq!(critical.code, 1);
+    assert_eq!(scan(&["--fail-on", "never"]).code, 0);
+    // A notice that is not about skipped resources does not fail the run.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n\
+         Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n\
+         Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Condition: IsProd\n",
+    )
+    .expect("write");
+    let args = ["t.yaml", "-f", "compact", "--parameter", "Env=dev"];
+    let off = run_in(
+        dir.path(),
+        &[&args[..], &["--fail-on", "unverified"]].concat(),
+    );
+    assert_eq!(
+        (off.code, off.stdout.as_str()),
+        (0, "t.yaml:8:3: notice resource `Bucket` is not created: its condition `IsProd` is false with the given parameters\n")
+    );
+}

@@ -3,10 +3,28 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The glyphs and words of the terminal report, shown after `--help`.
+pub const LEGEND: &str = "\
+Glyphs (terminal report; the ASCII one when the output is not a terminal):
+  × (x)  error    an unaddressed duty of critical or high severity; a tool error
+  ⚠ (!)  warning  an unaddressed medium duty, or any unverified duty
+  ☞ (>)  note     an unaddressed low or info duty
+Verdicts:
+  unaddressed  the code does not address the duty (a finding)
+  unverified   a value the duty depends on is unknown (a finding; never counted as proof)
+  attestation  code cannot prove the duty; someone must attest it
+  attested, suppressed, addressed  covered by an attestation, a suppression, the code
+Exit codes: 0 nothing fails (see --fail-on, --fail-on-severity), 1 findings fail, 2 tool error";
+
 /// Derives the customer's side of the AWS Shared Responsibility Model from Terraform and
 /// CloudFormation, and reports every duty the code leaves unaddressed.
 #[derive(Parser, Debug)]
-#[command(name = "srm-lint", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "srm-lint",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = LEGEND
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -106,7 +124,8 @@ pub enum ColorChoice {
 pub enum FailOn {
     /// Exit 1 when a duty is unaddressed (default).
     Unaddressed,
-    /// Exit 1 when a duty is unaddressed or unverified.
+    /// Exit 1 when a duty is unaddressed or unverified, or when resources are not checked (a
+    /// module or nested stack that is not fetched: its notice counts).
     Unverified,
     /// Never exit 1 for findings.
     Never,
@@ -194,6 +213,10 @@ pub struct ScanArgs {
     /// scan that finds nothing to check is a tool error (exit 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Print only findings and errors: no notices, unused-suppression warnings or summary
+    /// (`pretty` and `compact` formats; the others are unaffected). Exit codes are unchanged.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Print how long each stage took (and the peak memory) to stderr.
     #[arg(long)]
     pub timings: bool,

@@ -218,7 +218,7 @@ fn render(
             unicode: false,
         };
         if emit(Some(path), ExitCode::SUCCESS, |w| {
-            write_format(args, format, report, sources, catalog, plain, w)
+            write_format(args, format, false, report, sources, catalog, plain, w)
         }) != ExitCode::SUCCESS
         {
             return ExitCode::from(2);
@@ -226,14 +226,42 @@ fn render(
     }
     clock.lap("render (extra outputs)");
     let code = emit(args.main_output(), code, |w| {
-        write_format(args, args.format, report, sources, catalog, style, w)
+        write_format(
+            args,
+            args.format,
+            args.quiet,
+            report,
+            sources,
+            catalog,
+            style,
+            w,
+        )
     });
     clock.lap("render + write");
     code
 }
 
-/// How many findings fail the run: those `fail_on` counts, of at least `min` severity.
+/// How many findings fail the run: those `fail_on` counts, of at least `min` severity. With
+/// `--fail-on unverified`, each notice saying resources are not checked counts too, whatever
+/// `min` is (what was not checked has no severity, and may hold any).
 fn failing(report: &Report, fail_on: FailOn, min: Option<srm_lint::catalog::Severity>) -> usize {
+    let unchecked = match fail_on {
+        FailOn::Unverified => report
+            .notices
+            .iter()
+            .filter(|n| srm_lint::model::leaves_unchecked(&n.message))
+            .count(),
+        FailOn::Unaddressed | FailOn::Never => 0,
+    };
+    unchecked + failing_findings(report, fail_on, min)
+}
+
+/// How many findings `fail_on` counts, of at least `min` severity.
+fn failing_findings(
+    report: &Report,
+    fail_on: FailOn,
+    min: Option<srm_lint::catalog::Severity>,
+) -> usize {
     let counted = |v: Verdict| match fail_on {
         FailOn::Unaddressed => v == Verdict::Unaddressed,
         FailOn::Unverified => matches!(v, Verdict::Unaddressed | Verdict::Unverified),
@@ -255,10 +283,13 @@ fn failing(report: &Report, fail_on: FailOn, min: Option<srm_lint::catalog::Seve
     }
 }
 
-/// Writes `report` in `format` (with the Markdown limit and SARIF category of `args`).
+/// Writes `report` in `format` (with the Markdown limit and SARIF category of `args`). `quiet`
+/// (`--quiet`, the main report only: a FORMAT=PATH file is whole) trims the terminal formats.
+#[allow(clippy::too_many_arguments)]
 fn write_format(
     args: &ScanArgs,
     format: Format,
+    quiet: bool,
     report: &Report,
     sources: &SourceMap,
     catalog: &Catalog,
@@ -266,13 +297,13 @@ fn write_format(
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Compact => w.write_all(report::compact::render(report).as_bytes()),
+        Format::Compact => w.write_all(report::compact::render_with(report, quiet).as_bytes()),
         Format::Markdown => {
             w.write_all(report::markdown::render_within(report, args.max_markdown).as_bytes())
         }
         Format::Github => w.write_all(report::github::render(report).as_bytes()),
         Format::Junit => w.write_all(report::junit::render(report).as_bytes()),
-        Format::Pretty => report::pretty::write(report, sources, catalog, style, w),
+        Format::Pretty => report::pretty::write_with(report, sources, catalog, style, quiet, w),
         Format::Sarif => report::sarif::write_with(report, catalog, &args.sarif_category, w),
         Format::Json => report::json::write(report, w),
         Format::Csv => report::csv::write(report, w),

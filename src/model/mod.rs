@@ -430,6 +430,18 @@ pub struct Notice {
     pub message: String,
 }
 
+/// The words of every notice about resources srm-lint skips (a module or nested stack it does
+/// not fetch, a Rain module, an unexpanded `Fn::ForEach`, resources Guard rules could not
+/// check): "… its resources are not checked". A notice that says something else must not say
+/// them.
+pub const NOT_CHECKED: &str = "not checked";
+
+/// Whether a notice's `message` says some resources are not checked (`--fail-on unverified`
+/// counts each such notice as an unverified finding).
+pub fn leaves_unchecked(message: &str) -> bool {
+    message.contains(NOT_CHECKED)
+}
+
 /// What an adapter produces for a set of files.
 #[derive(Debug, Default, Clone)]
 pub struct Model {

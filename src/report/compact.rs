@@ -14,6 +14,12 @@ fn end(out: &mut String, line: &mut String) {
 
 /// Renders the report compactly.
 pub fn render(report: &Report) -> String {
+    render_with(report, false)
+}
+
+/// [`render`], or with `quiet` only the errors and findings (no unused-suppression warnings,
+/// no notices).
+pub fn render_with(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for e in &report.errors {
@@ -38,6 +44,9 @@ pub fn render(report: &Report) -> String {
             c.message
         );
         end(&mut out, &mut line);
+    }
+    if quiet {
+        return out;
     }
     for u in &report.unused_suppressions {
         let _ = write!(

@@ -1,10 +1,12 @@
 //! The default terminal output: one miette diagnostic per finding and per error, with the source
-//! snippet, the duty's help text and a summary line. Colour is off with `NO_COLOR` or when the
+//! snippet, the duty's help text, a summary table (findings by severity and verdict, the duties
+//! with the most findings) and a summary line. Colour is off with `NO_COLOR` or when the
 //! output is not a terminal (decided by the caller through [`Style`]).
 
 mod excerpt;
 mod fast;
 mod snippet;
+mod table;
 #[cfg(test)]
 mod tests;
 
@@ -88,6 +90,19 @@ pub fn write(
     sources: &SourceMap,
     catalog: &Catalog,
     style: Style,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_with(report, sources, catalog, style, false, w)
+}
+
+/// [`write`], or with `quiet` only the findings and errors: no unused-suppression warnings, no
+/// notices, no summary.
+pub fn write_with(
+    report: &Report,
+    sources: &SourceMap,
+    catalog: &Catalog,
+    style: Style,
+    quiet: bool,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let theme = match (style.unicode, style.color) {
@@ -206,6 +221,9 @@ pub fn write(
             w.write_all(s.as_bytes())?;
         }
     }
+    if quiet {
+        return Ok(());
+    }
     let mut out = String::new();
     for u in &report.unused_suppressions {
         let _ = writeln!(
@@ -227,6 +245,7 @@ pub fn write(
             ))
         );
     }
+    out.push_str(&table::render(&findings));
     let _ = writeln!(out, "{}", summary_line(report));
     w.write_all(out.as_bytes())
 }
