@@ -179,3 +179,38 @@ fn a_logical_id_written_twice_is_an_error_and_checked_once() {
     assert_error(&report, "t.yaml:5:3", "duplicate-key", "`Data`");
     assert_eq!(addresses(&report), vec!["Data".to_string()]);
 }
+
+#[test]
+fn a_value_the_parent_cannot_resolve_leaves_the_child_unverified_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let parent = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Key:\n    Type: AWS::KMS::Key\n  Db:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./db.yaml\n      Parameters:\n        Encrypt: !GetAtt Key.Arn\n";
+    let child = "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Encrypt:\n    Type: String\n    Default: \"true\"\nResources:\n  Database:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      StorageEncrypted: !Ref Encrypt\n";
+    std::fs::write(dir.path().join("parent.yaml"), parent).expect("write");
+    std::fs::write(dir.path().join("db.yaml"), child).expect("write");
+    let (_, report) = json_in(dir.path(), &["."]);
+    assert!(errors(&report).is_empty(), "{:?}", errors(&report));
+    let got = entries(&report, "SRM-RDS-001");
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (root, address, verdict, basis, at, message) = &got[0];
+    assert_eq!(
+        (
+            root.as_str(),
+            address.as_str(),
+            verdict.as_str(),
+            basis.as_str(),
+            at.as_str()
+        ),
+        (
+            "parent.yaml",
+            "Db/Database",
+            "unverified",
+            "unknown",
+            "db.yaml:10:7"
+        )
+    );
+    assert_eq!(
+        message,
+        "`StorageEncrypted` cannot be resolved: the parent passes parameter `Encrypt` to nested \
+         stack `Db` as a value srm-lint cannot resolve"
+    );
+}

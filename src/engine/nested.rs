@@ -113,7 +113,7 @@ fn passed(v: &Val, stack: &str, name: &str) -> Passed {
         _ => {}
     }
     Passed::Unknown(format!(
-        "parameter `{name}` is passed by the parent stack's `{stack}` as a value srm-lint cannot resolve"
+        "the parent passes parameter `{name}` to nested stack `{stack}` as a value srm-lint cannot resolve"
     ))
 }
 
