@@ -9,8 +9,18 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Where pre-commit keeps its clones and the hook's build: under `target/`, for `pre-commit install`
+/// and for the hook that `git commit` runs alike (both read `PRE_COMMIT_HOME`), so nothing lands in
+/// the user's `~/.cache` and the intermediate build can be removed afterwards.
+fn precommit_home() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("pre-commit-home")
+}
+
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new("git")
+        .env("PRE_COMMIT_HOME", precommit_home())
         .args([
             "-c",
             "user.name=t",
@@ -59,7 +69,7 @@ fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
         ),
     )
     .expect("config");
-    let home = root.join("target").join("pre-commit-home");
+    let home = precommit_home();
     let precommit = |args: &[&str]| {
         Command::new("pre-commit")
             .args(args)
@@ -132,4 +142,19 @@ fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
         one.status.success(),
         "one-file run must resolve the module:\n{out}"
     );
+    drop_build_intermediates(&home);
+}
+
+/// The hook's `cargo install` leaves a full release build (over 1 GB) in pre-commit's clone of this
+/// repository; the installed binary lives elsewhere in `home`, so the build can go.
+fn drop_build_intermediates(home: &Path) {
+    let Ok(entries) = std::fs::read_dir(home) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let build = entry.path().join("target");
+        if build.is_dir() {
+            let _ = std::fs::remove_dir_all(build);
+        }
+    }
 }
