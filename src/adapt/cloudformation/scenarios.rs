@@ -151,12 +151,15 @@ impl Ctx<'_> {
     ) -> Option<(Val, Option<String>)> {
         let first = self.run(Scenario::default(), condition, convert);
         let mut deps = first.reads.params.clone();
-        // The first scenario enumerated (first allowed values, every default kept) is `first`.
-        let mut reuse = Some(first.clone());
-        let mut result = None;
         if deps.is_empty() {
-            result = Some(self.merge_runs(vec![first], condition));
+            // Most resources read no parameter: one conversion, nothing to merge.
+            let result = self.merge_runs(vec![first], condition);
+            self.set_scenario(Scenario::default());
+            return result;
         }
+        // The first scenario enumerated (first allowed values, every default kept) is `first`.
+        let mut reuse = Some(first);
+        let mut result = None;
         let mut rounds = 0;
         while result.is_none() {
             rounds += 1;
@@ -334,16 +337,18 @@ impl Ctx<'_> {
     /// The value over the runs in which the resource exists, and why its existence is not
     /// certain (its condition unknown in some scenario, or false in some).
     fn merge_runs(&self, runs: Vec<Run>, condition: Option<&str>) -> Option<(Val, Option<String>)> {
-        let present: Vec<&Run> = runs.iter().filter(|r| r.present).collect();
+        let unknown_cond = runs.iter().any(|r| r.cond == Some(None));
+        let total = runs.len();
+        let present: Vec<Run> = runs.into_iter().filter(|r| r.present).collect();
         if present.is_empty() {
             return None;
         }
         let existence = condition.and_then(|c| {
-            if runs.iter().any(|r| r.cond == Some(None)) {
+            if unknown_cond {
                 Some(format!(
                     "exists only if condition `{c}` holds, which srm-lint cannot resolve"
                 ))
-            } else if present.len() < runs.len() {
+            } else if present.len() < total {
                 Some(format!(
                     "exists only in the deployments where condition `{c}` is true"
                 ))
@@ -355,24 +360,25 @@ impl Ctx<'_> {
         self.space.set(self.space.get().saturating_add(1));
         if present.len() == 1 {
             // One deployment (most resources read no parameter): its value as it is.
-            let one = runs.into_iter().find(|r| r.present)?;
-            return Some((one.val, existence));
+            return present.into_iter().next().map(|one| (one.val, existence));
         }
-        let vals: Vec<&Val> = present.iter().map(|r| &r.val).collect();
-        let facts: Vec<&Facts> = present.iter().map(|r| &r.facts).collect();
-        let ids: Vec<usize> = (0..vals.len()).collect();
-        Some((self.merge(&vals, &ids, &facts), existence))
+        let (vals, facts): (Vec<Val>, Vec<Facts>) =
+            present.into_iter().map(|r| (r.val, r.facts)).unzip();
+        let space = Space::new(&facts);
+        Some((self.merge(vals, &space), existence))
     }
 
-    /// Merges the values of several scenarios, descending while they share a shape, so a
-    /// choice sits on the value that differs.
-    fn merge(&self, vals: &[&Val], ids: &[usize], facts: &[&Facts]) -> Val {
+    /// Merges the values of several scenarios (the i-th value is scenario i's), descending
+    /// while they share a shape, so a choice sits on the value that differs. Takes the values:
+    /// the parts every scenario shares are moved into the result, not copied.
+    fn merge(&self, mut vals: Vec<Val>, space: &Space) -> Val {
         let Some(first) = vals.first() else {
             return Val::new(Span::default(), ValKind::Null);
         };
-        if vals.iter().skip(1).all(|v| *v == *first) {
-            return (*first).clone();
+        if vals.iter().skip(1).all(|v| v == first) {
+            return vals.swap_remove(0);
         }
+        let span = first.span;
         match &first.kind {
             ValKind::Map(attrs)
                 if vals.iter().all(|v| {
@@ -382,60 +388,70 @@ impl Ctx<'_> {
                         && matches!(v.kind, ValKind::Map(_))
                 }) =>
             {
-                let merged = attrs
+                let heads: Vec<(String, Span)> =
+                    attrs.iter().map(|a| (a.key.clone(), a.key_span)).collect();
+                let mut columns: Vec<Vec<Val>> = heads
                     .iter()
-                    .enumerate()
-                    .map(|(k, a)| {
-                        let sub: Vec<&Val> = vals
-                            .iter()
-                            .filter_map(|v| v.attrs().get(k).map(|a| &a.value))
-                            .collect();
-                        Attr {
-                            key: a.key.clone(),
-                            key_span: a.key_span,
-                            value: self.merge(&sub, ids, facts),
+                    .map(|_| Vec::with_capacity(vals.len()))
+                    .collect();
+                for v in vals {
+                    if let ValKind::Map(attrs) = v.kind {
+                        for (column, a) in columns.iter_mut().zip(attrs) {
+                            column.push(a.value);
                         }
+                    }
+                }
+                let merged = heads
+                    .into_iter()
+                    .zip(columns)
+                    .map(|((key, key_span), column)| Attr {
+                        key,
+                        key_span,
+                        value: self.merge(column, space),
                     })
                     .collect();
-                Val::new(first.span, ValKind::Map(merged))
+                Val::new(span, ValKind::Map(merged))
             }
             ValKind::List(items)
                 if vals
                     .iter()
                     .all(|v| matches!(&v.kind, ValKind::List(o) if o.len() == items.len())) =>
             {
-                let merged = (0..items.len())
-                    .map(|k| {
-                        let sub: Vec<&Val> = vals
-                            .iter()
-                            .filter_map(|v| match &v.kind {
-                                ValKind::List(o) => o.get(k),
-                                _ => None,
-                            })
-                            .collect();
-                        self.merge(&sub, ids, facts)
-                    })
+                let mut columns: Vec<Vec<Val>> = items
+                    .iter()
+                    .map(|_| Vec::with_capacity(vals.len()))
                     .collect();
-                Val::new(first.span, ValKind::List(merged))
+                for v in vals {
+                    if let ValKind::List(items) = v.kind {
+                        for (column, item) in columns.iter_mut().zip(items) {
+                            column.push(item);
+                        }
+                    }
+                }
+                let merged = columns
+                    .into_iter()
+                    .map(|column| self.merge(column, space))
+                    .collect();
+                Val::new(span, ValKind::List(merged))
             }
-            _ => self.choice(vals, ids, facts),
+            _ => self.choice(vals, space),
         }
     }
 
     /// A choice between the distinct values, each labelled with the scenarios that give it.
-    fn choice(&self, vals: &[&Val], ids: &[usize], facts: &[&Facts]) -> Val {
-        let mut groups: Vec<(&Val, Vec<usize>)> = Vec::new();
-        for (v, &id) in vals.iter().zip(ids) {
-            match groups.iter_mut().find(|(g, _)| *g == *v) {
+    fn choice(&self, vals: Vec<Val>, space: &Space) -> Val {
+        let span = vals.first().map(|v| v.span).unwrap_or_default();
+        let mut groups: Vec<(Val, Vec<usize>)> = Vec::new();
+        for (id, v) in vals.into_iter().enumerate() {
+            match groups.iter_mut().find(|(g, _)| *g == v) {
                 Some((_, members)) => members.push(id),
                 None => groups.push((v, vec![id])),
             }
         }
-        let span = vals.first().map(|v| v.span).unwrap_or_default();
         let mut used: BTreeSet<Dim> = BTreeSet::new();
         let scenarios = groups
             .iter()
-            .map(|(_, g)| self.label(g, ids, facts, &mut used))
+            .map(|(_, g)| self.label(g, space, &mut used))
             .collect();
         let names: Vec<String> = used
             .into_iter()
@@ -444,24 +460,25 @@ impl Ctx<'_> {
                 Dim::Allowed(p) | Dim::Free(p) => format!("parameter `{p}`"),
             })
             .collect();
+        let members = groups
+            .iter()
+            .map(|(_, g)| {
+                g.iter()
+                    .map(|&i| {
+                        self.space
+                            .get()
+                            .saturating_mul(128)
+                            .saturating_add(i as u32)
+                    })
+                    .collect()
+            })
+            .collect();
         Val::new(
             span,
             ValKind::Choice {
                 condition: names.join(", "),
-                members: groups
-                    .iter()
-                    .map(|(_, g)| {
-                        g.iter()
-                            .map(|&i| {
-                                self.space
-                                    .get()
-                                    .saturating_mul(128)
-                                    .saturating_add(i as u32)
-                            })
-                            .collect()
-                    })
-                    .collect(),
-                options: groups.into_iter().map(|(v, _)| v.clone()).collect(),
+                members,
+                options: groups.into_iter().map(|(v, _)| v).collect(),
                 scenarios,
             },
         )
@@ -469,13 +486,8 @@ impl Ctx<'_> {
 
     /// The deployments of `group` (among `all`): what sets them apart. The dimensions named
     /// are added to `used`.
-    fn label(
-        &self,
-        group: &[usize],
-        all: &[usize],
-        facts: &[&Facts],
-        used: &mut BTreeSet<Dim>,
-    ) -> String {
+    fn label(&self, group: &[usize], space: &Space, used: &mut BTreeSet<Dim>) -> String {
+        let facts = &space.facts;
         // Defaults are named only for a group holding the scenario that keeps them all.
         let keeps_defaults = group.iter().filter_map(|&i| facts.get(i)).any(|f| {
             f.iter()
@@ -483,9 +495,9 @@ impl Ctx<'_> {
         });
         let mut conds = Vec::new();
         let mut params = Vec::new();
-        for d in dims(all, facts) {
-            let mut mine = values_of(&d, group, facts);
-            if mine == values_of(&d, all, facts) {
+        for (d, everywhere) in &space.dims {
+            let mut mine = values_of(d, group, facts);
+            if mine == *everywhere {
                 continue;
             }
             mine.remove("-");
@@ -502,7 +514,7 @@ impl Ctx<'_> {
                     .collect::<Vec<_>>()
                     .join(" or ")
             };
-            match &d {
+            match d {
                 Dim::Cond(c) => conds.push(format!("`{c}` is {}", shown(false))),
                 Dim::Allowed(p) => params.push((p.clone(), format!("is {}", shown(true)))),
                 Dim::Free(p) => {
@@ -516,7 +528,7 @@ impl Ctx<'_> {
                     params.push((p.clone(), format!("keeps its default ({default:?})")));
                 }
             }
-            used.insert(d);
+            used.insert(d.clone());
         }
         // (long form, short form) of each parameter's part.
         let mut parts: Vec<(String, String)> = params
@@ -552,16 +564,27 @@ impl Ctx<'_> {
     }
 }
 
-/// Every dimension seen in the scenarios `ids`.
-fn dims(ids: &[usize], facts: &[&Facts]) -> BTreeSet<Dim> {
-    ids.iter()
-        .filter_map(|&i| facts.get(i))
-        .flat_map(|f| f.keys().cloned())
-        .collect()
+/// The scenarios of one resource, for labels: each one's facts, and every dimension seen with
+/// the values it takes over all of them (computed once, not once per label).
+struct Space<'f> {
+    facts: &'f [Facts],
+    dims: Vec<(Dim, BTreeSet<String>)>,
+}
+
+impl<'f> Space<'f> {
+    fn new(facts: &'f [Facts]) -> Self {
+        let all: Vec<usize> = (0..facts.len()).collect();
+        let names: BTreeSet<&Dim> = facts.iter().flat_map(|f| f.keys()).collect();
+        let dims = names
+            .into_iter()
+            .map(|d| (d.clone(), values_of(d, &all, facts)))
+            .collect();
+        Space { facts, dims }
+    }
 }
 
 /// The values dimension `d` takes in the scenarios `ids` (`-` where it was not read).
-fn values_of(d: &Dim, ids: &[usize], facts: &[&Facts]) -> BTreeSet<String> {
+fn values_of(d: &Dim, ids: &[usize], facts: &[Facts]) -> BTreeSet<String> {
     ids.iter()
         .filter_map(|&i| facts.get(i))
         .map(|f| f.get(d).cloned().unwrap_or_else(|| "-".into()))
