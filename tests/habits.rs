@@ -204,9 +204,10 @@ fn quiet_prints_only_findings_and_errors() {
     }
 }
 
-/// The terminal report closes with a table: findings by severity and verdict, and the duties
-/// with the most findings (at most 10, by count then id), before the summary line. `--quiet`
-/// and a scan without findings have none.
+/// The terminal report closes with a table: findings by severity and verdict, the duties with
+/// the most findings (at most 10, by count then id) and the resources with the most (at most 10,
+/// by count then file and line), before the summary line. `--quiet` and a scan without findings
+/// have none.
 #[test]
 fn terminal_report_closes_with_a_summary_table() {
     let run = run_in(root(), &["testdata/examples"]);
@@ -234,19 +235,45 @@ top duties (10 of 43):
       2  SRM-LOGS-001 log-group-retention-unset
       2  SRM-LOGS-002 log-group-not-encrypted-with-cmk
       2  SRM-S3-004 s3-bucket-versioning-disabled
+top resources (10 of 17):
+     10  aws_db_instance.main (testdata/examples/terraform/main.tf:35:1)
+      8  aws_s3_bucket.logs (testdata/examples/terraform/main.tf:11:1)
+      7  OrdersBucket (testdata/examples/cloudformation/app.yaml:16:3)
+      6  aws_s3_bucket.uploads (testdata/examples/terraform/main.tf:4:1)
+      4  OrdersTopic (testdata/examples/cloudformation/app.yaml:45:3)
+      4  OrdersQueue (testdata/examples/cloudformation/app.yaml:50:3)
+      4  ProcessOrder (testdata/examples/cloudformation/app.yaml:84:3)
+      3  OrdersTable (testdata/examples/cloudformation/app.yaml:68:3)
+      3  aws_instance.web (testdata/examples/terraform/main.tf:20:1)
+      3  aws_sqs_queue.jobs (testdata/examples/terraform/main.tf:47:1)
 srm-lint: 5 files, 22 resources, 139 duties: 63 unaddressed, 3 unverified, 11 attestation, 0 attested, 0 suppressed, 62 addressed
 ";
     assert_eq!(table, expected);
-    // The counts agree with the JSON report.
+    // The counts agree with the JSON report: per severity, and per resource.
     let (_, report) = json_in(root(), &["testdata/examples"]);
     assert_eq!(report["summary"]["verdicts"]["unaddressed"], 63);
     assert_eq!(report["summary"]["verdicts"]["unverified"], 3);
+    let findings_of = |address: &str| {
+        report["resources"]
+            .as_array()
+            .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+            .and_then(|r| r["checklist"].as_array())
+            .map(|c| {
+                c.iter()
+                    .filter(|e| e["verdict"] == "unaddressed" || e["verdict"] == "unverified")
+                    .count()
+            })
+    };
+    assert_eq!(findings_of("aws_db_instance.main"), Some(10));
+    assert_eq!(findings_of("OrdersBucket"), Some(7));
     let quiet = run_in(root(), &["testdata/examples", "-q"]);
     assert!(!quiet.stdout.contains("\nseverity "), "{}", quiet.stdout);
     assert!(!quiet.stdout.contains("top duties"), "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains("top resources"), "{}", quiet.stdout);
     let none = run_in(root(), &["testdata/tf/remote-module"]);
     assert_eq!(none.code, 0);
     assert!(!none.stdout.contains("top duties"), "{}", none.stdout);
+    assert!(!none.stdout.contains("top resources"), "{}", none.stdout);
     assert!(
         none.stdout.contains("\nsrm-lint: 1 files"),
         "{}",
