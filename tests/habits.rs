@@ -347,4 +347,59 @@ fn fail_on_unverified_counts_what_was_not_checked() {
         (off.code, off.stdout.as_str()),
         (0, "t.yaml:8:3: notice resource `Bucket` is not created: its condition `IsProd` is false with the given parameters\n")
     );
+    // The JSON report says which is which: the notice's `kind`, the fact the threshold reads.
+    let kinds = |report: &serde_json::Value| -> Vec<(String, String)> {
+        report["notices"]
+            .as_array()
+            .map(|ns| {
+                ns.iter()
+                    .map(|n| (n["kind"].to_string(), n["message"].to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (_, remote) = json_in(root(), &["testdata/tf/remote-module"]);
+    let remote = kinds(&remote);
+    assert_eq!(remote.len(), 1, "{remote:?}");
+    assert_eq!(remote[0].0, "\"not-checked\"", "{remote:?}");
+    let (_, skipped) = json_in(dir.path(), &["t.yaml", "--parameter", "Env=dev"]);
+    let skipped = kinds(&skipped);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].0, "\"info\"", "{skipped:?}");
+}
+
+/// Every notice that says resources are not checked has the kind `not-checked`, and no other
+/// notice has it: the kind is set where the notice is made, not read from its words.
+#[test]
+fn notices_saying_not_checked_have_that_kind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\n\
+         Resources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - B${Name}:\n        Type: AWS::S3::Bucket\n\
+         \x20 Mod:\n    Type: !Rain::Module ./m.yaml\n",
+    )
+    .expect("write");
+    let rain_json = r#"{"AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {"M": {"Type": {"Rain::Module": "./m.yaml"}}}}"#;
+    std::fs::write(dir.path().join("r.json"), rain_json).expect("write");
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for (cwd, path) in [
+        (dir.path(), "."),
+        (root(), "testdata/tf/remote-module"),
+        (root(), "testdata/cfn/nested"),
+        (root(), "testdata/bad/outside-root/root"),
+    ] {
+        let (_, report) = json_in(cwd, &[path]);
+        for n in report["notices"].as_array().cloned().unwrap_or_default() {
+            let (kind, message) = (n["kind"].as_str().unwrap_or("?"), &n["message"]);
+            let says = message.as_str().is_some_and(|m| m.contains("not checked"));
+            assert_eq!(kind == "not-checked", says, "{path}: {n}");
+            assert!(kind == "not-checked" || kind == "info", "{n}");
+            *seen.entry(kind.to_string()).or_default() += 1;
+        }
+    }
+    // The ForEach, both Rain forms, three modules and three nested stacks; one child template.
+    assert!(seen.get("not-checked").is_some_and(|n| *n >= 9), "{seen:?}");
+    assert!(seen.get("info").is_some_and(|n| *n >= 1), "{seen:?}");
 }
