@@ -414,3 +414,29 @@ fn action_yml_installs_by_the_plan() {
     );
     assert!(!yml.contains("TODO(issue 22"));
 }
+
+/// The asset names the plan asks for are the ones release.yml builds: every target the plan knows
+/// is in its matrix, archived as `srm-lint-VERSION-TARGET` with a `.sha256`.
+#[test]
+fn the_plan_asks_for_assets_release_yml_builds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let release =
+        std::fs::read_to_string(root.join(".github/workflows/release.yml")).expect("release.yml");
+    let script = std::fs::read_to_string(root.join("action/install.sh")).expect("install.sh");
+    let targets: Vec<&str> = script
+        .lines()
+        .filter_map(|l| l.trim().split_once(") echo ")?.1.strip_suffix(" ;;"))
+        .collect();
+    assert_eq!(targets.len(), 5, "{targets:?}");
+    for t in targets {
+        assert!(release.contains(&format!("target: {t} }}")), "{t}");
+    }
+    for part in [
+        "name=\"srm-lint-$VERSION-$TARGET\"",
+        "archive=\"$name.zip\"",
+        "archive=\"$name.tar.gz\"",
+        "sha256sum \"$archive\" > \"$archive.sha256\"",
+    ] {
+        assert!(release.contains(part), "release.yml: no {part:?}");
+    }
+}
