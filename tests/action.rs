@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "action/install.rs"]
+mod install;
+
 struct Run {
     code: i32,
     stdout: String,

@@ -115,6 +115,18 @@ mod rules {
         assert_eq!(report["unused_suppressions"].as_array().unwrap().len(), 0);
         let notices = report["notices"].to_string();
         assert!(notices.contains("aws_route53_zone (1)"), "{notices}");
+        let unmapped = report["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| {
+                n["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("aws_route53_zone (1)")
+            })
+            .unwrap();
+        assert_eq!(unmapped["kind"], "not-checked", "{unmapped}");
     }
 
     #[test]

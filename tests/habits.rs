@@ -204,9 +204,10 @@ fn quiet_prints_only_findings_and_errors() {
     }
 }
 
-/// The terminal report closes with a table: findings by severity and verdict, and the duties
-/// with the most findings (at most 10, by count then id), before the summary line. `--quiet`
-/// and a scan without findings have none.
+/// The terminal report closes with a table: findings by severity and verdict, the duties with
+/// the most findings (at most 10, by count then id) and the resources with the most (at most 10,
+/// by count then file and line), before the summary line. `--quiet` and a scan without findings
+/// have none.
 #[test]
 fn terminal_report_closes_with_a_summary_table() {
     let run = run_in(root(), &["testdata/examples"]);
@@ -234,19 +235,45 @@ top duties (10 of 43):
       2  SRM-LOGS-001 log-group-retention-unset
       2  SRM-LOGS-002 log-group-not-encrypted-with-cmk
       2  SRM-S3-004 s3-bucket-versioning-disabled
+top resources (10 of 17):
+     10  aws_db_instance.main (testdata/examples/terraform/main.tf:35:1)
+      8  aws_s3_bucket.logs (testdata/examples/terraform/main.tf:11:1)
+      7  OrdersBucket (testdata/examples/cloudformation/app.yaml:16:3)
+      6  aws_s3_bucket.uploads (testdata/examples/terraform/main.tf:4:1)
+      4  OrdersTopic (testdata/examples/cloudformation/app.yaml:45:3)
+      4  OrdersQueue (testdata/examples/cloudformation/app.yaml:50:3)
+      4  ProcessOrder (testdata/examples/cloudformation/app.yaml:84:3)
+      3  OrdersTable (testdata/examples/cloudformation/app.yaml:68:3)
+      3  aws_instance.web (testdata/examples/terraform/main.tf:20:1)
+      3  aws_sqs_queue.jobs (testdata/examples/terraform/main.tf:47:1)
 srm-lint: 5 files, 22 resources, 139 duties: 63 unaddressed, 3 unverified, 11 attestation, 0 attested, 0 suppressed, 62 addressed
 ";
     assert_eq!(table, expected);
-    // The counts agree with the JSON report.
+    // The counts agree with the JSON report: per severity, and per resource.
     let (_, report) = json_in(root(), &["testdata/examples"]);
     assert_eq!(report["summary"]["verdicts"]["unaddressed"], 63);
     assert_eq!(report["summary"]["verdicts"]["unverified"], 3);
+    let findings_of = |address: &str| {
+        report["resources"]
+            .as_array()
+            .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+            .and_then(|r| r["checklist"].as_array())
+            .map(|c| {
+                c.iter()
+                    .filter(|e| e["verdict"] == "unaddressed" || e["verdict"] == "unverified")
+                    .count()
+            })
+    };
+    assert_eq!(findings_of("aws_db_instance.main"), Some(10));
+    assert_eq!(findings_of("OrdersBucket"), Some(7));
     let quiet = run_in(root(), &["testdata/examples", "-q"]);
     assert!(!quiet.stdout.contains("\nseverity "), "{}", quiet.stdout);
     assert!(!quiet.stdout.contains("top duties"), "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains("top resources"), "{}", quiet.stdout);
     let none = run_in(root(), &["testdata/tf/remote-module"]);
     assert_eq!(none.code, 0);
     assert!(!none.stdout.contains("top duties"), "{}", none.stdout);
+    assert!(!none.stdout.contains("top resources"), "{}", none.stdout);
     assert!(
         none.stdout.contains("\nsrm-lint: 1 files"),
         "{}",
@@ -320,4 +347,59 @@ fn fail_on_unverified_counts_what_was_not_checked() {
         (off.code, off.stdout.as_str()),
         (0, "t.yaml:8:3: notice resource `Bucket` is not created: its condition `IsProd` is false with the given parameters\n")
     );
+    // The JSON report says which is which: the notice's `kind`, the fact the threshold reads.
+    let kinds = |report: &serde_json::Value| -> Vec<(String, String)> {
+        report["notices"]
+            .as_array()
+            .map(|ns| {
+                ns.iter()
+                    .map(|n| (n["kind"].to_string(), n["message"].to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (_, remote) = json_in(root(), &["testdata/tf/remote-module"]);
+    let remote = kinds(&remote);
+    assert_eq!(remote.len(), 1, "{remote:?}");
+    assert_eq!(remote[0].0, "\"not-checked\"", "{remote:?}");
+    let (_, skipped) = json_in(dir.path(), &["t.yaml", "--parameter", "Env=dev"]);
+    let skipped = kinds(&skipped);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].0, "\"info\"", "{skipped:?}");
+}
+
+/// Every notice that says resources are not checked has the kind `not-checked`, and no other
+/// notice has it: the kind is set where the notice is made, not read from its words.
+#[test]
+fn notices_saying_not_checked_have_that_kind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\n\
+         Resources:\n  Fn::ForEach::Buckets:\n    - Name\n    - [a, b]\n    - B${Name}:\n        Type: AWS::S3::Bucket\n\
+         \x20 Mod:\n    Type: !Rain::Module ./m.yaml\n",
+    )
+    .expect("write");
+    let rain_json = r#"{"AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {"M": {"Type": {"Rain::Module": "./m.yaml"}}}}"#;
+    std::fs::write(dir.path().join("r.json"), rain_json).expect("write");
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for (cwd, path) in [
+        (dir.path(), "."),
+        (root(), "testdata/tf/remote-module"),
+        (root(), "testdata/cfn/nested"),
+        (root(), "testdata/bad/outside-root/root"),
+    ] {
+        let (_, report) = json_in(cwd, &[path]);
+        for n in report["notices"].as_array().cloned().unwrap_or_default() {
+            let (kind, message) = (n["kind"].as_str().unwrap_or("?"), &n["message"]);
+            let says = message.as_str().is_some_and(|m| m.contains("not checked"));
+            assert_eq!(kind == "not-checked", says, "{path}: {n}");
+            assert!(kind == "not-checked" || kind == "info", "{n}");
+            *seen.entry(kind.to_string()).or_default() += 1;
+        }
+    }
+    // The ForEach, both Rain forms, three modules and three nested stacks; one child template.
+    assert!(seen.get("not-checked").is_some_and(|n| *n >= 9), "{seen:?}");
+    assert!(seen.get("info").is_some_and(|n| *n >= 1), "{seen:?}");
 }

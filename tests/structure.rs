@@ -81,3 +81,24 @@ fn the_checks_catch_a_cycle_and_a_long_function() {
     assert!(!lengths.status.success(), "{text}");
     assert!(text.contains("fn long is 152 lines"), "{text}");
 }
+
+/// The vendored hcl-edit (hostile-input protections) reaches the build through
+/// `[patch.crates-io]`, which `cargo publish` drops: while the patch is there, the crate is not
+/// publishable and the release workflow does not publish it.
+#[test]
+fn a_patched_dependency_keeps_the_crate_off_crates_io() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    let release =
+        std::fs::read_to_string(root.join(".github/workflows/release.yml")).expect("release.yml");
+    assert!(manifest.contains("\n[patch.crates-io]\nhcl-edit = { path = \"vendor/hcl-edit\" }"));
+    let package = manifest.split("\n[").next().unwrap_or_default();
+    assert!(
+        package.lines().any(|l| l.trim() == "publish = false"),
+        "{package}"
+    );
+    assert!(
+        !release.contains("cargo publish"),
+        "release.yml publishes the crate"
+    );
+}

@@ -110,6 +110,7 @@ fn terraform_comment_suppressions_need_a_reason_and_unused_ones_are_reported() {
     assert_eq!(unused.as_array().map(|a| a.len()), Some(1));
     assert_eq!(unused[0]["line"], 10);
     assert_eq!(unused[0]["path"], "testdata/suppress/tf/main.tf");
+    assert_eq!(unused[0]["kind"], "unused-suppression");
 }
 
 #[test]

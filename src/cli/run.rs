@@ -249,7 +249,7 @@ fn failing(report: &Report, fail_on: FailOn, min: Option<srm_lint::catalog::Seve
         FailOn::Unverified => report
             .notices
             .iter()
-            .filter(|n| srm_lint::model::leaves_unchecked(&n.message))
+            .filter(|n| n.kind == srm_lint::model::NoticeKind::NotChecked)
             .count(),
         FailOn::Unaddressed | FailOn::Never => 0,
     };

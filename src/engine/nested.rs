@@ -213,12 +213,12 @@ pub fn expand(docs: &mut [Doc<'_>], sources: &SourceMap, unit: &UnitHook<'_>) {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
-        model.notices.push(Notice {
-            span: Span::file_start(d.id),
-            message: format!(
+        model.notices.push(Notice::info(
+            Span::file_start(d.id),
+            format!(
                 "deployed as a nested stack by {parent}{more}: its resources are checked there, with the parameters the parent passes"
             ),
-        });
+        ));
     }
 }
 
@@ -273,10 +273,7 @@ impl Expand<'_> {
                 Ok(c) => c,
                 Err(message) => {
                     if report {
-                        into.notices.push(Notice {
-                            span: r.span,
-                            message,
-                        });
+                        into.notices.push(Notice::not_checked(r.span, message));
                     }
                     continue;
                 }

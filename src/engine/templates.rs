@@ -94,10 +94,10 @@ pub fn merge(scan: &mut Scan, parsed: Vec<ParsedDoc>) {
             Ok(models) => {
                 let Some(models) = models else {
                     if explicit {
-                        scan.model.notices.push(Notice {
-                            span: Span::file_start(id),
-                            message: "not a CloudFormation template (no AWSTemplateFormatVersion and no Resources typed AWS::…); skipped".into(),
-                        });
+                        scan.model.notices.push(Notice::info(
+                            Span::file_start(id),
+                            "not a CloudFormation template (no AWSTemplateFormatVersion and no Resources typed AWS::…); skipped".into(),
+                        ));
                     }
                     continue;
                 };
@@ -127,13 +127,13 @@ pub fn merge(scan: &mut Scan, parsed: Vec<ParsedDoc>) {
                         related: None,
                     });
                 } else if explicit {
-                    scan.model.notices.push(Notice {
-                        span: e.span,
-                        message: format!(
+                    scan.model.notices.push(Notice::info(
+                        e.span,
+                        format!(
                             "not a CloudFormation template and not valid YAML/JSON ({}); skipped",
                             e.message
                         ),
-                    });
+                    ));
                 }
             }
         }

@@ -376,14 +376,14 @@ fn skipped_notices(scan: &mut Scan, skipped: &render::Skipped, resources: usize)
             .iter()
             .map(|(t, n)| format!("{t} ({n})"))
             .collect();
-        scan.model.notices.push(Notice {
-            span: first,
-            message: format!(
+        scan.model.notices.push(Notice::not_checked(
+            first,
+            format!(
                 "Guard rules: {} Terraform resource(s) of types without a CloudFormation mapping were not checked: {}",
                 resources,
                 types.join(", ")
             ),
-        });
+        ));
     }
     if skipped.attributes > 0 {
         if let Some(r) = scan
@@ -392,13 +392,13 @@ fn skipped_notices(scan: &mut Scan, skipped: &render::Skipped, resources: usize)
             .iter()
             .find(|r| r.lang == Lang::Terraform)
         {
-            scan.model.notices.push(Notice {
-                span: r.header,
-                message: format!(
+            scan.model.notices.push(Notice::info(
+                r.header,
+                format!(
                     "Guard rules: {} Terraform attribute(s) without a CloudFormation mapping were left out of the rendered resources",
                     skipped.attributes
                 ),
-            });
+            ));
         }
     }
 }

@@ -428,18 +428,43 @@ pub struct Notice {
     pub span: Span,
     /// The text.
     pub message: String,
+    /// What it says, for whoever acts on it without reading the text.
+    pub kind: NoticeKind,
 }
 
-/// The words of every notice about resources srm-lint skips (a module or nested stack it does
-/// not fetch, a Rain module, an unexpanded `Fn::ForEach`, resources Guard rules could not
-/// check): "… its resources are not checked". A notice that says something else must not say
-/// them.
-pub const NOT_CHECKED: &str = "not checked";
+impl Notice {
+    /// A notice that some resources are not checked.
+    pub fn not_checked(span: Span, message: String) -> Notice {
+        Notice {
+            span,
+            message,
+            kind: NoticeKind::NotChecked,
+        }
+    }
 
-/// Whether a notice's `message` says some resources are not checked (`--fail-on unverified`
-/// counts each such notice as an unverified finding).
-pub fn leaves_unchecked(message: &str) -> bool {
-    message.contains(NOT_CHECKED)
+    /// Any other notice.
+    pub fn info(span: Span, message: String) -> Notice {
+        Notice {
+            span,
+            message,
+            kind: NoticeKind::Info,
+        }
+    }
+}
+
+/// What a notice says. Set where the notice is made; the JSON report's `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoticeKind {
+    /// Some resources are not checked: a module or nested stack srm-lint does not fetch or
+    /// cannot place, a Rain module, an unexpanded `Fn::ForEach`, Terraform resources Guard rules
+    /// cannot see. `--fail-on unverified` counts each such notice.
+    NotChecked,
+    /// Anything else (a file that is not a template, a resource its condition does not create,
+    /// a nested template checked under its parent, attributes Guard rules cannot see).
+    Info,
+    /// A suppression that silences nothing (the report's `unused_suppressions`).
+    UnusedSuppression,
 }
 
 /// What an adapter produces for a set of files.

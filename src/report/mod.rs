@@ -15,16 +15,19 @@ pub mod sarif;
 mod escape;
 pub mod fingerprint;
 mod level;
+mod paths;
 mod related;
 pub use escape::{escape_control, escape_line, escape_text};
 pub(crate) use escape::{
     escape_line_owned, escaped_in_line, escaped_in_text, may_need_line_escape, may_need_text_escape,
 };
 pub use level::Level;
+use paths::{loc, Paths};
 pub use related::RelatedEntry;
 
 use crate::catalog::Catalog;
 use crate::evaluate::Verdict;
+pub use crate::model::NoticeKind;
 use crate::outcome::Scan;
 use crate::source::{FileFormat, SourceMap, Span};
 use serde::Serialize;
@@ -208,6 +211,9 @@ pub struct NoticeEntry {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
+    /// What it says: `not-checked` (resources srm-lint did not check), `info`, or
+    /// `unused-suppression` (in `unused_suppressions`).
+    pub kind: NoticeKind,
     /// Text.
     pub message: String,
 }
@@ -242,37 +248,6 @@ fn count_verdicts(resources: &[ResourceEntry], counts: &mut BTreeMap<&'static st
     counts.clear();
     for v in Verdict::ALL {
         counts.insert(v.as_str(), by_verdict.get(v as usize).copied().unwrap_or(0));
-    }
-}
-
-/// Each file's display path, shared by every entry located in it.
-struct Paths(Vec<Arc<str>>);
-
-impl Paths {
-    fn new(sources: &SourceMap) -> Paths {
-        Paths(
-            sources
-                .files()
-                .iter()
-                .map(|f| Arc::from(f.display.as_str()))
-                .collect(),
-        )
-    }
-
-    fn get(&self, id: crate::source::FileId) -> Arc<str> {
-        self.0
-            .get(id as usize)
-            .cloned()
-            .unwrap_or_else(|| Arc::from("?"))
-    }
-}
-
-fn loc(paths: &Paths, sources: &SourceMap, span: Span) -> Location {
-    let lc = sources.start(span);
-    Location {
-        path: paths.get(span.file),
-        line: lc.line,
-        column: lc.column,
     }
 }
 
@@ -355,6 +330,18 @@ impl<'a> Builder<'a> {
         loc(&self.paths, self.sources, span)
     }
 
+    fn notice(&self, span: Span, kind: NoticeKind, message: String) -> NoticeEntry {
+        let l = self.loc(span);
+        let (path, line, column) = (l.path.to_string(), l.line, l.column);
+        NoticeEntry {
+            path,
+            line,
+            column,
+            kind,
+            message,
+        }
+    }
+
     /// One checklist entry (`message`: the result's message, moved or copied).
     fn duty(&self, d: &crate::evaluate::DutyResult, mut message: String) -> Option<ChecklistEntry> {
         let duty = self.catalog.duties.get(d.duty)?;
@@ -423,31 +410,16 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let errors: Vec<ErrorEntry> = scan.model.errors.iter().map(|e| self.error(e)).collect();
-        let notices = scan
-            .model
-            .notices
-            .iter()
-            .map(|n| {
-                let l = self.loc(n.span);
-                NoticeEntry {
-                    path: l.path.to_string(),
-                    line: l.line,
-                    column: l.column,
-                    message: n.message.clone(),
-                }
-            })
+        let notices = scan.model.notices.iter();
+        let notices = notices
+            .map(|n| self.notice(n.span, n.kind, n.message.clone()))
             .collect();
         let unused_suppressions = scan
             .unused_suppressions
             .iter()
             .map(|u| {
-                let l = self.loc(u.span);
-                NoticeEntry {
-                    path: l.path.to_string(),
-                    line: l.line,
-                    column: l.column,
-                    message: format!("suppression of {} silences nothing; remove it", u.duty),
-                }
+                let message = format!("suppression of {} silences nothing; remove it", u.duty);
+                self.notice(u.span, NoticeKind::UnusedSuppression, message)
             })
             .collect();
         let mut summary = Summary {

@@ -164,10 +164,10 @@ fn resource(
     let decl = &e.value;
     if id.starts_with("Fn::ForEach::") {
         // AWS::LanguageExtensions loops are not expanded.
-        model.notices.push(Notice {
-            span: e.key_span,
-            message: format!("`{id}` (AWS::LanguageExtensions) is not expanded; the resources it creates are not checked"),
-        });
+        model.notices.push(Notice::not_checked(
+            e.key_span,
+            format!("`{id}` (AWS::LanguageExtensions) is not expanded; the resources it creates are not checked"),
+        ));
         return None;
     }
     if !decl.is_map() {
@@ -192,18 +192,18 @@ fn resource(
             {
                 // The JSON form of a Rain module: `"Type": {"Rain::Module": "path"}`.
                 let tag = entries.first().map(|e| e.key.as_str()).unwrap_or_default();
-                model.notices.push(Notice {
-                    span: t.span,
-                    message: format!("resource `{id}` is a `{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
-                });
+                model.notices.push(Notice::not_checked(
+                    t.span,
+                    format!("resource `{id}` is a `{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
+                ));
                 return None;
             }
             (_, Some(tag)) if tag.starts_with("Rain::") => {
                 // A Rain module (`Type: !Rain::Module path`) is expanded by `rain pkg`.
-                model.notices.push(Notice {
-                    span: t.span,
-                    message: format!("resource `{id}` is a `!{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
-                });
+                model.notices.push(Notice::not_checked(
+                    t.span,
+                    format!("resource `{id}` is a `!{tag}` expanded by Rain, not a CloudFormation type; it is not checked (scan the packaged template)"),
+                ));
                 return None;
             }
             _ => {
@@ -240,13 +240,13 @@ fn resource(
         None => Val::empty_map(e.key_span),
     };
     let Some((body, existence)) = ctx.over_scenarios(condition.as_deref(), &convert) else {
-        model.notices.push(Notice {
-            span: e.key_span,
-            message: format!(
+        model.notices.push(Notice::info(
+            e.key_span,
+            format!(
                 "resource `{id}` is not created: its condition `{}` is false with the given parameters",
                 condition.as_deref().unwrap_or_default()
             ),
-        });
+        ));
         return None;
     };
     model.errors.extend(props_error);

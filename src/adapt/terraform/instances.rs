@@ -79,10 +79,7 @@ impl<'a> BuildCtx<'a, '_> {
         ));
         for call in &def.calls {
             let name = call.name;
-            let notice = |msg: String| Notice {
-                span: call.header,
-                message: msg,
-            };
+            let notice = |msg: String| Notice::not_checked(call.header, msg);
             let Some(source) = &call.source else {
                 model.notices.push(notice(format!(
                     "module.{name} source is not a literal string; its resources are not checked"

@@ -1,6 +1,6 @@
 //! The closing summary table of the terminal report: findings by severity and verdict, and the
-//! duties with the most findings. Deterministic: severities from critical down, duties by count
-//! then id.
+//! duties and resources with the most findings. Deterministic: severities from critical down,
+//! duties by count then id, resources by count then file, line, column and address.
 
 use super::super::{escape_line, ChecklistEntry, ResourceEntry};
 use crate::catalog::Severity;
@@ -9,6 +9,13 @@ use std::fmt::Write as _;
 
 /// At most this many duties are listed.
 pub const TOP_DUTIES: usize = 10;
+
+/// At most this many resources are listed.
+pub const TOP_RESOURCES: usize = 10;
+
+/// A resource as the table names it: where its header is, and its address. The same code reached
+/// from two roots (a shared module) is one resource here.
+type Place<'a> = (&'a str, usize, usize, &'a str);
 
 /// Severities from the most severe down; `info` is shown only when it has findings.
 const SEVERITIES: [Severity; 5] = [
@@ -27,7 +34,11 @@ pub fn render(findings: &[(&ResourceEntry, &ChecklistEntry)]) -> String {
     // [unaddressed, unverified] per severity.
     let mut counts = [[0usize; 2]; SEVERITIES.len()];
     let mut duties: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
-    for (_, c) in findings {
+    let mut resources: std::collections::BTreeMap<Place, usize> = Default::default();
+    for (r, c) in findings {
+        *resources
+            .entry((&r.path, r.line, r.column, &r.address))
+            .or_insert(0) += 1;
         let col = usize::from(c.verdict == Verdict::Unverified);
         if let Some(row) = SEVERITIES.iter().position(|s| *s == c.severity) {
             if let Some(cell) = counts.get_mut(row).and_then(|r| r.get_mut(col)) {
@@ -63,6 +74,18 @@ pub fn render(findings: &[(&ResourceEntry, &ChecklistEntry)]) -> String {
     let _ = writeln!(out, "top duties ({shown} of {}):", top.len());
     for (duty, n, slug) in top.into_iter().take(TOP_DUTIES) {
         let _ = writeln!(out, "{n:>7}  {}", escape_line(&format!("{duty} {slug}")));
+    }
+    let mut top: Vec<(Place, usize)> = resources.into_iter().collect();
+    // Stable, over a map ordered by file, line, column and address.
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
+    let shown = top.len().min(TOP_RESOURCES);
+    let _ = writeln!(out, "top resources ({shown} of {}):", top.len());
+    for ((path, line, column, address), n) in top.into_iter().take(TOP_RESOURCES) {
+        let _ = writeln!(
+            out,
+            "{n:>7}  {}",
+            escape_line(&format!("{address} ({path}:{line}:{column})"))
+        );
     }
     out
 }
