@@ -9,7 +9,7 @@
 mod load;
 mod predicate;
 
-pub use predicate::{Absent, Lit, Pred, Quant, Shape, Test};
+pub use predicate::{Absent, Lit, Memo, Pred, Quant, Shape, Test};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

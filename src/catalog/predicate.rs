@@ -170,6 +170,28 @@ pub struct Pred {
     /// The condition for quantifiers.
     #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
     pub filter: Option<Box<Pred>>,
+    /// The expectation text of a `one_of`/`not_one_of` test, written once when first needed
+    /// (a list of IAM actions is rendered for every statement that fails it otherwise).
+    #[serde(skip)]
+    pub expected: Memo,
+}
+
+/// A text computed once from the predicate it belongs to; not part of the predicate's value
+/// (equal, and skipped by serde, whatever it holds).
+#[derive(Debug, Clone, Default)]
+pub struct Memo(std::sync::OnceLock<String>);
+
+impl Memo {
+    /// The text, computing it with `make` the first time.
+    pub fn get_or(&self, make: impl FnOnce() -> String) -> &str {
+        self.0.get_or_init(make)
+    }
+}
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
 }
 
 /// The test applied by a `attr` predicate.
@@ -264,7 +286,114 @@ impl<T> Count<T> {
 impl Pred {
     /// Decodes which shape this predicate has, or says what is wrong with it.
     pub fn shape(&self) -> Result<Shape<'_>, String> {
-        // Asked once per evaluation: counted without allocating.
+        // Asked once per evaluation (millions of times in a large run): a well-formed predicate
+        // is decoded from which fields are set; anything else takes the checking path below.
+        let tests = [
+            self.equals.is_some(),
+            self.one_of.is_some(),
+            self.not_one_of.is_some(),
+            self.present.is_some(),
+            self.min.is_some(),
+            self.max.is_some(),
+            self.has.is_some(),
+            self.has_any.is_some(),
+            self.starts_with.is_some(),
+            self.json.is_some(),
+            self.no_secrets == Some(true),
+        ]
+        .into_iter()
+        .filter(|b| *b)
+        .count();
+        let shapes = [
+            self.attr.is_some(),
+            self.range.is_some(),
+            self.any.is_some(),
+            self.all.is_some(),
+            self.not.is_some(),
+            self.some.is_some(),
+            self.every.is_some(),
+            self.none.is_some(),
+            self.some_related.is_some(),
+            self.every_related.is_some(),
+            self.none_related.is_some(),
+        ]
+        .into_iter()
+        .filter(|b| *b)
+        .count();
+        if shapes == 1 && tests == usize::from(self.attr.is_some()) {
+            if let Some(s) = self.quick_shape() {
+                return Ok(s);
+            }
+        }
+        self.checked_shape()
+    }
+
+    /// The shape of a predicate with exactly one shape field (and one test with `attr`, none
+    /// without); `None` where a field the shape needs is missing.
+    fn quick_shape(&self) -> Option<Shape<'_>> {
+        if let Some(path) = &self.attr {
+            let test = if let Some(l) = &self.equals {
+                Test::Equals(l)
+            } else if let Some(ls) = &self.one_of {
+                Test::OneOf(ls)
+            } else if let Some(ls) = &self.not_one_of {
+                Test::NotOneOf(ls)
+            } else if let Some(p) = self.present {
+                Test::Present(p)
+            } else if let Some(m) = self.min {
+                Test::Min(m)
+            } else if let Some(m) = self.max {
+                Test::Max(m)
+            } else if let Some(l) = &self.has {
+                Test::Has(l)
+            } else if let Some(ls) = &self.has_any {
+                Test::HasAny(ls)
+            } else if let Some(p) = &self.starts_with {
+                Test::StartsWith(p)
+            } else if let Some(j) = &self.json {
+                Test::Json(j)
+            } else {
+                Test::NoSecrets
+            };
+            return Some(Shape::Test {
+                path,
+                test,
+                absent: self.absent.unwrap_or_default(),
+                note: self.note.as_deref(),
+            });
+        }
+        let filter = self.filter.as_deref();
+        match self {
+            Pred {
+                range: Some(paths), ..
+            } => Some(Shape::Range {
+                paths,
+                port: self.includes?,
+            }),
+            Pred { any: Some(v), .. } => Some(Shape::Any(v)),
+            Pred { all: Some(v), .. } => Some(Shape::All(v)),
+            Pred { not: Some(v), .. } => Some(Shape::Not(v)),
+            Pred { some: Some(p), .. } => Some(Shape::Each(Quant::Some, p, filter?)),
+            Pred { every: Some(p), .. } => Some(Shape::Each(Quant::Every, p, filter?)),
+            Pred { none: Some(p), .. } => Some(Shape::Each(Quant::None, p, filter?)),
+            Pred {
+                some_related: Some(r),
+                ..
+            } => Some(Shape::Related(Quant::Some, r, filter)),
+            Pred {
+                every_related: Some(r),
+                ..
+            } => Some(Shape::Related(Quant::Every, r, filter)),
+            Pred {
+                none_related: Some(r),
+                ..
+            } => Some(Shape::Related(Quant::None, r, filter)),
+            _ => None,
+        }
+    }
+
+    /// [`Pred::shape`] with every rule checked, saying what is wrong.
+    fn checked_shape(&self) -> Result<Shape<'_>, String> {
         let mut tests = Count::default();
         for t in [
             self.equals.as_ref().map(Test::Equals),

@@ -120,21 +120,24 @@ fn scenario_choice(
 }
 
 /// Any holds: `True` if one is; else `Unknown` if one is; else `False` at the most specific span.
-pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
-    if let Some(t) = outs.iter().find(|o| o.tri == Tri::True && !o.by_default) {
-        return t.clone();
-    }
-    if let Some(t) = outs.iter().find(|o| o.tri == Tri::True) {
-        return t.clone();
+pub(super) fn any(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
+    let holds = outs
+        .iter()
+        .position(|o| o.tri == Tri::True && !o.by_default)
+        .or_else(|| outs.iter().position(|o| o.tri == Tri::True));
+    if let Some(i) = holds {
+        return outs.swap_remove(i);
     }
     // Undecided: every alternative that could still address the duty is said.
-    let unknown: Vec<&Outcome> = outs.iter().filter(|o| o.tri == Tri::Unknown).collect();
-    if let Some(u) = unknown.first() {
-        let mut o = (*u).clone();
-        let mut parts: Vec<&str> = unknown.iter().map(|o| o.message.as_str()).collect();
+    if let Some(first) = outs.iter().position(|o| o.tri == Tri::Unknown) {
+        let unknown = || outs.iter().filter(|o| o.tri == Tri::Unknown);
+        let mut parts: Vec<&str> = unknown().map(|o| o.message.as_str()).collect();
         parts.dedup();
-        o.message = parts.join("; ");
-        o.related = related_of(unknown.iter().copied());
+        let message = parts.join("; ");
+        let related = related_of(unknown());
+        let mut o = outs.swap_remove(first);
+        o.message = message;
+        o.related = related;
         return o;
     }
     // Each distinct reason once, in the order the alternatives give them; a reason another one
@@ -151,10 +154,10 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
     let companion = outs.iter().any(|o| o.companion);
     let account = outs.iter().any(|o| o.account);
-    let o = match outs.iter().find(|o| o.specific) {
-        Some(s) => Outcome {
+    let o = match outs.iter().position(|o| o.specific) {
+        Some(i) => Outcome {
             message: msg,
-            ..s.clone()
+            ..outs.swap_remove(i)
         },
         None => Outcome::new(
             Tri::False,
@@ -173,24 +176,25 @@ pub(super) fn any(outs: Vec<Outcome>, anchor: Span) -> Outcome {
 }
 
 /// All hold: `False` if one is not; else `Unknown` if one is; else `True` with all evidence.
-pub(super) fn all(outs: Vec<Outcome>, anchor: Span) -> Outcome {
+pub(super) fn all(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     let failed = outs
         .iter()
-        .find(|o| o.tri == Tri::False && o.specific)
-        .or_else(|| outs.iter().find(|o| o.tri == Tri::False));
-    if let Some(f) = failed {
-        let mut f = f.clone();
+        .position(|o| o.tri == Tri::False && o.specific)
+        .or_else(|| outs.iter().position(|o| o.tri == Tri::False));
+    if let Some(i) = failed {
+        // A credential found beside the finding is still masked in every output.
+        let beside = outs.iter().find_map(|o| o.secret.clone());
+        let mut f = outs.swap_remove(i);
         if f.secret.is_none() {
-            // A credential found beside the finding is still masked in every output.
-            f.secret = outs.iter().find_map(|o| o.secret.clone()).map(|mut s| {
+            f.secret = beside.map(|mut s| {
                 s.locate = false;
                 s
             });
         }
         return f;
     }
-    if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-        return u.clone();
+    if let Some(i) = outs.iter().position(|o| o.tri == Tri::Unknown) {
+        return outs.swap_remove(i);
     }
     let mut evidence: Vec<Span> = outs
         .iter()

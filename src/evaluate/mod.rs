@@ -246,11 +246,13 @@ fn companion_matches<'a>(
         companions: HashMap::new(),
         rels: &none,
     };
+    let docs = pred::Docs::default();
     let ctx = Ctx {
         index: &empty,
         resource: c,
         budget: std::cell::Cell::new(10_000),
         scenario: None,
+        docs: &docs,
     };
     pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
 }
@@ -338,6 +340,7 @@ fn evaluate_resource(
     let mut used_here = Vec::new();
     // The scenarios its values are chosen in (CloudFormation parameters), once per resource.
     let scenarios = values::scenario_ids(&res.body);
+    let docs = pred::Docs::default();
     let duties = info
         .and_then(|i| by_kind.get(i.kind.kind.as_str()))
         .map(|v| v.as_slice())
@@ -346,7 +349,8 @@ fn evaluate_resource(
         let Some(duty) = catalog.duties.get(di) else {
             continue;
         };
-        let Some(mut result) = evaluate_duty(index, (ri, &scenarios), res, duty, di) else {
+        let Some(mut result) = evaluate_duty(index, (ri, &scenarios), res, (duty, di), &docs)
+        else {
             continue;
         };
         if !res.origins.is_empty() {
@@ -428,8 +432,8 @@ fn evaluate_duty(
     index: &Index<'_>,
     (ri, scenarios): (usize, &[u32]),
     res: &Resource,
-    duty: &Duty,
-    di: usize,
+    (duty, di): (&Duty, usize),
+    docs: &pred::Docs,
 ) -> Option<DutyResult> {
     let ev = duty.evidence(res.lang)?;
     let ctx = Ctx {
@@ -437,6 +441,7 @@ fn evaluate_duty(
         resource: ri,
         budget: std::cell::Cell::new(STEP_BUDGET),
         scenario: None,
+        docs,
     };
     if let Some(when) = &ev.when {
         if pred::eval(&ctx, when, &res.body, res.header, false).tri == Tri::False {
@@ -457,7 +462,7 @@ fn evaluate_duty(
         // An attestation duty's `require` is what the code must not contradict (no literal
         // secret in user data): when it fails, the duty is unaddressed; else it is attested.
         if let (Proof::Attestation, Some(require)) = (duty.proof, &ev.require) {
-            let o = eval_require(index, (ri, scenarios), res, require);
+            let o = eval_require(index, (ri, scenarios), res, require, docs);
             if o.tri == Tri::False {
                 return Some(DutyResult {
                     secret: o.secret,
@@ -491,7 +496,7 @@ fn evaluate_duty(
         });
     }
     let require = ev.require.as_ref()?;
-    let o = eval_require(index, (ri, scenarios), res, require);
+    let o = eval_require(index, (ri, scenarios), res, require, docs);
     Some(match o.tri {
         Tri::True => {
             let span = if o.evidence.is_empty() {
@@ -551,6 +556,7 @@ fn eval_require(
     (ri, ids): (usize, &[u32]),
     res: &Resource,
     require: &crate::catalog::Pred,
+    docs: &pred::Docs,
 ) -> pred::Outcome {
     let run = |scenario| {
         let ctx = Ctx {
@@ -558,6 +564,7 @@ fn eval_require(
             resource: ri,
             budget: std::cell::Cell::new(STEP_BUDGET),
             scenario,
+            docs,
         };
         pred::eval(&ctx, require, &res.body, res.header, false)
     };

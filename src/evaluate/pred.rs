@@ -11,6 +11,8 @@ use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
 use crate::model::{Related, Resource, Val, ValKind};
 use crate::source::Span;
+use foldhash::HashMap;
+use std::rc::Rc;
 
 /// Three-valued truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,48 @@ pub(super) struct Ctx<'a> {
     /// The scenario evaluated (see [`ValKind::Choice`]): choices between deployments take the
     /// option of this scenario. `None`: every option is weighed.
     pub scenario: Option<u32>,
+    /// JSON documents already parsed from the strings of this resource and its companions.
+    pub docs: &'a Docs,
+}
+
+/// JSON documents parsed from string values, by the string's address: a policy document is
+/// read by a dozen duties, and parsed once. Lives while one resource is evaluated (its body and
+/// its companions' do not change meanwhile, so an address names one string).
+#[derive(Default)]
+pub(super) struct Docs(std::cell::RefCell<HashMap<(usize, usize), Option<Rc<Val>>>>);
+
+impl Docs {
+    /// The JSON document `v` holds: the value itself when structured, else parsed (once).
+    fn get<'v>(&self, v: &'v Val) -> Option<Doc<'v>> {
+        let s = match &v.kind {
+            ValKind::Map(_) | ValKind::List(_) => return Some(Doc::Value(v)),
+            ValKind::String(s) => s,
+            _ => return None,
+        };
+        let key = (s.as_ptr() as usize, s.len());
+        if let Some(hit) = self.0.borrow().get(&key) {
+            return hit.clone().map(Doc::Parsed);
+        }
+        let parsed = json_value(v).map(Rc::new);
+        self.0.borrow_mut().insert(key, parsed.clone());
+        parsed.map(Doc::Parsed)
+    }
+}
+
+/// A JSON document: a structured value of the resource, or one parsed from a string.
+enum Doc<'v> {
+    Value(&'v Val),
+    Parsed(Rc<Val>),
+}
+
+impl std::ops::Deref for Doc<'_> {
+    type Target = Val;
+    fn deref(&self) -> &Val {
+        match self {
+            Doc::Value(v) => v,
+            Doc::Parsed(v) => v,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -133,14 +177,16 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
             absent,
             note,
         } => {
-            let segs: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+            let (mut one, mut many) = ([""], Vec::new());
+            let segs = path_segments(path, &mut one, &mut many);
             let t = TestCtx {
                 path,
                 test,
                 absent,
                 note,
+                expected: &pred.expected,
             };
-            eval_path(ctx, &t, val, &segs, anchor, specific)
+            eval_path(ctx, &t, val, segs, anchor, specific)
         }
         Shape::Range { paths, port } => {
             eval_range(ctx.scenario, val, paths, port, (anchor, specific))
@@ -165,11 +211,30 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
     }
 }
 
+/// The segments of a `.`-separated path, without allocating for a plain name (most are).
+pub(super) fn path_segments<'p>(
+    path: &'p str,
+    one: &'p mut [&'p str; 1],
+    many: &'p mut Vec<&'p str>,
+) -> &'p [&'p str] {
+    if path.is_empty() {
+        &[]
+    } else if path.contains('.') {
+        *many = path.split('.').filter(|s| !s.is_empty()).collect();
+        many
+    } else {
+        *one = [path];
+        one
+    }
+}
+
 struct TestCtx<'a> {
     path: &'a str,
     test: Test<'a>,
     absent: Absent,
     note: Option<&'a str>,
+    /// The test's expectation text, once written.
+    expected: &'a crate::catalog::Memo,
 }
 
 fn eval_path(
@@ -399,7 +464,7 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
             ),
         },
         Test::Present(p) => ok(p, &|| "it not to be set".into()),
-        Test::Json(inner) => match json_value(val) {
+        Test::Json(inner) => match ctx.docs.get(val) {
             Some(doc) => eval(ctx, inner, &doc, anchor, true),
             None => Outcome::new(
                 Tri::Unknown,
@@ -420,10 +485,12 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
             }
             match t.test {
                 Test::Equals(l) => ok(lit_eq(val, l), &|| l.to_string()),
-                Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), &|| one_of_text(ls)),
-                Test::NotOneOf(ls) => {
-                    ok(!ls.iter().any(|l| lit_eq(val, l)), &|| not_one_of_text(ls))
-                }
+                Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), &|| {
+                    t.expected.get_or(|| one_of_text(ls)).to_string()
+                }),
+                Test::NotOneOf(ls) => ok(!ls.iter().any(|l| lit_eq(val, l)), &|| {
+                    t.expected.get_or(|| not_one_of_text(ls)).to_string()
+                }),
                 Test::Min(m) => match number(val) {
                     Some(n) => ok(n >= m, &|| format!("at least {m}")),
                     None => ok(false, &|| format!("a number ≥ {m}")),

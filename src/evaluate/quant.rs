@@ -24,8 +24,9 @@ pub(super) fn eval_each(
     anchor: Span,
     specific: bool,
 ) -> Outcome {
-    let segs: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
-    each_in(ctx, q, (path, &segs), filter, val, anchor, specific)
+    let (mut one, mut many) = ([""], Vec::new());
+    let segs = super::pred::path_segments(path, &mut one, &mut many);
+    each_in(ctx, q, (path, segs), filter, val, anchor, specific)
 }
 
 /// [`eval_each`] walking `segs` (the rest of `path`) from `val`.
@@ -186,11 +187,13 @@ pub(super) fn quantify(
                 o.companion = hit.companion;
                 return o;
             }
-            if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
-                return u.clone();
+            let companion = outs.iter().any(|o| o.companion);
+            if let Some(i) = outs.iter().position(|o| o.tri == Tri::Unknown) {
+                let mut outs = outs;
+                return outs.swap_remove(i);
             }
             Outcome {
-                companion: outs.iter().any(|o| o.companion),
+                companion,
                 ..Outcome::new(Tri::True, anchor, false, none_holds)
             }
         }
@@ -245,6 +248,7 @@ pub(super) fn eval_related(
                 budget: std::cell::Cell::new(ctx.budget.get()),
                 // A companion's scenarios are its own.
                 scenario: None,
+                docs: ctx.docs,
             };
             let mut o = match filter {
                 Some(f) => eval(&sub, f, &comp.body, comp.header, true),
@@ -320,6 +324,7 @@ fn account_setting(
                 resource: c,
                 budget: std::cell::Cell::new(ctx.budget.get()),
                 scenario: None,
+                docs: ctx.docs,
             };
             let mut o = match filter {
                 Some(f) => eval(&sub, f, &comp.body, comp.header, true),
