@@ -6,58 +6,13 @@
 
 mod common;
 
-use common::{json_in, run_in, FORMATS};
+use common::{entry, run_in, scan_files, Entry, FORMATS};
 use serde_json::Value;
 use std::path::Path;
 
-/// One checklist entry as the JSON report gives it.
-#[derive(Debug)]
-struct Entry {
-    verdict: String,
-    at: String,
-    message: String,
-    basis: String,
-}
-
 /// Writes `files` (relative path, content) into a fresh directory and scans it as JSON.
 fn scan(files: &[(&str, &str)]) -> (tempfile::TempDir, Value) {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, code) in files {
-        let p = dir.path().join(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(p, code).unwrap();
-    }
-    let (_, report) = json_in(dir.path(), &["."]);
-    assert_eq!(report["errors"], Value::Array(vec![]), "tool errors");
-    (dir, report)
-}
-
-fn entry(r: &Value, address: &str, id: &str) -> Entry {
-    let res = r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["address"] == address)
-        .unwrap_or_else(|| panic!("no resource {address} in {r:#}"));
-    let e = res["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["duty"] == id)
-        .unwrap_or_else(|| panic!("{address} has no {id}"));
-    Entry {
-        verdict: e["verdict"].as_str().unwrap().to_string(),
-        at: format!(
-            "{}:{}:{}",
-            e["path"].as_str().unwrap(),
-            e["line"],
-            e["column"]
-        ),
-        message: e["message"].as_str().unwrap().to_string(),
-        basis: e["basis"].as_str().unwrap().to_string(),
-    }
+    scan_files(files, &[])
 }
 
 #[track_caller]
