@@ -166,3 +166,116 @@ fn a_secret_from_another_file_is_masked_in_every_output() {
         pretty.stdout
     );
 }
+
+const ACCOUNT_PAB: &str = r#"resource "aws_s3_account_public_access_block" "this" {
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+"#;
+
+const PUBLIC_S3: &str = r#"resource "aws_s3_bucket" "site" {
+  bucket = "acme-site"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket_policy" "site" {
+  bucket = aws_s3_bucket.site.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::acme-site/*" }]
+  })
+}
+
+resource "aws_s3_object" "index" {
+  bucket  = aws_s3_bucket.site.id
+  key     = "index.html"
+  content = "hello"
+  acl     = "public-read"
+}
+
+resource "aws_s3_bucket_acl" "other" {
+  bucket = "declared-elsewhere"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket_policy" "other" {
+  bucket = "declared-elsewhere"
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::declared-elsewhere/*" }]
+  })
+}
+
+resource "aws_s3_bucket_public_access_block" "other" {
+  bucket            = "declared-elsewhere"
+  block_public_acls = false
+}
+
+resource "aws_s3_access_point" "app" {
+  bucket = "acme-site"
+  name   = "app"
+  public_access_block_configuration {
+    block_public_policy = false
+  }
+}
+"#;
+
+/// Every S3 public-access duty the account's Block Public Access covers, on the resource it
+/// checks: (address, duty, where the finding is without the account setting).
+const S3_PUBLIC: &[(&str, &str, &str)] = &[
+    ("aws_s3_bucket.site", "SRM-S3-002", "main.tf:3:3"),
+    ("aws_s3_bucket.site", "SRM-S3-003", "main.tf:8:3"),
+    ("aws_s3_object.index", "SRM-S3-019", "main.tf:17:3"),
+    ("aws_s3_bucket_acl.other", "SRM-S3-016", "main.tf:22:3"),
+    ("aws_s3_bucket_policy.other", "SRM-S3-013", "main.tf:27:3"),
+    (
+        "aws_s3_bucket_public_access_block.other",
+        "SRM-S3-015",
+        "main.tf:34:3",
+    ),
+    ("aws_s3_access_point.app", "SRM-S3-020", "main.tf:41:5"),
+];
+
+#[test]
+fn the_accounts_s3_block_public_access_settles_every_public_access_duty() {
+    let (_d, bare) = scan_files(&[("main.tf", PUBLIC_S3)], &[]);
+    for (address, duty, at) in S3_PUBLIC {
+        let e = entry(&bare, address, duty);
+        assert_eq!(
+            (e.verdict.as_str(), e.at.as_str()),
+            ("unaddressed", *at),
+            "{e:#?}"
+        );
+    }
+    let (_d, r) = scan_files(&[("account.tf", ACCOUNT_PAB), ("main.tf", PUBLIC_S3)], &[]);
+    let settled = "account-level aws_s3_account_public_access_block.this in this configuration:";
+    for (address, duty, _) in S3_PUBLIC {
+        let e = entry(&r, address, duty);
+        assert_eq!((e.verdict.as_str(), e.basis.as_str()), ("addressed", "account"), "{e:#?}");
+        assert!(e.message.contains(settled), "{e:#?}");
+        assert!(e.at.starts_with("account.tf:"), "{e:#?}");
+    }
+    entry(&r, "aws_s3_bucket.site", "SRM-S3-002").is(
+        "addressed",
+        "account",
+        "account.tf:4:3",
+        "`ignore_public_acls` is true",
+    );
+    entry(&r, "aws_s3_bucket.site", "SRM-S3-003").is(
+        "addressed",
+        "account",
+        "account.tf:5:3",
+        "`restrict_public_buckets` is true",
+    );
+    // One flag that does not cover the duty settles nothing.
+    let acls_only = "resource \"aws_s3_account_public_access_block\" \"this\" {\n  ignore_public_acls = true\n}\n";
+    let (_d, r) = scan_files(&[("account.tf", acls_only), ("main.tf", PUBLIC_S3)], &[]);
+    entry(&r, "aws_s3_bucket.site", "SRM-S3-002").is(
+        "addressed",
+        "account",
+        "account.tf:2:3",
+        "`ignore_public_acls` is true",
+    );
+    let e = entry(&r, "aws_s3_bucket.site", "SRM-S3-003");
+    assert_eq!((e.verdict.as_str(), e.at.as_str()), ("unaddressed", "main.tf:8:3"), "{e:#?}");
+}
