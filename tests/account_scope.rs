@@ -251,7 +251,11 @@ fn the_accounts_s3_block_public_access_settles_every_public_access_duty() {
     let settled = "account-level aws_s3_account_public_access_block.this in this configuration:";
     for (address, duty, _) in S3_PUBLIC {
         let e = entry(&r, address, duty);
-        assert_eq!((e.verdict.as_str(), e.basis.as_str()), ("addressed", "account"), "{e:#?}");
+        assert_eq!(
+            (e.verdict.as_str(), e.basis.as_str()),
+            ("addressed", "account"),
+            "{e:#?}"
+        );
         assert!(e.message.contains(settled), "{e:#?}");
         assert!(e.at.starts_with("account.tf:"), "{e:#?}");
     }
@@ -277,5 +281,161 @@ fn the_accounts_s3_block_public_access_settles_every_public_access_duty() {
         "`ignore_public_acls` is true",
     );
     let e = entry(&r, "aws_s3_bucket.site", "SRM-S3-003");
-    assert_eq!((e.verdict.as_str(), e.at.as_str()), ("unaddressed", "main.tf:8:3"), "{e:#?}");
+    assert_eq!(
+        (e.verdict.as_str(), e.at.as_str()),
+        ("unaddressed", "main.tf:8:3"),
+        "{e:#?}"
+    );
+}
+
+const VOLUMES: &str = r#"resource "aws_ebs_volume" "home" {
+  availability_zone = "eu-west-1a"
+  size              = 10
+}
+
+resource "aws_ebs_volume" "west" {
+  provider          = aws.west
+  availability_zone = "us-west-2a"
+  size              = 10
+}
+
+resource "aws_ebs_volume" "eu" {
+  provider          = aws.eu
+  availability_zone = "eu-west-1c"
+  size              = 10
+}
+
+resource "aws_ebs_volume" "dr" {
+  provider          = aws.dr
+  availability_zone = "eu-west-1b"
+  size              = 10
+}
+
+module "away" {
+  source    = "./modules/vol"
+  providers = { aws = aws.west }
+}
+
+module "near" {
+  source = "./modules/vol"
+}
+"#;
+
+const PROVIDERS: &str = r#"provider "aws" {
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+provider "aws" {
+  alias  = "eu"
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "eu-west-1"
+  assume_role {
+    role_arn = "arn:aws:iam::210987654321:role/dr"
+  }
+}
+"#;
+
+const MODULE_VOL: &str = "resource \"aws_ebs_volume\" \"this\" {\n  availability_zone = \"eu-west-1a\"\n  size              = 10\n}\n";
+
+#[test]
+fn an_account_setting_is_evidence_only_under_the_same_provider_configuration() {
+    let account = "resource \"aws_ebs_encryption_by_default\" \"this\" {\n  enabled = true\n}\n";
+    let files = [
+        ("account.tf", account),
+        ("main.tf", VOLUMES),
+        ("providers.tf", PROVIDERS),
+        ("modules/vol/main.tf", MODULE_VOL),
+    ];
+    let (_d, r) = scan_files(&files, &[]);
+    let settled =
+        "account-level aws_ebs_encryption_by_default.this in this configuration: `enabled` is true";
+    // The same configuration, inherited by a module called without `providers`, and another
+    // alias with the same literal region and credentials: evidence as before.
+    for address in [
+        "aws_ebs_volume.home",
+        "module.near.aws_ebs_volume.this",
+        "aws_ebs_volume.eu",
+    ] {
+        entry(&r, address, "SRM-EBS-001").is("addressed", "account", "account.tf:2:3", settled);
+    }
+    // Another Region, directly or through a module's `providers` map: no proof.
+    let other = "account-level aws_ebs_encryption_by_default.this is made through provider aws \
+                 (region \"eu-west-1\")";
+    let e = entry(&r, "aws_ebs_volume.west", "SRM-EBS-001");
+    e.is("unverified", "unknown", "main.tf:6:1", other);
+    assert!(
+        e.message.contains(
+            "aws_ebs_volume.west through provider aws.west (region \"us-west-2\"), which may be \
+             another account or Region, so it cannot prove this duty"
+        ),
+        "{e:#?}"
+    );
+    entry(&r, "module.away.aws_ebs_volume.this", "SRM-EBS-001").is(
+        "unverified",
+        "unknown",
+        "modules/vol/main.tf:1:1",
+        "module.away.aws_ebs_volume.this through provider aws.west (region \"us-west-2\")",
+    );
+    // The same Region through a role of its own: maybe another account.
+    entry(&r, "aws_ebs_volume.dr", "SRM-EBS-001").is(
+        "unverified",
+        "unknown",
+        "main.tf:18:1",
+        "aws_ebs_volume.dr through provider aws.dr (region \"eu-west-1\", credentials of its own)",
+    );
+    // Aliases whose Regions are not known: srm-lint cannot tell.
+    let (_d, r) = scan_files(
+        &[
+            ("account.tf", account),
+            ("main.tf", VOLUMES),
+            ("modules/vol/main.tf", MODULE_VOL),
+        ],
+        &[],
+    );
+    entry(&r, "aws_ebs_volume.home", "SRM-EBS-001").is(
+        "addressed",
+        "account",
+        "account.tf:2:3",
+        settled,
+    );
+    entry(&r, "aws_ebs_volume.dr", "SRM-EBS-001").is(
+        "unverified",
+        "unknown",
+        "main.tf:18:1",
+        "is made through provider aws (region not known) and aws_ebs_volume.dr through provider aws.dr (region not known)",
+    );
+    // An account setting made through an alias settles the resources made through it.
+    let aliased = "resource \"aws_ebs_encryption_by_default\" \"west\" {\n  provider = aws.west\n  enabled  = true\n}\n";
+    let (_d, r) = scan_files(
+        &[
+            ("account.tf", aliased),
+            ("main.tf", VOLUMES),
+            ("providers.tf", PROVIDERS),
+            ("modules/vol/main.tf", MODULE_VOL),
+        ],
+        &[],
+    );
+    for address in ["aws_ebs_volume.west", "module.away.aws_ebs_volume.this"] {
+        entry(&r, address, "SRM-EBS-001").is(
+            "addressed",
+            "account",
+            "account.tf:3:3",
+            "`enabled` is true",
+        );
+    }
+    let e = entry(&r, "aws_ebs_volume.home", "SRM-EBS-001");
+    assert_eq!(
+        (e.verdict.as_str(), e.basis.as_str()),
+        ("unverified", "unknown"),
+        "{e:#?}"
+    );
 }
