@@ -132,14 +132,27 @@ fn an_account_setting_that_is_off_or_may_not_exist_is_no_proof() {
   enabled = false
 }
 "#;
+    // A new volume that leaves encryption to the account: the setting that is off decides.
     let (_d, r) = scan(&[("account.tf", off), ("main.tf", WORKLOAD_TF)]);
     let e = entry(&r, "aws_ebs_volume.data", "SRM-EBS-001");
-    assert_eq!(
-        (e.verdict.as_str(), e.at.as_str()),
-        ("unverified", "main.tf:1:1"),
-        "{e:#?}"
+    assert_entry(
+        &e,
+        "unaddressed",
+        "account",
+        "account.tf:2:3",
+        "`encrypted` is not set; `snapshot_id` is not set; account-level aws_ebs_encryption_by_default.this in this configuration: `enabled` is false",
     );
-    assert!(e.message.contains("`encrypted` is not set"), "{e:#?}");
+    assert_eq!(e.evidence, ["account.tf:2:3"], "{e:#?}");
+    // A volume from a snapshot follows the snapshot's encryption: still unknown.
+    let from_snapshot = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"eu-west-1a\"\n  snapshot_id       = \"snap-0123456789abcdef0\"\n}\n";
+    let (_d, r) = scan(&[("account.tf", off), ("main.tf", from_snapshot)]);
+    assert_entry(
+        &entry(&r, "aws_ebs_volume.data", "SRM-EBS-001"),
+        "unverified",
+        "unknown",
+        "main.tf:1:1",
+        "`encrypted` is not set",
+    );
     // A written `encrypted = false` is a finding, whatever the account does not do.
     let off_volume = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"eu-west-1a\"\n  encrypted         = false\n}\n";
     let (_d, r) = scan(&[("account.tf", off), ("main.tf", off_volume)]);

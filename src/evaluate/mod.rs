@@ -519,20 +519,13 @@ fn evaluate_duty(
             }
         }
         Tri::False => {
-            // What decided the finding: a companion, an absent setting (AWS's default does not
-            // address the duty), or a written value.
-            let basis = if o.companion {
-                Basis::Companion
-            } else if o.by_default && !o.explicit {
-                Basis::Default
-            } else {
-                Basis::Code
-            };
+            // What decided the finding (see `logic::failure_basis`).
+            let (basis, evidence) = logic::failure_basis(&o);
             DutyResult {
                 basis,
                 secret: o.secret,
                 related: o.related,
-                ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+                ..mk(Verdict::Unaddressed, o.span, o.message, evidence)
             }
         }
         Tri::Unknown => DutyResult {

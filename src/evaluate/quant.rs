@@ -184,6 +184,7 @@ pub(super) fn quantify(
                 let mut o = Outcome::new(Tri::False, hit.span, true, message);
                 o.evidence.clear();
                 o.companion = hit.companion;
+                o.account = hit.account;
                 return o;
             }
             if let Some(u) = outs.iter().find(|o| o.tri == Tri::Unknown) {
