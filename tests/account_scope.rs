@@ -127,6 +127,66 @@ fn a_secret_from_another_file_is_reported_where_it_is_written() {
 }
 
 #[test]
+fn a_secret_in_a_cloudformation_parameter_default_is_reported_and_masked_there_yaml_and_json() {
+    let yaml = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Token:
+    Type: String
+    Default: ghp_a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1
+Resources:
+  Api:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/api
+      Environment:
+        Variables:
+          GITHUB_TOKEN: !Ref Token
+"#;
+    let json = r#"{
+  "Parameters": { "Token": { "Type": "String", "Default": "ghp_a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1" } },
+  "Resources": {
+    "ApiJson": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": {
+        "Role": "arn:aws:iam::123456789012:role/api",
+        "Code": { "ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1" },
+        "Environment": { "Variables": { "GITHUB_TOKEN": { "Ref": "Token" } } }
+      }
+    }
+  }
+}
+"#;
+    let files = [("template.yaml", yaml), ("template.json", json)];
+    let (_d, r) = scan_files(&files, &[]);
+    entry(&r, "Api", "SRM-LAMBDA-016").is(
+        "unaddressed",
+        "code",
+        "template.yaml:5:14",
+        "`Environment.Variables` holds a GitHub token (ghp_********************************a1a1) written in the code",
+    );
+    entry(&r, "ApiJson", "SRM-LAMBDA-016").is(
+        "unaddressed",
+        "code",
+        "template.json:2:60",
+        "`Environment.Variables` holds a GitHub token (ghp_********************************a1a1)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, code) in files {
+        std::fs::write(dir.path().join(name), code).unwrap();
+    }
+    for format in FORMATS {
+        let run = run_in(dir.path(), &[".", "--format", format, "--fail-on", "never"]);
+        for raw in [KEY, GH] {
+            assert!(
+                !run.stdout.contains(raw),
+                "{format} shows {raw}:\n{}",
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
 fn a_secret_from_another_file_is_masked_in_every_output() {
     let dir = tempfile::tempdir().unwrap();
     for (name, code) in ELSEWHERE {

@@ -95,6 +95,13 @@ fn walk(val: &Val, span: Span, name: Option<&str>, budget: &mut u32, out: &mut V
                 walk(i, pick(val, i, span), None, budget, out);
             }
         }
+        // A value the deployment chooses (a parameter's default, a condition's branch): a
+        // credential in any option is written in the code.
+        ValKind::Choice { options, .. } => {
+            for o in options {
+                walk(o, pick(val, o, span), name, budget, out);
+            }
+        }
         ValKind::Map(attrs) => {
             // `{ name = "DB_PASSWORD", value = "…" }` (ECS environment entries).
             let pair_name = ["name", "Name"]

@@ -78,12 +78,13 @@ fn locate(sources: &SourceMap, d: &mut DutyResult, s: &Secret) {
         return;
     }
     let whole_file = |id: u32| sources.get(id).map(|f| Span::new(id, 0, f.text.len()));
+    // Decoded data is looked for only where the value came from: the same text written as is
+    // elsewhere in the file may well be another resource's.
+    let origin = d.evidence.iter().find_map(|&e| within(e));
     let elsewhere = if s.encoded {
-        None
+        origin
     } else {
-        d.evidence
-            .iter()
-            .find_map(|&e| within(e))
+        origin
             .or_else(|| whole_file(s.span.file).and_then(within))
             .or_else(|| {
                 sources
