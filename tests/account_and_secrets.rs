@@ -6,58 +6,13 @@
 
 mod common;
 
-use common::{json_in, run_in, FORMATS};
+use common::{entry, run_in, scan_files, Entry, FORMATS};
 use serde_json::Value;
 use std::path::Path;
 
-/// One checklist entry as the JSON report gives it.
-#[derive(Debug)]
-struct Entry {
-    verdict: String,
-    at: String,
-    message: String,
-    basis: String,
-}
-
 /// Writes `files` (relative path, content) into a fresh directory and scans it as JSON.
 fn scan(files: &[(&str, &str)]) -> (tempfile::TempDir, Value) {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, code) in files {
-        let p = dir.path().join(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(p, code).unwrap();
-    }
-    let (_, report) = json_in(dir.path(), &["."]);
-    assert_eq!(report["errors"], Value::Array(vec![]), "tool errors");
-    (dir, report)
-}
-
-fn entry(r: &Value, address: &str, id: &str) -> Entry {
-    let res = r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["address"] == address)
-        .unwrap_or_else(|| panic!("no resource {address} in {r:#}"));
-    let e = res["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["duty"] == id)
-        .unwrap_or_else(|| panic!("{address} has no {id}"));
-    Entry {
-        verdict: e["verdict"].as_str().unwrap().to_string(),
-        at: format!(
-            "{}:{}:{}",
-            e["path"].as_str().unwrap(),
-            e["line"],
-            e["column"]
-        ),
-        message: e["message"].as_str().unwrap().to_string(),
-        basis: e["basis"].as_str().unwrap().to_string(),
-    }
+    scan_files(files, &[])
 }
 
 #[track_caller]
@@ -177,14 +132,27 @@ fn an_account_setting_that_is_off_or_may_not_exist_is_no_proof() {
   enabled = false
 }
 "#;
+    // A new volume that leaves encryption to the account: the setting that is off decides.
     let (_d, r) = scan(&[("account.tf", off), ("main.tf", WORKLOAD_TF)]);
     let e = entry(&r, "aws_ebs_volume.data", "SRM-EBS-001");
-    assert_eq!(
-        (e.verdict.as_str(), e.at.as_str()),
-        ("unverified", "main.tf:1:1"),
-        "{e:#?}"
+    assert_entry(
+        &e,
+        "unaddressed",
+        "account",
+        "account.tf:2:3",
+        "`encrypted` is not set; `snapshot_id` is not set; account-level aws_ebs_encryption_by_default.this in this configuration: `enabled` is false",
     );
-    assert!(e.message.contains("`encrypted` is not set"), "{e:#?}");
+    assert_eq!(e.evidence, ["account.tf:2:3"], "{e:#?}");
+    // A volume from a snapshot follows the snapshot's encryption: still unknown.
+    let from_snapshot = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"eu-west-1a\"\n  snapshot_id       = \"snap-0123456789abcdef0\"\n}\n";
+    let (_d, r) = scan(&[("account.tf", off), ("main.tf", from_snapshot)]);
+    assert_entry(
+        &entry(&r, "aws_ebs_volume.data", "SRM-EBS-001"),
+        "unverified",
+        "unknown",
+        "main.tf:1:1",
+        "`encrypted` is not set",
+    );
     // A written `encrypted = false` is a finding, whatever the account does not do.
     let off_volume = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"eu-west-1a\"\n  encrypted         = false\n}\n";
     let (_d, r) = scan(&[("account.tf", off), ("main.tf", off_volume)]);

@@ -129,6 +129,51 @@ mod rules {
         assert_eq!(unmapped["kind"], "not-checked", "{unmapped}");
     }
 
+    /// `for_each` and `count` instances are Guard resources of their own, keyed by Terraform's
+    /// address, each with the companion linked to that instance.
+    #[test]
+    fn terraform_instances_are_checked_one_by_one_with_their_own_companions() {
+        let dir = "testdata/guard/tf/instances";
+        let (code, report) = json(&[dir, "--guard-rules", RULES, "--select", "guard/*"]);
+        assert_eq!(code, 1);
+        assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report}");
+        assert_eq!(
+            guard_entries(&report),
+            vec![
+                // The "b" instance's companion says Suspended: its `status` attribute.
+                e(
+                    r#"aws_s3_bucket.this["b"]"#,
+                    "unaddressed",
+                    "testdata/guard/tf/instances/main.tf:12:5"
+                ),
+                // The second counted bucket has no companion: the block's header.
+                e(
+                    "aws_s3_bucket.counted[1]",
+                    "unaddressed",
+                    "testdata/guard/tf/instances/main.tf:16:1"
+                ),
+            ]
+        );
+        let entry = report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == r#"aws_s3_bucket.this["b"]"#)
+            .and_then(|r| r["checklist"].as_array())
+            .and_then(|c| {
+                c.iter()
+                    .find(|c| c["duty"] == "guard/s3_versioning_enabled")
+            })
+            .unwrap();
+        assert!(
+            entry["message"]
+                .as_str()
+                .unwrap()
+                .contains("`VersioningConfiguration.Status` is \"Suspended\""),
+            "{entry}"
+        );
+    }
+
     #[test]
     fn the_same_rule_fails_cloudformation_resources_at_the_property_or_the_header() {
         let (code, report) = json(&["testdata/guard/cfn/bad.yaml", "--guard-rules", RULES]);

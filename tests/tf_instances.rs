@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{addresses, json_in, root, run_in};
+use common::{addresses, entry, json_in, root, run_in, scan_files};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -316,4 +316,137 @@ fn a_second_block_with_the_same_address_is_an_error_not_a_second_entry() {
     assert_eq!(addresses(&r), ["aws_sns_topic.alerts"]);
     let topic = duty(&r, "aws_sns_topic.alerts", "SRM-SNS-001");
     assert_eq!(topic.at, "testdata/tf/duplicate-resource/main.tf:1:1");
+}
+
+/// A module called with `count` and with `for_each` whose output says whether to encrypt.
+const INDEXED_OUTPUTS: &[(&str, &str)] = &[
+    (
+        "main.tf",
+        r#"module "cfg" {
+  count  = 2
+  source = "./modules/cfg"
+  on     = count.index == 0
+}
+
+module "site" {
+  for_each = toset(["a", "b"])
+  source   = "./modules/cfg"
+  on       = each.key == "a"
+}
+
+resource "aws_ebs_volume" "first" {
+  availability_zone = "eu-west-1a"
+  encrypted         = module.cfg[0].encrypted
+}
+
+resource "aws_ebs_volume" "second" {
+  availability_zone = "eu-west-1a"
+  encrypted         = module.cfg[1].encrypted
+}
+
+resource "aws_ebs_volume" "a" {
+  availability_zone = "eu-west-1a"
+  encrypted         = module.site["a"].encrypted
+}
+
+resource "aws_ebs_volume" "b" {
+  availability_zone = "eu-west-1a"
+  encrypted         = module.site["b"].encrypted
+}
+"#,
+    ),
+    (
+        "modules/cfg/main.tf",
+        "variable \"on\" {\n  type = bool\n}\n\noutput \"encrypted\" {\n  value = var.on\n}\n",
+    ),
+];
+
+#[test]
+fn an_output_of_an_indexed_module_instance_is_that_instances_value() {
+    let (_d, r) = scan_files(INDEXED_OUTPUTS, &[]);
+    for (address, at) in [
+        ("aws_ebs_volume.first", "main.tf:15:3"),
+        ("aws_ebs_volume.a", "main.tf:25:3"),
+    ] {
+        entry(&r, address, "SRM-EBS-001").is("addressed", "code", at, "`encrypted` is true");
+    }
+    for (address, at) in [
+        ("aws_ebs_volume.second", "main.tf:20:3"),
+        ("aws_ebs_volume.b", "main.tf:30:3"),
+    ] {
+        entry(&r, address, "SRM-EBS-001").is(
+            "unaddressed",
+            "code",
+            at,
+            "`encrypted` is false; expected true",
+        );
+    }
+}
+
+#[test]
+fn evidence_names_the_origin_of_a_value_that_flows_through_a_local() {
+    let root = r#"variable "encrypted" {
+  type = bool
+}
+
+locals {
+  enc = var.encrypted
+}
+
+resource "aws_ebs_volume" "direct" {
+  availability_zone = "eu-west-1a"
+  encrypted         = var.encrypted
+}
+
+resource "aws_ebs_volume" "local" {
+  availability_zone = "eu-west-1a"
+  encrypted         = local.enc
+}
+
+module "db" {
+  source            = "./modules/db"
+  storage_encrypted = false
+}
+"#;
+    let module = r#"variable "storage_encrypted" {
+  type = bool
+}
+
+locals {
+  encrypt = var.storage_encrypted
+}
+
+resource "aws_db_instance" "this" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = local.encrypt
+}
+"#;
+    let files = [
+        ("main.tf", root),
+        ("terraform.tfvars", "encrypted = false\n"),
+        ("modules/db/main.tf", module),
+    ];
+    let (_d, r) = scan_files(&files, &[]);
+    for (address, at) in [
+        ("aws_ebs_volume.direct", "main.tf:11:3"),
+        ("aws_ebs_volume.local", "main.tf:16:3"),
+    ] {
+        let e = entry(&r, address, "SRM-EBS-001");
+        e.is(
+            "unaddressed",
+            "code",
+            at,
+            "`encrypted` is false; expected true",
+        );
+        assert_eq!(e.evidence, ["terraform.tfvars:1:13"], "{e:#?}");
+    }
+    let e = entry(&r, "module.db.aws_db_instance.this", "SRM-RDS-001");
+    e.is(
+        "unaddressed",
+        "code",
+        "modules/db/main.tf:12:3",
+        "`storage_encrypted` is false; expected true",
+    );
+    assert_eq!(e.evidence, ["main.tf:21:23"], "{e:#?}");
 }

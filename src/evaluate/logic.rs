@@ -2,6 +2,7 @@
 //! unresolved conditional.
 
 use super::pred::{Outcome, Tri};
+use crate::model::result::Basis;
 use crate::source::Span;
 
 /// A choice between the branches of an unresolved conditional (`scenarios` empty), or between
@@ -153,8 +154,13 @@ pub(super) fn any(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     let by_default = outs.iter().any(|o| o.by_default);
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
     let companion = outs.iter().any(|o| o.companion);
-    let account = outs.iter().any(|o| o.account);
-    let o = match outs.iter().position(|o| o.specific) {
+    // An account setting decides the finding when the place it points at is in one.
+    let specific = outs.iter().position(|o| o.specific);
+    let account = match specific.and_then(|i| outs.get(i)) {
+        Some(s) => s.account,
+        None => outs.iter().any(|o| o.account),
+    };
+    let o = match specific {
         Some(i) => Outcome {
             message: msg,
             ..outs.swap_remove(i)
@@ -242,5 +248,20 @@ pub(super) fn not(o: Outcome) -> Outcome {
             ..o
         },
         Tri::Unknown => o,
+    }
+}
+
+/// What decided a finding: a companion; an account-level setting that is off (the finding
+/// points at it, and it is the evidence); an absent setting whose default does not address the
+/// duty; or a written value.
+pub(super) fn failure_basis(o: &Outcome) -> (Basis, Vec<Span>) {
+    if o.companion {
+        (Basis::Companion, Vec::new())
+    } else if o.account && o.specific {
+        (Basis::Account, vec![o.span])
+    } else if o.by_default && !o.explicit {
+        (Basis::Default, Vec::new())
+    } else {
+        (Basis::Code, Vec::new())
     }
 }

@@ -6,6 +6,7 @@
 //! evaluates as it goes), so evaluation never searches the whole model per duty.
 
 mod addrs;
+mod docs;
 mod logic;
 mod pred;
 mod quant;
@@ -246,7 +247,7 @@ fn companion_matches<'a>(
         companions: HashMap::new(),
         rels: &none,
     };
-    let docs = pred::Docs::default();
+    let docs = docs::Docs::default();
     let ctx = Ctx {
         index: &empty,
         resource: c,
@@ -340,7 +341,7 @@ fn evaluate_resource(
     let mut used_here = Vec::new();
     // The scenarios its values are chosen in (CloudFormation parameters), once per resource.
     let scenarios = values::scenario_ids(&res.body);
-    let docs = pred::Docs::default();
+    let docs = docs::Docs::default();
     let duties = info
         .and_then(|i| by_kind.get(i.kind.kind.as_str()))
         .map(|v| v.as_slice())
@@ -433,7 +434,7 @@ fn evaluate_duty(
     (ri, scenarios): (usize, &[u32]),
     res: &Resource,
     (duty, di): (&Duty, usize),
-    docs: &pred::Docs,
+    docs: &docs::Docs,
 ) -> Option<DutyResult> {
     let ev = duty.evidence(res.lang)?;
     let ctx = Ctx {
@@ -524,20 +525,13 @@ fn evaluate_duty(
             }
         }
         Tri::False => {
-            // What decided the finding: a companion, an absent setting (AWS's default does not
-            // address the duty), or a written value.
-            let basis = if o.companion {
-                Basis::Companion
-            } else if o.by_default && !o.explicit {
-                Basis::Default
-            } else {
-                Basis::Code
-            };
+            // What decided the finding (see `logic::failure_basis`).
+            let (basis, evidence) = logic::failure_basis(&o);
             DutyResult {
                 basis,
                 secret: o.secret,
                 related: o.related,
-                ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+                ..mk(Verdict::Unaddressed, o.span, o.message, evidence)
             }
         }
         Tri::Unknown => DutyResult {
@@ -556,7 +550,7 @@ fn eval_require(
     (ri, ids): (usize, &[u32]),
     res: &Resource,
     require: &crate::catalog::Pred,
-    docs: &pred::Docs,
+    docs: &docs::Docs,
 ) -> pred::Outcome {
     let run = |scenario| {
         let ctx = Ctx {

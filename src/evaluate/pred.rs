@@ -4,15 +4,14 @@
 //! (or the nearest existing block / the resource header when something is missing), for
 //! `Unknown` the value that could not be resolved. Unknown never becomes `True`.
 
+use super::docs::{path_segments, Docs};
 use super::logic::{all, any, choice_in, labelled, not, picked};
 use super::quant::{eval_each, eval_related};
-use super::values::{json_value, lit_eq, not_one_of_text, number, one_of_text, show};
+use super::values::{lit_eq, not_one_of_text, number, one_of_text, show};
 use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
-use crate::model::{Related, Resource, Val, ValKind};
+use crate::model::{Related, Val, ValKind};
 use crate::source::Span;
-use foldhash::HashMap;
-use std::rc::Rc;
 
 /// Three-valued truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,60 +94,6 @@ pub(super) struct Ctx<'a> {
     pub docs: &'a Docs,
 }
 
-/// JSON documents parsed from string values, by the string's address: a policy document is
-/// read by a dozen duties, and parsed once. Lives while one resource is evaluated (its body and
-/// its companions' do not change meanwhile, so an address names one string).
-#[derive(Default)]
-pub(super) struct Docs(std::cell::RefCell<HashMap<(usize, usize), Option<Rc<Val>>>>);
-
-impl Docs {
-    /// The JSON document `v` holds: the value itself when structured, else parsed (once).
-    fn get<'v>(&self, v: &'v Val) -> Option<Doc<'v>> {
-        let s = match &v.kind {
-            ValKind::Map(_) | ValKind::List(_) => return Some(Doc::Value(v)),
-            ValKind::String(s) => s,
-            _ => return None,
-        };
-        let key = (s.as_ptr() as usize, s.len());
-        if let Some(hit) = self.0.borrow().get(&key) {
-            return hit.clone().map(Doc::Parsed);
-        }
-        let parsed = json_value(v).map(Rc::new);
-        self.0.borrow_mut().insert(key, parsed.clone());
-        parsed.map(Doc::Parsed)
-    }
-}
-
-/// A JSON document: a structured value of the resource, or one parsed from a string.
-enum Doc<'v> {
-    Value(&'v Val),
-    Parsed(Rc<Val>),
-}
-
-impl std::ops::Deref for Doc<'_> {
-    type Target = Val;
-    fn deref(&self) -> &Val {
-        match self {
-            Doc::Value(v) => v,
-            Doc::Parsed(v) => v,
-        }
-    }
-}
-
-impl Ctx<'_> {
-    pub(super) fn res(&self) -> Option<&Resource> {
-        self.index.resources.get(self.resource)
-    }
-    pub(super) fn spend(&self) -> bool {
-        let left = self.budget.get();
-        if left == 0 {
-            return false;
-        }
-        self.budget.set(left - 1);
-        true
-    }
-}
-
 /// Evaluates `pred` on `val`; `anchor` is where a missing attribute is reported.
 pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific: bool) -> Outcome {
     if !ctx.spend() {
@@ -208,23 +153,6 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
         Shape::Not(p) => not(eval(ctx, p, val, anchor, specific)),
         Shape::Each(q, path, filter) => eval_each(ctx, q, path, filter, val, anchor, specific),
         Shape::Related(q, rel, filter) => eval_related(ctx, q, rel, filter, anchor),
-    }
-}
-
-/// The segments of a `.`-separated path, without allocating for a plain name (most are).
-pub(super) fn path_segments<'p>(
-    path: &'p str,
-    one: &'p mut [&'p str; 1],
-    many: &'p mut Vec<&'p str>,
-) -> &'p [&'p str] {
-    if path.is_empty() {
-        &[]
-    } else if path.contains('.') {
-        *many = path.split('.').filter(|s| !s.is_empty()).collect();
-        many
-    } else {
-        *one = [path];
-        one
     }
 }
 

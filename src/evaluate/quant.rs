@@ -25,7 +25,7 @@ pub(super) fn eval_each(
     specific: bool,
 ) -> Outcome {
     let (mut one, mut many) = ([""], Vec::new());
-    let segs = super::pred::path_segments(path, &mut one, &mut many);
+    let segs = super::docs::path_segments(path, &mut one, &mut many);
     each_in(ctx, q, (path, segs), filter, val, anchor, specific)
 }
 
@@ -185,6 +185,7 @@ pub(super) fn quantify(
                 let mut o = Outcome::new(Tri::False, hit.span, true, message);
                 o.evidence.clear();
                 o.companion = hit.companion;
+                o.account = hit.account;
                 return o;
             }
             let companion = outs.iter().any(|o| o.companion);
@@ -332,7 +333,27 @@ fn account_setting(
             };
             ctx.budget.set(sub.budget.get());
             let name = companion_name(comp);
-            if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, comp.existence.as_ref()) {
+            let elsewhere = match (&res.provider, &comp.provider) {
+                (Some(a), Some(b)) if !a.same_place(b) => Some((a, b)),
+                _ => None,
+            };
+            if let (Quant::Some, Tri::True, Some((mine, its))) = (q, o.tri, elsewhere) {
+                // Account settings hold per account and Region: one made through another
+                // provider configuration may be somewhere else.
+                o = Outcome::new(
+                    Tri::Unknown,
+                    comp.header,
+                    true,
+                    format!(
+                        "account-level {name} is made through {} and {} through {}, which may \
+                         be another account or Region, so it cannot prove this duty",
+                        its.describe(),
+                        res.address,
+                        mine.describe()
+                    ),
+                );
+            } else if let (Quant::Some, Tri::True, Some(why)) = (q, o.tri, comp.existence.as_ref())
+            {
                 o = Outcome::new(
                     Tri::Unknown,
                     comp.header,

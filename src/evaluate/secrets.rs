@@ -23,6 +23,9 @@ use crate::source::Span;
 
 pub use crate::model::result::Secret as Found;
 
+mod mask;
+pub use mask::apply;
+
 /// The secret with all but its first and last four characters replaced by `*` (all of it when
 /// shorter than 20 characters). Same length in bytes, so it can blank the source in place.
 pub(crate) fn mask(raw: &str) -> String {
@@ -90,6 +93,13 @@ fn walk(val: &Val, span: Span, name: Option<&str>, budget: &mut u32, out: &mut V
         ValKind::List(items) => {
             for i in items {
                 walk(i, pick(val, i, span), None, budget, out);
+            }
+        }
+        // A value the deployment chooses (a parameter's default, a condition's branch): a
+        // credential in any option is written in the code.
+        ValKind::Choice { options, .. } => {
+            for o in options {
+                walk(o, pick(val, o, span), name, budget, out);
             }
         }
         ValKind::Map(attrs) => {
@@ -409,68 +419,6 @@ fn base64_text(s: &str) -> Option<String> {
         out.extend(bytes.iter().take(3 - pad));
     }
     String::from_utf8(out).ok()
-}
-
-/// After evaluation: each finding on a secret points at the secret itself when it is written
-/// as is inside the value's span (else at the whole value, and its message says so), and every
-/// place the secret is written in that file is masked in the source text, so no renderer (a
-/// snippet included) shows it. The raw secret is dropped from the results.
-pub fn apply(
-    sources: &mut crate::source::SourceMap,
-    results: &mut [crate::model::result::ResourceResult],
-) {
-    let mut masks: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
-    for d in results.iter_mut().flat_map(|r| r.checklist.iter_mut()) {
-        let Some(s) = d.secret.take() else { continue };
-        let s = *s;
-        if !s.locate {
-            let list = masks.entry(s.span.file).or_default();
-            list.push(s.raw);
-            list.extend(s.also);
-            continue;
-        }
-        let Some(file) = sources.get(s.span.file) else {
-            continue;
-        };
-        let (a, b) = (s.span.start as usize, s.span.end as usize);
-        // Base64 of a literal (`Fn::Base64`, `base64encode("…")`) still has it as written.
-        let exact = file
-            .slice(s.span)
-            .and_then(|v| v.find(&s.raw))
-            .map(|p| a + p);
-        match exact {
-            Some(at) if at + s.raw.len() <= b => {
-                d.span = Span::new(s.span.file, at, at + s.raw.len());
-            }
-            _ => {
-                d.span = s.span;
-                d.message.push_str(if s.encoded {
-                    " (in base64-encoded data: the finding points at the whole value)"
-                } else {
-                    " (not written as is in the source: the finding points at the whole value)"
-                })
-            }
-        }
-        let list = masks.entry(s.span.file).or_default();
-        list.push(s.raw);
-        list.extend(s.also);
-    }
-    for (id, raws) in masks {
-        let Some(file) = sources.get(id) else {
-            continue;
-        };
-        let mut text = file.text.clone();
-        for raw in raws.iter().filter(|r| !r.is_empty()) {
-            let masked = mask(raw);
-            let mut from = 0;
-            while let Some(p) = text.get(from..).and_then(|t| t.find(raw.as_str())) {
-                let at = from + p;
-                text.replace_range(at..at + raw.len(), &masked);
-                from = at + masked.len();
-            }
-        }
-        sources.set_text(id, text);
-    }
 }
 
 #[cfg(test)]

@@ -225,6 +225,46 @@ pub struct Resource {
     /// use, or the attribute set from it) and the callers' arguments that gave the value, the
     /// nearest caller first. Empty outside modules.
     pub origins: Vec<(Span, Vec<Span>)>,
+    /// The Terraform provider configuration that creates it (`None` in CloudFormation, where
+    /// the stack's account and Region hold for every resource).
+    pub provider: Option<ProviderConf>,
+}
+
+/// A Terraform AWS provider configuration, as the root module names it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProviderConf {
+    /// `aws`, `aws.west`, or a module's own configuration (`module.x.aws.y`).
+    pub key: String,
+    /// Its `region`, when the code fixes it.
+    pub region: Option<String>,
+    /// The settings that choose its credentials, as written (empty: the default ones).
+    pub credentials: String,
+}
+
+impl ProviderConf {
+    /// Whether two resources are known to be created in the same account and Region: the same
+    /// configuration, or configurations with the same known Region and the same credential
+    /// settings.
+    pub fn same_place(&self, other: &ProviderConf) -> bool {
+        self.key == other.key
+            || (self.region.is_some()
+                && self.region == other.region
+                && self.credentials == other.credentials)
+    }
+
+    /// How messages name it: `provider aws.west (region "us-west-2")`.
+    pub fn describe(&self) -> String {
+        let region = match &self.region {
+            Some(r) => format!("region \"{r}\""),
+            None => "region not known".to_string(),
+        };
+        let credentials = if self.credentials.is_empty() {
+            ""
+        } else {
+            ", credentials of its own"
+        };
+        format!("provider {} ({region}{credentials})", self.key)
+    }
 }
 
 impl Resource {

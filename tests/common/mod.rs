@@ -161,3 +161,88 @@ pub const GOOD_TF: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"g
 pub const FORMATS: &[&str] = &[
     "pretty", "compact", "json", "sarif", "github", "markdown", "csv", "html",
 ];
+
+/// `path:line:col` of a JSON object with `path`, `line` and `column`.
+pub fn loc(v: &Value) -> String {
+    format!(
+        "{}:{}:{}",
+        v["path"].as_str().unwrap_or("?"),
+        v["line"],
+        v["column"]
+    )
+}
+
+/// One checklist entry as the JSON report gives it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The duty id.
+    pub duty: String,
+    /// `addressed`, `unaddressed`, …
+    pub verdict: String,
+    /// What the verdict rests on (`code`, `account`, …).
+    pub basis: String,
+    /// `path:line:col` of the entry.
+    pub at: String,
+    /// The message.
+    pub message: String,
+    /// `path:line:col` of each piece of evidence.
+    pub evidence: Vec<String>,
+}
+
+impl Entry {
+    /// Asserts the verdict, basis, place and a fragment of the message.
+    #[track_caller]
+    pub fn is(&self, verdict: &str, basis: &str, at: &str, fragment: &str) {
+        assert_eq!(
+            (self.verdict.as_str(), self.basis.as_str(), self.at.as_str()),
+            (verdict, basis, at),
+            "{self:#?}"
+        );
+        assert!(
+            self.message.contains(fragment),
+            "{fragment:?} not in {self:#?}"
+        );
+    }
+}
+
+/// The entry of duty `duty` for the resource `address` in a JSON report.
+#[track_caller]
+pub fn entry(report: &Value, address: &str, duty: &str) -> Entry {
+    let res = report["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+        .unwrap_or_else(|| panic!("no resource {address} in {:?}", addresses(report)));
+    let e = res["checklist"]
+        .as_array()
+        .and_then(|c| c.iter().find(|e| e["duty"] == duty))
+        .unwrap_or_else(|| panic!("{address} has no {duty}: {res:#}"));
+    Entry {
+        duty: duty.to_string(),
+        verdict: e["verdict"].as_str().unwrap_or("?").to_string(),
+        basis: e["basis"].as_str().unwrap_or("?").to_string(),
+        at: loc(e),
+        message: e["message"].as_str().unwrap_or("?").to_string(),
+        evidence: e["evidence"]
+            .as_array()
+            .map(|a| a.iter().map(loc).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Writes `files` (relative path, content) into a fresh directory and scans it as JSON with
+/// `args`; asserts there is no tool error.
+pub fn scan_files(files: &[(&str, &str)], args: &[&str]) -> (tempfile::TempDir, Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, code) in files {
+        let p = dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("dir");
+        }
+        std::fs::write(p, code).expect("write");
+    }
+    let mut all = vec!["."];
+    all.extend(args);
+    let (_, report) = json_in(dir.path(), &all);
+    assert_eq!(report["errors"], Value::Array(vec![]), "tool errors");
+    (dir, report)
+}

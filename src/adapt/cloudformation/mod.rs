@@ -272,6 +272,7 @@ fn resource(
         notes: Vec::new(),
         suppressions,
         origins: Vec::new(),
+        provider: None,
     })
 }
 

@@ -29,9 +29,10 @@ pub(crate) const ERR: &str = "invalid expression: ";
 
 /// A lazily computed value.
 #[derive(Debug, Clone)]
-enum Slot {
+pub(super) enum Slot {
     Busy,
-    Done(Val),
+    /// The value, and the callers' arguments and tfvars values behind it (for locals).
+    Done(Val, Vec<Span>),
 }
 
 /// One instance of a module (the root, or a module call inside another instance).
@@ -50,7 +51,7 @@ pub(crate) struct Instance<'a> {
     /// Display string of the root module directory.
     pub root_display: String,
     vars: RefCell<HashMap<String, Val>>,
-    locals: RefCell<HashMap<String, Slot>>,
+    pub(super) locals: RefCell<HashMap<String, Slot>>,
     outputs: RefCell<HashMap<String, Slot>>,
     /// The `count` / `for_each` of the call that created this instance (`Some(None)` while it
     /// is being evaluated).
@@ -215,7 +216,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A copy of a cached value at `span`, charged to the budget.
-    fn copy(&self, v: &Val, span: Span) -> Val {
+    pub(super) fn copy(&self, v: &Val, span: Span) -> Val {
         if self.charge(v) {
             respan(v.clone(), span)
         } else {
@@ -244,7 +245,7 @@ impl<'a> Evaluator<'a> {
         Some(Level(&self.depth))
     }
 
-    fn jump(&self, span: Span, what: &str, f: impl FnOnce() -> Val) -> Val {
+    pub(super) fn jump(&self, span: Span, what: &str, f: impl FnOnce() -> Val) -> Val {
         let j = self.jumps.get();
         if j >= MAX_JUMPS {
             return unknown(span, format!("{what} is nested too deeply to evaluate"));
@@ -460,31 +461,6 @@ impl<'a> Evaluator<'a> {
         None
     }
 
-    /// `local.NAME` of instance `inst`.
-    pub fn local(&self, inst: usize, name: &str, span: Span) -> Val {
-        let Some(me) = self.insts.get(inst) else {
-            return unknown(span, "no module instance");
-        };
-        match me.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return self.copy(v, span),
-            Some(Slot::Busy) => {
-                return unknown(span, format!("{ERR}local.{name} refers to itself"));
-            }
-            None => {}
-        }
-        let Some(ex) = me.def.locals.get(name).copied() else {
-            return unknown(span, format!("{ERR}local.{name} is not declared"));
-        };
-        me.locals.borrow_mut().insert(name.to_string(), Slot::Busy);
-        let v = self.jump(span, &format!("local.{name}"), || {
-            self.eval(inst, &Scope::default(), ex)
-        });
-        me.locals
-            .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone()));
-        respan(v, span)
-    }
-
     /// `module.CALL.OUTPUT` of instance `inst`.
     pub fn module_output(&self, inst: usize, call: &str, output: Option<&str>, span: Span) -> Val {
         let Some(me) = self.insts.get(inst) else {
@@ -493,8 +469,13 @@ impl<'a> Evaluator<'a> {
         let Some(out) = output else {
             return unknown(span, format!("module.{call} as a whole is not evaluated"));
         };
-        let Some(&child) = me.children.get(call) else {
-            let why = match me.def.calls.iter().find(|c| c.name == call) {
+        let Some(child) = self.child_instance(inst, call) else {
+            let why = match me
+                .def
+                .calls
+                .iter()
+                .find(|c| call.split('[').next() == Some(c.name))
+            {
                 Some(c) => match &c.source {
                     Some(s) => format!(
                         "module.{call}.{out} is not evaluated (source \"{s}\" is not followed)"
@@ -511,7 +492,7 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         match cm.outputs.borrow().get(out) {
-            Some(Slot::Done(v)) => return respan(v.clone(), span),
+            Some(Slot::Done(v, _)) => return respan(v.clone(), span),
             Some(Slot::Busy) => {
                 return unknown(span, format!("module.{call}.{out} refers to itself"))
             }
@@ -526,7 +507,7 @@ impl<'a> Evaluator<'a> {
         });
         cm.outputs
             .borrow_mut()
-            .insert(out.to_string(), Slot::Done(v.clone()));
+            .insert(out.to_string(), Slot::Done(v.clone(), Vec::new()));
         respan(v, span)
     }
 

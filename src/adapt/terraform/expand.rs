@@ -91,6 +91,28 @@ impl Evaluator<'_> {
         }
     }
 
+    /// The child instance of `inst` that module call `call` names: `x` (the call's first
+    /// instance), or `x[0]` / `x["k"]` (that instance; the call's only instance when its
+    /// instances are not known).
+    pub(super) fn child_instance(&self, inst: usize, call: &str) -> Option<usize> {
+        let me = self.insts.get(inst)?;
+        let name = call.split('[').next()?;
+        let first = *me.children.get(name)?;
+        if name == call {
+            return Some(first);
+        }
+        let whole = format!("{}module.{name}.", me.prefix);
+        if self.insts.get(first).is_some_and(|c| c.prefix == whole) {
+            return Some(first);
+        }
+        let want = format!("{}module.{call}.", me.prefix);
+        (first..self.insts.len()).find(|&j| {
+            self.insts
+                .get(j)
+                .is_some_and(|c| c.prefix == want && c.parent.is_some_and(|(p, _)| p == inst))
+        })
+    }
+
     /// One past the last index of instance `i`'s subtree (contiguous while it is not expanded).
     fn subtree_end(&self, i: usize) -> usize {
         let mut end = i + 1;

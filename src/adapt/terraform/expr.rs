@@ -187,6 +187,30 @@ fn template(
     }
 }
 
+/// The instance key an index operator names (`["a"]`, `[0]`), when it is known.
+fn instance_key(
+    ev: &Evaluator<'_>,
+    inst: usize,
+    scope: &Scope,
+    op: &TraversalOperator,
+    loc: Loc,
+) -> Option<String> {
+    match op {
+        TraversalOperator::Index(ke) => {
+            let k = eval_expr(ev, inst, scope, ke, loc);
+            match &k.kind {
+                ValKind::String(s) => Some(super::repeat::key_text(s)),
+                ValKind::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
+                    Some(format!("[{}]", *n as u64))
+                }
+                _ => None,
+            }
+        }
+        TraversalOperator::LegacyIndex(n) => Some(format!("[{}]", n.value())),
+        _ => None,
+    }
+}
+
 /// `root.a.b[0]…`: variables, locals, module outputs, data sources, resource references and
 /// plain values.
 fn traversal(
@@ -211,9 +235,24 @@ fn traversal(
                     Some(n) => (ev.local(inst, n, span), 1),
                     None => return unknown(span, format!("{ERR}bad local reference")),
                 },
-                "module" => match key(0) {
-                    Some(n) => (ev.module_output(inst, n, key(1), span), 2),
-                    None => return unknown(span, format!("{ERR}bad module reference")),
+                "module" => match (key(0), ops.get(1)) {
+                    // `module.x[0].out`, `module.x["k"].out`: that instance's output.
+                    (
+                        Some(n),
+                        Some(
+                            op @ (TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)),
+                        ),
+                    ) => match instance_key(ev, inst, scope, op, loc) {
+                        Some(k) => (ev.module_output(inst, &format!("{n}{k}"), key(2), span), 3),
+                        None => {
+                            return unknown(
+                                span,
+                                format!("the instance key of module.{n} is not known"),
+                            )
+                        }
+                    },
+                    (Some(n), _) => (ev.module_output(inst, n, key(1), span), 2),
+                    (None, _) => return unknown(span, format!("{ERR}bad module reference")),
                 },
                 "data" => match (key(0), key(1)) {
                     (Some(ty), Some(n)) => {
@@ -259,20 +298,9 @@ fn traversal(
                     };
                     // `aws_x.this[each.key]`, `aws_x.this[0]`: the instance, when its key is
                     // known (otherwise the block as a whole).
-                    let instance = match ops.get(1) {
-                        Some(TraversalOperator::Index(ke)) => {
-                            let k = eval_expr(ev, inst, scope, ke, loc);
-                            match &k.kind {
-                                ValKind::String(s) => Some(super::repeat::key_text(s)),
-                                ValKind::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
-                                    Some(format!("[{}]", *n as u64))
-                                }
-                                _ => None,
-                            }
-                        }
-                        Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
-                        _ => None,
-                    };
+                    let instance = ops
+                        .get(1)
+                        .and_then(|op| instance_key(ev, inst, scope, op, loc));
                     let mut i = 1;
                     while matches!(
                         ops.get(i),

@@ -19,6 +19,7 @@ mod module;
 mod ops;
 mod origins;
 mod plan;
+mod providers;
 mod repeat;
 mod suppress;
 mod value;
@@ -509,6 +510,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                 ev.take_origins();
                 let body = ev.body_val(i, &one.scope, decl.body, decl.whole, true);
                 let origins = origins::origins_in(&body, ev.take_origins());
+                let provider = Some(ev.provider_of(i, decl.body));
                 model.resources.push(Resource {
                     address: format!("{address}{}", one.key),
                     rtype: decl.rtype.to_string(),
@@ -523,6 +525,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                     notes: notes.clone(),
                     suppressions: suppressions.clone(),
                     origins,
+                    provider,
                 });
             }
         }

@@ -63,6 +63,19 @@ pub(crate) struct ModuleDef<'a> {
     pub calls: Vec<CallDecl<'a>>,
     /// Outputs by name (their `value`).
     pub outputs: HashMap<&'a str, Ex<'a>>,
+    /// AWS provider configurations by key (`aws`, `aws.west`).
+    pub providers: HashMap<String, ProviderDecl<'a>>,
+}
+
+/// A `provider "aws"` block.
+#[derive(Debug)]
+pub(crate) struct ProviderDecl<'a> {
+    /// Its `region`, if written.
+    pub region: Option<Ex<'a>>,
+    /// The settings that choose its credentials (`profile`, `access_key`, the role of
+    /// `assume_role`), as written: two configurations with different ones may be in different
+    /// accounts.
+    pub credentials: String,
 }
 
 /// Indexes the declarations of the (non-tfvars) files of one module.
@@ -137,6 +150,26 @@ pub(crate) fn index<'a>(
                         body: b.body,
                     });
                 }
+                ("provider", ["aws"]) => {
+                    let key = match b.body.attr("alias").and_then(literal_string) {
+                        Some(alias) => format!("aws.{alias}"),
+                        None => "aws".to_string(),
+                    };
+                    let mut credentials = Vec::new();
+                    for a in ["profile", "access_key"] {
+                        credentials.extend(b.body.attr(a).and_then(type_text));
+                    }
+                    for blk in ["assume_role", "assume_role_with_web_identity"] {
+                        for (inner, _) in b.body.blocks(blk) {
+                            credentials.extend(inner.attr("role_arn").and_then(type_text));
+                        }
+                    }
+                    let decl = ProviderDecl {
+                        region: b.body.attr("region"),
+                        credentials: credentials.join(" "),
+                    };
+                    def.providers.insert(key, decl);
+                }
                 ("output", [name]) => {
                     if let Some(v) = b.body.attr("value") {
                         def.outputs.insert(name, v);
@@ -150,7 +183,7 @@ pub(crate) fn index<'a>(
 }
 
 /// The text of a `type` constraint (`bool`, `list(string)`, …).
-fn type_text(e: Ex<'_>) -> Option<String> {
+pub(crate) fn type_text(e: Ex<'_>) -> Option<String> {
     match e {
         Ex::Hcl(expr, _) => Some(expr.to_string().trim().to_string()),
         Ex::Json(n) => n

@@ -1,18 +1,64 @@
 //! Where a module's values came from: each use of a module input (`var.X`) is recorded with the
-//! callers' arguments behind it, so a finding in a module names the argument that decided it.
+//! callers' arguments behind it (and, for a root variable, its tfvars value), so a finding names
+//! the argument that decided it. A local carries the origins of the inputs it was computed from.
 
-use super::eval::Evaluator;
+use super::eval::{unknown, Evaluator, Scope, Slot, ERR};
+use crate::model::Val;
 use crate::source::Span;
 use foldhash::HashMap;
+
+/// At most this many origins are kept for one local.
+const MAX_LOCAL_ORIGINS: usize = 16;
 
 impl Evaluator<'_> {
     /// Records a use of `var.NAME` of instance `inst` at `span`, when a module call sets it.
     pub fn record_origin(&self, inst: usize, name: &str, span: Span) {
-        let Some((_, call)) = self.insts.get(inst).and_then(|m| m.parent) else {
-            return;
+        let chain = self.origin_chain(inst, name);
+        if !chain.is_empty() {
+            self.origins.borrow_mut().push((span, chain));
+        }
+    }
+
+    /// `local.NAME` of instance `inst`, spanned at `span`; the origins of the inputs it was
+    /// computed from are recorded at `span` on every use.
+    pub fn local(&self, inst: usize, name: &str, span: Span) -> Val {
+        let Some(me) = self.insts.get(inst) else {
+            return unknown(span, "no module instance");
         };
-        if call.body.attr(name).is_some() {
-            let chain = self.origin_chain(inst, name);
+        let cached = match me.locals.borrow().get(name) {
+            Some(Slot::Done(v, chain)) => Some((v.clone(), chain.clone())),
+            Some(Slot::Busy) => {
+                return unknown(span, format!("{ERR}local.{name} refers to itself"));
+            }
+            None => None,
+        };
+        if let Some((v, chain)) = cached {
+            self.push_origin(span, chain);
+            return self.copy(&v, span);
+        }
+        let Some(ex) = me.def.locals.get(name).copied() else {
+            return unknown(span, format!("{ERR}local.{name} is not declared"));
+        };
+        me.locals.borrow_mut().insert(name.to_string(), Slot::Busy);
+        let mark = self.origins.borrow().len();
+        let v = self.jump(span, &format!("local.{name}"), || {
+            self.eval(inst, &Scope::default(), ex)
+        });
+        let mut chain: Vec<Span> = Vec::new();
+        for s in self.origins.borrow().iter().skip(mark).flat_map(|(_, c)| c) {
+            if !chain.contains(s) && chain.len() < MAX_LOCAL_ORIGINS {
+                chain.push(*s);
+            }
+        }
+        me.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone(), chain.clone()));
+        self.push_origin(span, chain);
+        super::eval::respan(v, span)
+    }
+
+    fn push_origin(&self, span: Span, chain: Vec<Span>) {
+        if !chain.is_empty() {
             self.origins.borrow_mut().push((span, chain));
         }
     }
@@ -26,6 +72,11 @@ impl Evaluator<'_> {
         let mut name = name.to_string();
         while out.len() <= super::MAX_MODULE_DEPTH {
             let Some((parent, call)) = self.insts.get(cur).and_then(|m| m.parent) else {
+                // The root: a tfvars value (not a `--var`, which has no place in a file).
+                let given = self.insts.get(cur).and_then(|m| m.root_values.get(&name));
+                if let Some(super::vars::Given::Expr(ex)) = given {
+                    out.push(ex.span());
+                }
                 break;
             };
             let Some(arg) = call.body.attr(&name) else {
