@@ -83,9 +83,14 @@ pub fn explain(d: &Duty, catalog: &Catalog) -> String {
         } else {
             "Bad"
         };
+        let on = ex
+            .date
+            .as_deref()
+            .map(|d| format!(", on {d}"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "## {what} example ({}, {})\n\n```{lang}\n{}\n```\n",
+            "## {what} example ({}, {}{on})\n\n```{lang}\n{}\n```\n",
             ex.format,
             ex.verdict,
             ex.code.trim_end()
