@@ -188,6 +188,18 @@ pub fn coverage(catalog: &Catalog) -> String {
             customer + shared
         );
     }
+    if !catalog.lifecycles.is_empty() {
+        s.push_str("  dated lifecycle data (policies/lifecycles/)\n");
+    }
+    for l in catalog.lifecycles.values() {
+        let _ = writeln!(
+            s,
+            "    {:<24} {:>4}  values, checked on {}",
+            l.id,
+            l.values.len(),
+            crate::date::format(l.checked)
+        );
+    }
     s
 }
 

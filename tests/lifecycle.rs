@@ -147,3 +147,23 @@ fn a_date_that_is_not_a_calendar_date_is_refused() {
     );
     assert_eq!(run.stdout, "");
 }
+
+#[test]
+fn the_catalog_command_lists_the_lifecycle_data_and_when_it_was_checked() {
+    let run = common::run(&["catalog"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tail: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("  dated lifecycle data"))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "  dated lifecycle data (policies/lifecycles/)",
+            "    eks-kubernetes-versions    14  values, checked on 2026-12-07",
+            "    glue-versions               6  values, checked on 2026-12-07",
+            "    lambda-runtimes            47  values, checked on 2026-12-07",
+        ]
+    );
+}
