@@ -263,7 +263,8 @@ fn model_cloudformation(b: Bencher) {
 #[divan::bench(sample_count = 30)]
 fn evaluate(b: Bencher) {
     let d = data();
-    b.bench(|| srm_lint::evaluate::evaluate(&d.catalog, &d.scan.model.resources));
+    b.bench(|| srm_lint::evaluate::evaluate(&d.catalog, &d.scan.model.resources, 20_794));
+    // 2026-12-07
 }
 
 /// The report model (locations, messages) from a finished scan.

@@ -2,13 +2,13 @@
 //! when (`.srm-lint/attestations.toml`). An attested duty shows as `attested` with the record; an
 //! expired record leaves the duty as `attestation` and says it expired.
 
-pub mod date;
+pub use crate::date;
 
 use crate::config::ConfigError;
+use crate::date::DateError;
 use crate::evaluate::Verdict;
 use crate::report::Report;
 use crate::source::SourceFile;
-use date::DateError;
 use serde::Deserialize;
 use std::ops::Range;
 
@@ -199,10 +199,7 @@ pub fn today() -> Result<i64, String> {
             )),
         };
     }
-    Ok(std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| (d.as_secs() / 86_400) as i64)
-        .unwrap_or(0))
+    Ok(date::system_today())
 }
 
 /// Applies attestations to `attestation` verdicts of the report.

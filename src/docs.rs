@@ -83,9 +83,14 @@ pub fn explain(d: &Duty, catalog: &Catalog) -> String {
         } else {
             "Bad"
         };
+        let on = ex
+            .date
+            .as_deref()
+            .map(|d| format!(", on {d}"))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "## {what} example ({}, {})\n\n```{lang}\n{}\n```\n",
+            "## {what} example ({}, {}{on})\n\n```{lang}\n{}\n```\n",
             ex.format,
             ex.verdict,
             ex.code.trim_end()
@@ -181,6 +186,18 @@ pub fn coverage(catalog: &Catalog) -> String {
             s,
             "    {layer:<24} {:>4}  ({customer} customer-specific, {shared} shared)",
             customer + shared
+        );
+    }
+    if !catalog.lifecycles.is_empty() {
+        s.push_str("  dated lifecycle data (policies/lifecycles/)\n");
+    }
+    for l in catalog.lifecycles.values() {
+        let _ = writeln!(
+            s,
+            "    {:<24} {:>4}  values, checked on {}",
+            l.id,
+            l.values.len(),
+            crate::date::format(l.checked)
         );
     }
     s

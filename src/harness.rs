@@ -218,6 +218,11 @@ fn lint(d: &Duty, problems: &mut Vec<String>) {
 }
 
 /// Runs one example and says what went wrong, if anything.
+/// The run's date every example is judged on unless it names its own (`date`), so that no
+/// example changes verdict as time passes: dated lifecycles (Lambda runtimes, EKS versions) are
+/// judged against it.
+pub const EXAMPLE_DATE: &str = "2026-12-07";
+
 fn run_example(catalog: &Catalog, duty: &Duty, ex: &Example) -> Option<String> {
     let dir = match tempfile_dir() {
         Ok(d) => d,
@@ -232,9 +237,19 @@ fn run_example(catalog: &Catalog, duty: &Duty, ex: &Example) -> Option<String> {
     if let Err(e) = std::fs::write(&path, &ex.code) {
         return Some(format!("cannot write the example: {e}"));
     }
+    let date = match ex.date.as_deref() {
+        None => EXAMPLE_DATE,
+        Some(d) => d,
+    };
+    let Some(date) = crate::date::parse(date).ok() else {
+        return Some(format!(
+            "example date `{date}` is not a calendar date YYYY-MM-DD"
+        ));
+    };
     let result = scan(
         &ScanOptions {
             paths: vec![path],
+            date: Some(date),
             ..ScanOptions::default()
         },
         catalog,

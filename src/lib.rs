@@ -19,6 +19,7 @@
 pub mod adapt;
 pub mod budget;
 pub mod catalog;
+pub mod date;
 pub mod discover;
 pub mod engine;
 pub mod evaluate;

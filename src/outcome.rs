@@ -28,6 +28,9 @@ pub struct Scan {
     /// `results` were filled unit by unit while adapting (`collect_with`); the resource
     /// bodies are already freed.
     pub evaluated: bool,
+    /// The run's date (days since 1970-01-01) lifecycles are judged against (`None`: today by
+    /// the system clock when [`Scan::evaluate`] runs).
+    pub date: Option<i64>,
 }
 
 impl Scan {

@@ -569,3 +569,25 @@ fn module_sources_resolve_through_symbolic_links() {
         assert_eq!(module_files, 1, "{r}");
     }
 }
+
+/// A Gateway Load Balancer takes no scheme, has no access logs and its listeners no protocol or
+/// port (issue 21): only the duties that apply to it are on its checklist, and its listener has
+/// none of the listener duties.
+#[test]
+fn gateway_load_balancers_get_only_the_duties_that_apply() {
+    let r = scan("gateway-lb");
+    let ids = |address: &str| -> Vec<String> {
+        resource(&r, address)["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["duty"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("aws_lb.gw"), ["SRM-ELB-004"]);
+    assert_eq!(
+        duty(&r, "aws_lb.gw", "SRM-ELB-004").at,
+        "testdata/tf/gateway-lb/main.tf:1:1"
+    );
+    assert!(ids("aws_lb_listener.gw").is_empty());
+}

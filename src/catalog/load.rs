@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// A policy file's content: TOML as written, or (built-in files) converted to JSON at build time.
+pub(super) enum PolicyText {
+    Toml(String),
+    Json(&'static str),
+}
+
 impl Catalog {
     /// The catalog built into the binary, with every duty's examples.
     pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
@@ -92,14 +98,9 @@ impl Catalog {
             Service(Result<Service, String>),
             Duty(Result<Box<Duty>, String>),
             Types(Result<TypeTable, String>),
+            Lifecycle(Result<Lifecycle, String>),
             BuiltinTypes(&'static str),
             Other,
-        }
-        fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
-            match text {
-                PolicyText::Toml(t) => toml::from_str(t).map_err(|e| toml_error(t, &e)),
-                PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
-            }
         }
         let one = |(path, text): (String, PolicyText)| {
             let types = path.ends_with("/types.toml") || path == "types.toml";
@@ -107,6 +108,8 @@ impl Catalog {
                 Parsed::BuiltinTypes(json)
             } else if types {
                 Parsed::Types(parse::<TypeTable>(&text))
+            } else if path.starts_with("lifecycles/") || path.contains("/lifecycles/") {
+                Parsed::Lifecycle(Lifecycle::from_text(&text))
             } else if path.ends_with("/service.toml") || path == "service.toml" {
                 Parsed::Service(parse::<Service>(&text))
             } else if path.ends_with(".toml") {
@@ -146,10 +149,20 @@ impl Catalog {
                     cat.duties.push(*d);
                 }
                 Parsed::Types(Ok(t)) => cat.types.read.add(t),
+                Parsed::Lifecycle(Ok(l)) => {
+                    if cat.lifecycles.contains_key(&l.id) {
+                        errors.push(CatalogError {
+                            path: path.clone(),
+                            message: format!("lifecycle `{}` is declared twice", l.id),
+                        });
+                    }
+                    cat.lifecycles.insert(l.id.clone(), l);
+                }
                 Parsed::BuiltinTypes(json) => cat.types.pending.push(json),
                 Parsed::Service(Err(message))
                 | Parsed::Duty(Err(message))
-                | Parsed::Types(Err(message)) => errors.push(CatalogError { path, message }),
+                | Parsed::Types(Err(message))
+                | Parsed::Lifecycle(Err(message)) => errors.push(CatalogError { path, message }),
                 Parsed::Other => {}
             }
         }
@@ -277,7 +290,7 @@ impl Catalog {
                     ("support", &ev.support),
                 ] {
                     if let Some(p) = p {
-                        for problem in p.validate(&rel_ok) {
+                        for problem in p.validate(&rel_ok, &|id| self.lifecycles.contains_key(id)) {
                             errors.push(CatalogError {
                                 path: d.source.clone(),
                                 message: format!("[{lang}.{part}]: {problem}"),
@@ -313,6 +326,14 @@ impl Catalog {
             }
         }
         errors
+    }
+}
+
+/// A policy file's content, deserialised.
+pub(super) fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
+    match text {
+        PolicyText::Toml(t) => toml::from_str(t).map_err(|e| toml_error(t, &e)),
+        PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
     }
 }
 

@@ -6,9 +6,12 @@
 //! resource and its companion resources. Every other `policies/<service>/*.toml` file is one duty.
 //! The format is documented in `policies/README.md`.
 
+mod lifecycle;
 mod load;
+use load::PolicyText;
 mod predicate;
 
+pub use lifecycle::{Dates, Judged, Lifecycle};
 pub use predicate::{Absent, Lit, Memo, Pred, Quant, Shape, Test};
 
 use serde::{Deserialize, Serialize};
@@ -249,6 +252,9 @@ pub struct Example {
     /// Address / logical id of the resource the expectation is about (default: the only one).
     #[serde(default)]
     pub resource: Option<String>,
+    /// The run's date (`YYYY-MM-DD`) the example is judged on (default: the harness's date).
+    #[serde(default)]
+    pub date: Option<String>,
     /// The code.
     pub code: String,
 }
@@ -339,12 +345,6 @@ pub struct CatalogError {
     pub message: String,
 }
 
-/// A policy file's content: TOML as written, or (built-in files) converted to JSON at build time.
-enum PolicyText {
-    Toml(String),
-    Json(&'static str),
-}
-
 /// The loaded catalog.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -359,6 +359,8 @@ pub struct Catalog {
     types: LazyTypes,
     /// Native type → the resource kinds it is a companion of (evidence for their duties).
     companion_of: foldhash::HashMap<String, Vec<String>>,
+    /// Dated lifecycles by id (`policies/lifecycles/`), for `supported_on` tests.
+    pub lifecycles: BTreeMap<String, Lifecycle>,
 }
 
 /// A service of the generated type table: every native type it has, with or without duties.

@@ -82,7 +82,8 @@ pub enum Absent {
 /// A predicate. Exactly one shape per table:
 ///
 /// * test: `attr` plus one of `equals`, `one_of`, `not_one_of`, `present`, `min`, `max`,
-///   `has`, `has_any`, `starts_with`, `json`, `no_secrets`; optional `absent` and `note`;
+///   `has`, `has_any`, `starts_with`, `json`, `no_secrets`, `supported_on`; optional `absent`
+///   and `note`;
 /// * range: `range = [from, to]` plus `includes`;
 /// * combinators: `any`, `all`, `not`;
 /// * quantifiers over a list or repeated block: `some`, `every`, `none` plus `where`;
@@ -124,6 +125,10 @@ pub struct Pred {
     /// definitions) holds no literal credential (`no_secrets = true`; see `policies/README.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_secrets: Option<bool>,
+    /// The value is supported, on the run's date, by this lifecycle table
+    /// (`policies/lifecycles/<id>.toml`): listed, and its end date not yet reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_on: Option<String>,
     /// The value is a JSON document (a string, or an already structured value such as
     /// `jsonencode({...})`); the inner predicate is evaluated on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +224,8 @@ pub enum Test<'a> {
     Json(&'a Pred),
     /// `no_secrets`
     NoSecrets,
+    /// `supported_on`
+    SupportedOn(&'a str),
 }
 
 /// Quantifier of `some` / `every` / `none`.
@@ -407,6 +414,7 @@ impl Pred {
             self.starts_with.as_deref().map(Test::StartsWith),
             self.json.as_deref().map(Test::Json),
             self.no_secrets.filter(|b| *b).map(|_| Test::NoSecrets),
+            self.supported_on.as_deref().map(Test::SupportedOn),
         ]
         .into_iter()
         .flatten()
@@ -477,8 +485,13 @@ impl Pred {
         }
     }
 
-    /// Checks this predicate and every nested one; returns the problems found.
-    pub fn validate(&self, relations: &dyn Fn(&str) -> bool) -> Vec<String> {
+    /// Checks this predicate and every nested one (relation names by `relations`, lifecycle
+    /// ids by `lifecycles`); returns the problems found.
+    pub fn validate(
+        &self,
+        relations: &dyn Fn(&str) -> bool,
+        lifecycles: &dyn Fn(&str) -> bool,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let mut stack = vec![self];
         while let Some(p) = stack.pop() {
@@ -488,6 +501,14 @@ impl Pred {
                     test: Test::Json(inner),
                     ..
                 }) => stack.push(inner),
+                Ok(Shape::Test {
+                    test: Test::SupportedOn(id),
+                    ..
+                }) => {
+                    if !lifecycles(id) {
+                        out.push(format!("unknown lifecycle `{id}` (policies/lifecycles/)"));
+                    }
+                }
                 Ok(Shape::Test { .. }) | Ok(Shape::Range { .. }) => {}
                 Ok(Shape::Any(v)) | Ok(Shape::All(v)) => stack.extend(v.iter()),
                 Ok(Shape::Not(inner)) | Ok(Shape::Each(_, _, inner)) => stack.push(inner),

@@ -209,6 +209,10 @@ pub struct ScanArgs {
     /// Only read and parse the files (benchmark floor).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// The run's date, YYYY-MM-DD (default: today, or `SRM_LINT_TODAY`): end-of-support dates
+    /// (Lambda runtimes, EKS versions) and attestation expiry are judged against it.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
     /// Let a directory with no Terraform or CloudFormation file pass (exit 0); by default a
     /// scan that finds nothing to check is a tool error (exit 2).
     #[arg(long)]

@@ -15,14 +15,24 @@ use std::time::Instant;
 pub fn run(args: ScanArgs, started: Instant) -> ExitCode {
     let mut clock = Clock::start_at(started);
     // A pinned date that is not a date is refused before any work, not silently ignored.
-    let today = match srm_lint::attest::today() {
+    let today = match &args.date {
+        Some(d) => match srm_lint::attest::parse_date(d) {
+            Some(d) => Ok(d),
+            None => Err(format!(
+                "--date must be a calendar date YYYY-MM-DD, not {d:?}"
+            )),
+        },
+        None => srm_lint::attest::today(),
+    };
+    let today = match today {
         Ok(d) => d,
         Err(e) => return fail(e),
     };
-    let settings = match Settings::resolve(&args) {
+    let mut settings = match Settings::resolve(&args) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    settings.scan.date = Some(today);
     let pending = {
         let filter = settings.loaded.config.clone();
         let policy_files = settings.policy_files.clone();

@@ -102,6 +102,7 @@ impl Settings {
                 .unwrap_or(10 * 1024 * 1024),
             parse_only: args.parse_only,
             allow_empty: args.allow_empty,
+            date: None,
         };
         let fail_on = args.fail_on.unwrap_or(match cfg.fail_on.as_deref() {
             Some("unverified") => FailOn::Unverified,

@@ -47,6 +47,9 @@ pub struct ScanOptions {
     /// A scanned directory with no Terraform or CloudFormation file is fine (otherwise it is a
     /// `no-files` error: a scan that checked nothing must not pass).
     pub allow_empty: bool,
+    /// The run's date (days since 1970-01-01, see [`crate::date`]) against which dated
+    /// lifecycles (Lambda runtimes, EKS versions) are judged; `None`: today by the system clock.
+    pub date: Option<i64>,
 }
 
 impl Default for ScanOptions {
@@ -60,6 +63,7 @@ impl Default for ScanOptions {
             max_file_size: 10 * 1024 * 1024,
             parse_only: false,
             allow_empty: false,
+            date: None,
         }
     }
 }
@@ -141,7 +145,8 @@ impl Scan {
     pub fn evaluate(&mut self, catalog: &Catalog) {
         let mut clock = Clock::start();
         if !self.parse_only && !self.evaluated {
-            let (results, unused) = evaluate::evaluate(catalog, &self.model.resources);
+            let today = self.date.unwrap_or_else(crate::date::system_today);
+            let (results, unused) = evaluate::evaluate(catalog, &self.model.resources, today);
             self.results = results;
             self.unused_suppressions = unused;
         }
@@ -200,11 +205,13 @@ fn collect_loaded<'c>(
     // Each unit is evaluated as soon as it is built; the catalog is asked for (and prepared)
     // when the first unit is ready.
     let prepared: std::sync::OnceLock<Option<evaluate::Prepared<'c>>> = std::sync::OnceLock::new();
+    let today = opts.date.unwrap_or_else(crate::date::system_today);
     let unit = |m: &mut Model, parallel: bool| {
         if opts.parse_only {
             return;
         }
-        let Some(p) = prepared.get_or_init(|| catalog().map(evaluate::Prepared::new)) else {
+        let Some(p) = prepared.get_or_init(|| catalog().map(|c| evaluate::Prepared::new(c, today)))
+        else {
             return;
         };
         let (results, unused) = p.run(&m.resources, parallel);
@@ -214,6 +221,7 @@ fn collect_loaded<'c>(
     };
     let mut scan = Scan {
         parse_only: opts.parse_only,
+        date: Some(today),
         ..Scan::default()
     };
     for e in walk_errors {

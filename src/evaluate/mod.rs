@@ -7,10 +7,12 @@
 
 mod addrs;
 mod docs;
+mod lifecycle;
 mod logic;
 mod pred;
 mod quant;
 pub mod secrets;
+mod suppress;
 mod values;
 
 use values::path_value;
@@ -21,6 +23,7 @@ use crate::model::{Resource, Val};
 use foldhash::{HashMap, HashMapExt};
 use pred::{Ctx, Tri};
 use std::collections::BTreeMap;
+use suppress::{collect_unused, silences};
 
 /// The index of one unit's resources, kinds and companion relations.
 pub struct Index<'a> {
@@ -29,6 +32,10 @@ pub struct Index<'a> {
     /// (subject, relation id) → companions.
     companions: HashMap<(usize, usize), Vec<usize>>,
     rels: &'a Relations<'a>,
+    /// The catalog's dated lifecycles, for `supported_on` tests.
+    lifecycles: &'a BTreeMap<String, crate::catalog::Lifecycle>,
+    /// The run's date (days since 1970-01-01), against which lifecycles are judged.
+    today: i64,
 }
 
 /// The catalog's companion relations, numbered.
@@ -58,7 +65,7 @@ impl<'a> Index<'a> {
     /// which subject.
     fn new(
         catalog: &'a Catalog,
-        rels: &'a Relations<'a>,
+        (rels, today): (&'a Relations<'a>, i64),
         resources: &'a [Resource],
         parallel: bool,
     ) -> Self {
@@ -194,6 +201,8 @@ impl<'a> Index<'a> {
             kinds,
             companions,
             rels,
+            lifecycles: &catalog.lifecycles,
+            today,
         }
     }
 
@@ -239,13 +248,16 @@ fn companion_matches<'a>(
     let Some(comp) = resources.get(c) else {
         return false;
     };
-    // Filters are evaluated without relations of their own.
+    // Filters are evaluated without relations or lifecycles of their own.
     let none = Relations::default();
+    let no_lifecycles = BTreeMap::new();
     let empty = Index {
         resources,
         kinds: kinds.clone(),
         companions: HashMap::new(),
         rels: &none,
+        lifecycles: &no_lifecycles,
+        today: 0,
     };
     let docs = docs::Docs::default();
     let ctx = Ctx {
@@ -261,12 +273,14 @@ fn companion_matches<'a>(
 /// Per-run evaluation budget for one duty on one resource.
 const STEP_BUDGET: u32 = 100_000;
 
-/// Evaluates every resource's checklist. Results are in resource order; the caller sorts.
+/// Evaluates every resource's checklist on the run's date `today` (days since 1970-01-01; see
+/// [`crate::date`]). Results are in resource order; the caller sorts.
 pub fn evaluate(
     catalog: &Catalog,
     resources: &[Resource],
+    today: i64,
 ) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
-    Prepared::new(catalog).run(resources, true)
+    Prepared::new(catalog, today).run(resources, true)
 }
 
 /// What evaluation derives from the catalog alone, built once per run so that evaluating many
@@ -276,11 +290,13 @@ pub struct Prepared<'c> {
     /// The duties of each resource kind (indices into the catalog's duties).
     by_kind: HashMap<&'c str, Vec<usize>>,
     rels: Relations<'c>,
+    /// The run's date, against which dated lifecycles are judged.
+    today: i64,
 }
 
 impl<'c> Prepared<'c> {
-    /// Prepares `catalog` for evaluation.
-    pub fn new(catalog: &'c Catalog) -> Self {
+    /// Prepares `catalog` for evaluation on the run's date `today` (days since 1970-01-01).
+    pub fn new(catalog: &'c Catalog, today: i64) -> Self {
         let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
         for (di, duty) in catalog.duties.iter().enumerate() {
             if duty.status == "deprecated" {
@@ -294,6 +310,7 @@ impl<'c> Prepared<'c> {
             catalog,
             by_kind,
             rels: Relations::new(catalog),
+            today,
         }
     }
 
@@ -308,7 +325,7 @@ impl<'c> Prepared<'c> {
     ) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
         let catalog = self.catalog;
         let by_kind = &self.by_kind;
-        let index = Index::new(catalog, &self.rels, resources, parallel);
+        let index = Index::new(catalog, (&self.rels, self.today), resources, parallel);
         let evaluated: Vec<(ResourceResult, Vec<usize>)> =
             if parallel && resources.len() >= crate::par::PARALLEL_MIN {
                 use rayon::prelude::*;
@@ -380,53 +397,6 @@ fn evaluate_resource(
         checklist,
     };
     (rr, used_here)
-}
-
-/// Whether a suppression naming `what` silences `duty`: its id or slug, or a checkov or trivy
-/// check the duty lists in its references (`checkov:CKV_AWS_18`, `trivy:AWS-0089`).
-fn silences(what: &str, duty: &Duty) -> bool {
-    if what == duty.id || what == duty.slug {
-        return true;
-    }
-    match what.split_once(':') {
-        Some(("checkov", id)) => duty.references.checkov.iter().any(|c| c == id),
-        Some(("trivy", id)) => duty.references.trivy.iter().any(|t| t == id),
-        _ => false,
-    }
-}
-
-/// Whether a suppression was written for a peer tool (not reported when it silences nothing:
-/// the peer check may have no srm-lint duty).
-fn is_peer_marker(what: &str) -> bool {
-    what.starts_with("checkov:") || what.starts_with("trivy:")
-}
-
-/// The checklists, and the suppressions of `resources` that silenced nothing.
-fn collect_unused(
-    resources: &[Resource],
-    evaluated: Vec<(ResourceResult, Vec<usize>)>,
-) -> (Vec<ResourceResult>, Vec<UnusedSuppression>) {
-    let mut used: BTreeMap<(usize, usize), bool> = BTreeMap::new();
-    let mut out = Vec::with_capacity(resources.len());
-    for (rr, used_here) in evaluated {
-        for si in used_here {
-            used.insert((rr.resource, si), true);
-        }
-        out.push(rr);
-    }
-    let mut unused = Vec::new();
-    for (ri, res) in resources.iter().enumerate() {
-        for (si, s) in res.suppressions.iter().enumerate() {
-            if !used.contains_key(&(ri, si)) && !is_peer_marker(&s.duty) {
-                unused.push(UnusedSuppression {
-                    span: s.span,
-                    duty: s.duty.clone(),
-                });
-            }
-        }
-    }
-    unused.sort();
-    (out, unused)
 }
 
 fn evaluate_duty(

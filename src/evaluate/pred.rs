@@ -7,7 +7,7 @@
 use super::docs::{path_segments, Docs};
 use super::logic::{all, any, choice_in, labelled, not, picked};
 use super::quant::{eval_each, eval_related};
-use super::values::{lit_eq, not_one_of_text, number, one_of_text, show};
+use super::values::{has, lit_eq, lit_text, not_one_of_text, number, one_of_text, show};
 use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
 use crate::model::{Related, Val, ValKind};
@@ -401,6 +401,7 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
                 format!("`{}` is not a JSON document srm-lint can read", t.path),
             ),
         },
+        Test::SupportedOn(id) => super::lifecycle::judge(ctx, t.path, id, val),
         Test::Has(l) => has(val, std::slice::from_ref(l), t.path),
         Test::HasAny(ls) => has(val, ls, t.path),
         _ => {
@@ -471,60 +472,6 @@ fn partly_known(t: &TestCtx<'_>, k: &crate::model::KnownParts, span: Span) -> Op
         o.evidence = vec![span];
     }
     Some(o)
-}
-
-/// A literal as the text a string equal to it would hold.
-fn lit_text(l: &Lit) -> String {
-    match l {
-        Lit::Str(s) => s.clone(),
-        Lit::Bool(b) => b.to_string(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Float(f) => f.to_string(),
-    }
-}
-
-fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
-    let items: Vec<&Val> = match &val.kind {
-        ValKind::List(items) => items.iter().collect(),
-        _ => vec![val],
-    };
-    let mut unknown = None;
-    for i in &items {
-        match &i.kind {
-            // A string whose known start or end none of the literals has is none of them.
-            ValKind::Unknown(r)
-                if r.known
-                    .as_deref()
-                    .is_some_and(|k| !lits.iter().any(|l| k.may_be(&lit_text(l)))) => {}
-            ValKind::Unknown(_) | ValKind::Ref(_) | ValKind::Choice { .. } => {
-                unknown = unknown.or(Some(*i))
-            }
-            _ => {
-                if lits.iter().any(|l| lit_eq(i, l)) {
-                    return Outcome::new(
-                        Tri::True,
-                        i.span,
-                        true,
-                        format!("`{path}` contains {}", show(i)),
-                    );
-                }
-            }
-        }
-    }
-    match unknown {
-        Some(u) => Outcome::new(
-            Tri::Unknown,
-            u.span,
-            true,
-            format!("`{path}` has an element srm-lint cannot resolve"),
-        ),
-        None => Outcome::new(
-            Tri::False,
-            val.span,
-            true,
-            format!("`{path}` does not contain {}", one_of_text(lits)),
-        ),
-    }
 }
 
 /// `v`, or in scenario `scenario` the option its choices between deployments give.

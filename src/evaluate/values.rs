@@ -1,6 +1,7 @@
 //! Values as predicates see them: literal comparison with Terraform/CloudFormation coercions,
 //! short renderings for messages, and JSON documents held in string attributes.
 
+use super::pred::{Outcome, Tri};
 use crate::catalog::Lit;
 use crate::model::{Val, ValKind};
 
@@ -132,4 +133,58 @@ pub(super) fn path_value<'v>(v: &'v Val, path: &str) -> Option<&'v Val> {
         };
     }
     Some(cur)
+}
+
+/// A literal as the text a string equal to it would hold.
+pub(super) fn lit_text(l: &Lit) -> String {
+    match l {
+        Lit::Str(s) => s.clone(),
+        Lit::Bool(b) => b.to_string(),
+        Lit::Int(i) => i.to_string(),
+        Lit::Float(f) => f.to_string(),
+    }
+}
+
+pub(super) fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
+    let items: Vec<&Val> = match &val.kind {
+        ValKind::List(items) => items.iter().collect(),
+        _ => vec![val],
+    };
+    let mut unknown = None;
+    for i in &items {
+        match &i.kind {
+            // A string whose known start or end none of the literals has is none of them.
+            ValKind::Unknown(r)
+                if r.known
+                    .as_deref()
+                    .is_some_and(|k| !lits.iter().any(|l| k.may_be(&lit_text(l)))) => {}
+            ValKind::Unknown(_) | ValKind::Ref(_) | ValKind::Choice { .. } => {
+                unknown = unknown.or(Some(*i))
+            }
+            _ => {
+                if lits.iter().any(|l| lit_eq(i, l)) {
+                    return Outcome::new(
+                        Tri::True,
+                        i.span,
+                        true,
+                        format!("`{path}` contains {}", show(i)),
+                    );
+                }
+            }
+        }
+    }
+    match unknown {
+        Some(u) => Outcome::new(
+            Tri::Unknown,
+            u.span,
+            true,
+            format!("`{path}` has an element srm-lint cannot resolve"),
+        ),
+        None => Outcome::new(
+            Tri::False,
+            val.span,
+            true,
+            format!("`{path}` does not contain {}", one_of_text(lits)),
+        ),
+    }
 }

@@ -21,8 +21,12 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs srm-lint in `cwd` with colour off, no inherited date (`SRM_LINT_TODAY`) and the
-/// variables in `env` set. A run is killed after 10 minutes (a hang, not a slow debug build on a
+/// The run's date every test run is pinned to unless it sets `SRM_LINT_TODAY` or `--date`
+/// itself, so that no verdict judged against a dated lifecycle changes as time passes.
+pub const TEST_TODAY: &str = "2026-12-07";
+
+/// Runs srm-lint in `cwd` with colour off, the date pinned to [`TEST_TODAY`] (never inherited)
+/// and the variables in `env` set. A run is killed after 10 minutes (a hang, not a slow debug build on a
 /// loaded machine).
 pub fn run_with<K, V>(cwd: &Path, env: impl IntoIterator<Item = (K, V)>, args: &[&str]) -> Run
 where
@@ -33,7 +37,7 @@ where
         .expect("binary")
         .current_dir(cwd)
         .env("NO_COLOR", "1")
-        .env_remove("SRM_LINT_TODAY")
+        .env("SRM_LINT_TODAY", TEST_TODAY)
         .envs(env)
         .timeout(std::time::Duration::from_secs(600))
         .args(args)
@@ -46,7 +50,7 @@ where
     }
 }
 
-/// Runs srm-lint in `cwd` with colour off and no inherited date.
+/// Runs srm-lint in `cwd` with colour off and the date pinned to [`TEST_TODAY`].
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
     run_with(cwd, NO_ENV, args)
 }
@@ -152,6 +156,20 @@ pub fn assert_finding(report: &Value, address: &str, at: &str) {
         })
     });
     assert!(found, "{address} has no unaddressed duty at {at}: {res:#}");
+}
+
+/// The checklist entry of `duty` on the resource `address`, as JSON (see [`entry`] for the
+/// parts a test usually asserts).
+#[track_caller]
+pub fn entry_json<'a>(report: &'a Value, address: &str, duty: &str) -> &'a Value {
+    let res = report["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+        .unwrap_or_else(|| panic!("no resource {address} in {:?}", addresses(report)));
+    res["checklist"]
+        .as_array()
+        .and_then(|c| c.iter().find(|e| e["duty"] == duty))
+        .unwrap_or_else(|| panic!("{address} has no {duty}: {res:#}"))
 }
 
 /// A Terraform file with one unaddressed bucket, the good file beside each bad one.

@@ -81,6 +81,15 @@ pub fn civil(days: i64) -> (i64, u32, u32) {
     )
 }
 
+/// Today (UTC) by the system clock, as days since 1970-01-01: for the binary and the engine,
+/// which pass the run's date on; the evaluator never reads the clock.
+pub fn system_today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs() / 86_400).unwrap_or(0))
+        .unwrap_or(0)
+}
+
 /// `YYYY-MM-DD` of a day count.
 pub fn format(days: i64) -> String {
     let (y, m, d) = civil(days);
