@@ -179,22 +179,28 @@ pub struct Pred {
     /// (a list of IAM actions is rendered for every statement that fails it otherwise).
     #[serde(skip)]
     pub expected: Memo,
+    /// The message for the attribute not being set, written once when first needed.
+    #[serde(skip)]
+    pub absent_text: Memo,
+    /// Whether the predicate is well formed (one shape, the fields it needs), decided once.
+    #[serde(skip)]
+    pub well_formed: Memo<bool>,
 }
 
 /// A text computed once from the predicate it belongs to; not part of the predicate's value
 /// (equal, and skipped by serde, whatever it holds).
 #[derive(Debug, Clone, Default)]
-pub struct Memo(std::sync::OnceLock<String>);
+pub struct Memo<T = String>(std::sync::OnceLock<T>);
 
-impl Memo {
+impl Memo<String> {
     /// The text, computing it with `make` the first time.
     pub fn get_or(&self, make: impl FnOnce() -> String) -> &str {
         self.0.get_or_init(make)
     }
 }
 
-impl PartialEq for Memo {
-    fn eq(&self, _: &Memo) -> bool {
+impl<T> PartialEq for Memo<T> {
+    fn eq(&self, _: &Memo<T>) -> bool {
         true
     }
 }
@@ -295,6 +301,16 @@ impl Pred {
     pub fn shape(&self) -> Result<Shape<'_>, String> {
         // Asked once per evaluation (millions of times in a large run): a well-formed predicate
         // is decoded from which fields are set; anything else takes the checking path below.
+        if *self.well_formed.0.get_or_init(|| self.counts_right()) {
+            if let Some(s) = self.quick_shape() {
+                return Ok(s);
+            }
+        }
+        self.checked_shape()
+    }
+
+    /// Exactly one shape field, and one test with `attr` (none without).
+    fn counts_right(&self) -> bool {
         let tests = [
             self.equals.is_some(),
             self.one_of.is_some(),
@@ -327,12 +343,7 @@ impl Pred {
         .into_iter()
         .filter(|b| *b)
         .count();
-        if shapes == 1 && tests == usize::from(self.attr.is_some()) {
-            if let Some(s) = self.quick_shape() {
-                return Ok(s);
-            }
-        }
-        self.checked_shape()
+        shapes == 1 && tests == usize::from(self.attr.is_some())
     }
 
     /// The shape of a predicate with exactly one shape field (and one test with `attr`, none

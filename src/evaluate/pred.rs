@@ -130,6 +130,7 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
                 absent,
                 note,
                 expected: &pred.expected,
+                absent_text: &pred.absent_text,
             };
             eval_path(ctx, &t, val, segs, anchor, specific)
         }
@@ -163,6 +164,8 @@ struct TestCtx<'a> {
     note: Option<&'a str>,
     /// The test's expectation text, once written.
     expected: &'a crate::catalog::Memo,
+    /// The text for the attribute not being set, once written.
+    absent_text: &'a crate::catalog::Memo,
 }
 
 fn eval_path(
@@ -305,8 +308,10 @@ fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outco
 }
 
 fn absent(t: &TestCtx<'_>, anchor: Span, specific: bool) -> Outcome {
-    absent_as(t, anchor, specific, "is not set")
+    absent_as(t, anchor, specific, NOT_SET)
 }
+
+const NOT_SET: &str = "is not set";
 
 /// An empty string or list (or null): not a setting, whatever a `present` test asks.
 fn is_empty_value(val: &Val) -> bool {
@@ -322,31 +327,31 @@ fn is_empty_value(val: &Val) -> bool {
 /// `is empty, which sets nothing`).
 fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcome {
     let path = t.path;
+    let text = || match (t.test, t.absent, t.note) {
+        (Test::Present(false), ..) | (_, Absent::Fails, _) => format!("`{path}` {how}"),
+        (_, _, Some(n)) => format!("`{path}` {how}; {n}"),
+        (_, Absent::Passes, None) => format!("`{path}` {how}; AWS's default applies"),
+        (_, Absent::Unknown, None) => {
+            format!("`{path}` {how} and AWS's default cannot be known from the code")
+        }
+    };
+    // The common case's text is the same every time for this predicate: written once.
+    let message = if how == NOT_SET {
+        t.absent_text.get_or(text).to_string()
+    } else {
+        text()
+    };
     if let Test::Present(false) = t.test {
-        return Outcome::new(Tri::True, anchor, specific, format!("`{path}` {how}")).by_default();
+        return Outcome::new(Tri::True, anchor, specific, message).by_default();
     }
     match t.absent {
-        Absent::Fails => {
-            Outcome::new(Tri::False, anchor, specific, format!("`{path}` {how}")).by_default()
-        }
+        Absent::Fails => Outcome::new(Tri::False, anchor, specific, message).by_default(),
         Absent::Passes => {
-            let message = match t.note {
-                Some(n) => format!("`{path}` {how}; {n}"),
-                None => format!("`{path}` {how}; AWS's default applies"),
-            };
             let mut o = Outcome::new(Tri::True, anchor, specific, message).by_default();
             o.evidence.clear();
             o
         }
-        Absent::Unknown => {
-            let message = match t.note {
-                Some(n) => format!("`{path}` {how}; {n}"),
-                None => {
-                    format!("`{path}` {how} and AWS's default cannot be known from the code")
-                }
-            };
-            Outcome::new(Tri::Unknown, anchor, specific, message)
-        }
+        Absent::Unknown => Outcome::new(Tri::Unknown, anchor, specific, message),
     }
 }
 
@@ -402,8 +407,8 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
             ),
         },
         Test::SupportedOn(id) => super::lifecycle::judge(ctx, t.path, id, val),
-        Test::Has(l) => has(val, std::slice::from_ref(l), t.path),
-        Test::HasAny(ls) => has(val, ls, t.path),
+        Test::Has(l) => has(val, std::slice::from_ref(l), t.path, t.expected),
+        Test::HasAny(ls) => has(val, ls, t.path, t.expected),
         _ => {
             if let ValKind::List(items) = &val.kind {
                 let outs = items

@@ -80,13 +80,29 @@ pub(super) fn show(v: &Val) -> String {
             if s.chars().count() > 60 {
                 t.push('…');
             }
-            format!("{t:?}")
+            quoted(&t)
         }
         ValKind::List(items) => format!("a list of {}", items.len()),
         ValKind::Map(_) => "a block".into(),
         ValKind::Ref(r) => format!("a reference to {}", r.target),
         ValKind::Unknown(_) => "unknown".into(),
         ValKind::Choice { condition, .. } => format!("chosen by `{condition}`"),
+    }
+}
+
+/// `t` as Rust's `{:?}` writes a string, without its escaping machinery for the common case (no
+/// character that `{:?}` would escape).
+pub(super) fn quoted(t: &str) -> String {
+    if t.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(t.len() + 2);
+        out.push('"');
+        out.push_str(t);
+        out.push('"');
+        out
+    } else {
+        format!("{t:?}")
     }
 }
 
@@ -145,7 +161,8 @@ pub(super) fn lit_text(l: &Lit) -> String {
     }
 }
 
-pub(super) fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
+/// `expected`: the predicate's memo for the text of `lits`.
+pub(super) fn has(val: &Val, lits: &[Lit], path: &str, expected: &crate::catalog::Memo) -> Outcome {
     let items: Vec<&Val> = match &val.kind {
         ValKind::List(items) => items.iter().collect(),
         _ => vec![val],
@@ -184,7 +201,10 @@ pub(super) fn has(val: &Val, lits: &[Lit], path: &str) -> Outcome {
             Tri::False,
             val.span,
             true,
-            format!("`{path}` does not contain {}", one_of_text(lits)),
+            format!(
+                "`{path}` does not contain {}",
+                expected.get_or(|| one_of_text(lits))
+            ),
         ),
     }
 }
