@@ -22,10 +22,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The file as JSON without its examples, and the examples as JSON (empty when it has none);
-/// `None` when it is not valid TOML (or holds a date, which JSON lacks). A scan never reads the
-/// examples (a third of the catalog), so they are parsed only by the commands that show them.
-fn to_json(text: &str) -> Option<(String, String)> {
+/// The file as JSON without its examples and evidence, the examples as JSON (empty when it has
+/// none), and the evidence (`{"terraform": …, "cloudformation": …}`, empty when none); `None`
+/// when it is not valid TOML (or holds a date, which JSON lacks). A scan never reads the
+/// examples (a third of the catalog), so they are parsed only by the commands that show them;
+/// it reads the evidence of the duties of the resource kinds it meets, parsed when first needed.
+fn to_json(text: &str, duty: bool) -> Option<(String, String, String)> {
     let mut value: toml::Value = toml::from_str(text).ok()?;
     fn plain(v: &toml::Value) -> bool {
         match v {
@@ -38,11 +40,23 @@ fn to_json(text: &str) -> Option<(String, String)> {
     if !plain(&value) {
         return None;
     }
-    let examples = match value.as_table_mut().and_then(|t| t.remove("example")) {
+    let table = value.as_table_mut()?;
+    let examples = match table.remove("example") {
         Some(e) => serde_json::to_string(&e).ok()?,
         None => String::new(),
     };
-    Some((serde_json::to_string(&value).ok()?, examples))
+    let mut evidence = toml::map::Map::new();
+    for lang in ["terraform", "cloudformation"].into_iter().filter(|_| duty) {
+        if let Some(e) = table.remove(lang) {
+            evidence.insert(lang.to_string(), e);
+        }
+    }
+    let evidence = if evidence.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&evidence).ok()?
+    };
+    Some((serde_json::to_string(&value).ok()?, examples, evidence))
 }
 
 fn main() {
@@ -55,8 +69,9 @@ fn main() {
     let mut code = String::from(
         "/// Policy files embedded at build time: (path under policies/, content, whether the\n\
          /// content is the file converted to JSON rather than its TOML text, and then its\n\
-         /// examples as JSON, apart: empty when none or when the content is TOML).\n\
-         pub static EMBEDDED: &[(&str, &str, bool, &str)] = &[\n",
+         /// examples as JSON, apart, and its evidence as JSON, apart: empty when none or when\n\
+         /// the content is TOML).\n\
+         pub static EMBEDDED: &[(&str, &str, bool, &str, &str)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
@@ -66,11 +81,19 @@ fn main() {
             .to_string_lossy()
             .replace('\\', "/");
         let text = std::fs::read_to_string(f).unwrap_or_default();
-        let (content, json, examples) = match to_json(&text) {
-            Some((j, e)) => (j, true, e),
-            None => (text, false, String::new()),
+        // Only duty files have evidence (service files list types under the same names).
+        let name = rel.rsplit('/').next().unwrap_or_default();
+        let duty = !matches!(name, "service.toml" | "types.toml")
+            && !rel.starts_with("lifecycles/")
+            && !rel.contains("/lifecycles/");
+        let (content, json, examples, evidence) = match to_json(&text, duty) {
+            Some((j, e, ev)) => (j, true, e, ev),
+            None => (text, false, String::new(), String::new()),
         };
-        let _ = writeln!(code, "    ({rel:?}, {content:?}, {json}, {examples:?}),");
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, {content:?}, {json}, {examples:?}, {evidence:?}),"
+        );
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("policies.rs");

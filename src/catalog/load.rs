@@ -7,27 +7,54 @@ use super::*;
 pub(super) enum PolicyText {
     Toml(String),
     Json(&'static str),
+    /// A built-in duty as JSON and its evidence apart, parsed when a scan first needs it.
+    JsonLazy(&'static str, &'static str),
+    /// A built-in duty as JSON with its evidence put back.
+    JsonOwned(String),
+}
+
+impl PolicyText {
+    /// The duty's JSON object `duty` with the members of the JSON object `evidence` added.
+    fn joined(duty: &str, evidence: &str) -> PolicyText {
+        match (duty.strip_suffix('}'), evidence.strip_prefix('{')) {
+            (Some(head), Some(tail)) if head.trim_end() != "{" => {
+                PolicyText::JsonOwned(format!("{head},{tail}"))
+            }
+            (Some(_), Some(tail)) => PolicyText::JsonOwned(format!("{{{tail}")),
+            _ => PolicyText::JsonOwned(duty.to_string()),
+        }
+    }
 }
 
 impl Catalog {
-    /// The catalog built into the binary, with every duty's examples.
+    /// The catalog built into the binary, with every duty's examples and evidence read and
+    /// checked.
     pub fn builtin() -> Result<Catalog, Vec<CatalogError>> {
-        let mut catalog = Catalog::builtin_for_scan()?;
+        Catalog::builtin_full_with(Vec::new())
+    }
+
+    /// [`Catalog::builtin`] plus more policy files (`srm-lint catalog --policies`).
+    pub fn builtin_full_with(extra: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
+        let mut files = Catalog::embedded(false);
+        files.extend(extra.into_iter().map(|(p, t)| (p, PolicyText::Toml(t))));
+        let mut catalog = Catalog::build(files)?;
         catalog.attach_examples()?;
         Ok(catalog)
     }
 
-    /// The catalog built into the binary without the duties' examples, which a scan never
-    /// reads (they are a third of the catalog, so leaving them out is most of a one-file run's
-    /// start-up saved).
+    /// The catalog built into the binary as a scan needs it: without the duties' examples,
+    /// which a scan never reads, and with each duty's evidence read only when a resource of
+    /// its kind is evaluated (most of a one-file run's start-up was reading the evidence of
+    /// hundreds of duties it never evaluates). The built-in evidence is checked by the
+    /// catalog's tests ([`Catalog::builtin`] reads and checks all of it).
     pub fn builtin_for_scan() -> Result<Catalog, Vec<CatalogError>> {
-        Catalog::build(Catalog::embedded())
+        Catalog::build(Catalog::embedded(true))
     }
 
-    /// The built-in catalog (without examples, as [`Catalog::builtin_for_scan`]) plus more
-    /// policy files, `(path, TOML content)` (a configuration's policy directories).
+    /// The built-in catalog (as [`Catalog::builtin_for_scan`]) plus more policy files,
+    /// `(path, TOML content)` (a configuration's policy directories), read and checked now.
     pub fn builtin_with(extra: Vec<(String, String)>) -> Result<Catalog, Vec<CatalogError>> {
-        let mut files = Catalog::embedded();
+        let mut files = Catalog::embedded(true);
         files.extend(extra.into_iter().map(|(p, t)| (p, PolicyText::Toml(t))));
         Catalog::build(files)
     }
@@ -37,7 +64,7 @@ impl Catalog {
         let by_path: foldhash::HashMap<String, &str> = embedded::EMBEDDED
             .iter()
             .filter(|e| !e.3.is_empty())
-            .map(|&(p, _, _, examples)| (format!("policies/{p}"), examples))
+            .map(|&(p, _, _, examples, _)| (format!("policies/{p}"), examples))
             .collect();
         let mut errors = Vec::new();
         for d in &mut self.duties {
@@ -61,14 +88,17 @@ impl Catalog {
 
     /// The policy files built into the binary (converted to JSON at build time where they
     /// parsed; see `build.rs`).
-    fn embedded() -> Vec<(String, PolicyText)> {
+    /// `lazy`: a duty's evidence stays apart, read when first needed; otherwise it is put back
+    /// into the duty's JSON and read with it.
+    fn embedded(lazy: bool) -> Vec<(String, PolicyText)> {
         embedded::EMBEDDED
             .iter()
-            .map(|&(p, c, json, _)| {
-                let text = if json {
-                    PolicyText::Json(c)
-                } else {
-                    PolicyText::Toml(c.to_string())
+            .map(|&(p, c, json, _, evidence)| {
+                let text = match (json, evidence.is_empty(), lazy) {
+                    (false, ..) => PolicyText::Toml(c.to_string()),
+                    (true, true, _) => PolicyText::Json(c),
+                    (true, false, true) => PolicyText::JsonLazy(c, evidence),
+                    (true, false, false) => PolicyText::joined(c, evidence),
                 };
                 (format!("policies/{p}"), text)
             })
@@ -113,7 +143,12 @@ impl Catalog {
             } else if path.ends_with("/service.toml") || path == "service.toml" {
                 Parsed::Service(parse::<Service>(&text))
             } else if path.ends_with(".toml") {
-                Parsed::Duty(parse::<Duty>(&text).map(Box::new))
+                Parsed::Duty(parse::<Duty>(&text).map(|mut d| {
+                    if let PolicyText::JsonLazy(_, evidence) = text {
+                        d.lazy = Some(LazyEvidence::new(evidence));
+                    }
+                    Box::new(d)
+                }))
             } else {
                 Parsed::Other
             };
@@ -333,7 +368,10 @@ impl Catalog {
 pub(super) fn parse<T: serde::de::DeserializeOwned>(text: &PolicyText) -> Result<T, String> {
     match text {
         PolicyText::Toml(t) => toml::from_str(t).map_err(|e| toml_error(t, &e)),
-        PolicyText::Json(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
+        PolicyText::Json(j) | PolicyText::JsonLazy(j, _) => {
+            serde_json::from_str(j).map_err(|e| e.to_string())
+        }
+        PolicyText::JsonOwned(j) => serde_json::from_str(j).map_err(|e| e.to_string()),
     }
 }
 
@@ -351,4 +389,38 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
         "TOML parse error at line {line}, column {column}: {}",
         e.message()
     )
+}
+
+/// Evidence kept as the JSON written at build time until a scan first needs it.
+#[derive(Debug, Clone)]
+pub struct LazyEvidence {
+    json: &'static str,
+    read: std::sync::OnceLock<LangEvidence>,
+}
+
+/// A duty's evidence per language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LangEvidence {
+    #[serde(default)]
+    pub(super) terraform: Option<Evidence>,
+    #[serde(default)]
+    pub(super) cloudformation: Option<Evidence>,
+}
+
+impl LazyEvidence {
+    pub(crate) fn new(json: &'static str) -> Self {
+        LazyEvidence {
+            json,
+            read: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The evidence, read the first time. The built-in JSON was written from a policy file
+    /// that parsed (and the catalog's tests read all of it); should it not read, the duty has
+    /// no evidence rather than a wrong one.
+    pub(super) fn get(&self) -> &LangEvidence {
+        self.read
+            .get_or_init(|| serde_json::from_str(self.json).unwrap_or_default())
+    }
 }

@@ -8,10 +8,10 @@
 
 mod lifecycle;
 mod load;
-use load::PolicyText;
 mod predicate;
-
 pub use lifecycle::{Dates, Judged, Lifecycle};
+pub use load::LazyEvidence;
+use load::PolicyText;
 pub use predicate::{Absent, Lit, Memo, Pred, Quant, Shape, Test};
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,6 @@ mod embedded {
 }
 
 pub use crate::model::Category;
-
 /// The layer of the customer's side a duty belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -308,6 +307,9 @@ pub struct Duty {
     /// Path of the policy file (filled by the loader).
     #[serde(skip_deserializing, default)]
     pub source: String,
+    /// A built-in duty's evidence read when first needed ([`Catalog::builtin_for_scan`]).
+    #[serde(skip)]
+    pub lazy: Option<LazyEvidence>,
 }
 
 fn default_proof() -> Proof {
@@ -320,9 +322,16 @@ fn default_status() -> String {
 impl Duty {
     /// The evidence for a language.
     pub fn evidence(&self, lang: crate::model::Lang) -> Option<&Evidence> {
+        let (tf, cfn) = match &self.lazy {
+            Some(l) => {
+                let e = l.get();
+                (&e.terraform, &e.cloudformation)
+            }
+            None => (&self.terraform, &self.cloudformation),
+        };
         match lang {
-            crate::model::Lang::Terraform => self.terraform.as_ref(),
-            crate::model::Lang::Cloudformation => self.cloudformation.as_ref(),
+            crate::model::Lang::Terraform => tf.as_ref(),
+            crate::model::Lang::Cloudformation => cfn.as_ref(),
         }
     }
 

@@ -38,7 +38,7 @@ pub fn run(command: Command) -> ExitCode {
             Catalog::from_files(files)
         }
         None if policy_files.is_empty() => Catalog::builtin(),
-        None => Catalog::builtin_with(policy_files),
+        None => Catalog::builtin_full_with(policy_files),
     };
     let catalog = match built {
         Ok(c) => c,

@@ -11,7 +11,10 @@ use std::rc::Rc;
 /// read by a dozen duties, and parsed once. Lives while one resource is evaluated (its body and
 /// its companions' do not change meanwhile, so an address names one string).
 #[derive(Default)]
-pub(super) struct Docs(std::cell::RefCell<HashMap<(usize, usize), Option<Rc<Val>>>>);
+pub(super) struct Docs(std::cell::RefCell<HashMap<StrAddress, Option<Rc<Val>>>>);
+
+/// A string's address and length.
+type StrAddress = (usize, usize);
 
 impl Docs {
     /// The JSON document `v` holds: the value itself when structured, else parsed (once).

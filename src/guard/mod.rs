@@ -513,6 +513,7 @@ fn make_duty(id: &str, f: &run::Failure, rf: &RuleFile) -> Duty {
         cloudformation: None,
         examples: Vec::new(),
         source: rf.display.clone(),
+        lazy: None,
     }
 }
 
