@@ -22,8 +22,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The file as JSON without its examples and evidence, the examples as JSON (empty when it has
-/// none), and the evidence (`{"terraform": …, "cloudformation": …}`, empty when none); `None`
+/// The file as JSON without its examples and evidence, the extras as JSON (examples, and a
+/// duty's summary and default text; empty when none), and the evidence (`{"terraform": …, "cloudformation": …}`, empty when none); `None`
 /// when it is not valid TOML (or holds a date, which JSON lacks). A scan never reads the
 /// examples (a third of the catalog), so they are parsed only by the commands that show them;
 /// it reads the evidence of the duties of the resource kinds it meets, parsed when first needed.
@@ -41,9 +41,21 @@ fn to_json(text: &str, duty: bool) -> Option<(String, String, String)> {
         return None;
     }
     let table = value.as_table_mut()?;
-    let examples = match table.remove("example") {
-        Some(e) => serde_json::to_string(&e).ok()?,
-        None => String::new(),
+    // Extras: the examples and, for a duty, its summary and default text (only SARIF and the
+    // commands that show duties read them; the duty keeps them as empty strings).
+    let mut extras = toml::map::Map::new();
+    if let Some(e) = table.remove("example") {
+        extras.insert("example".to_string(), e);
+    }
+    for key in ["summary", "default"].into_iter().filter(|_| duty) {
+        if let Some(text) = table.insert(key.to_string(), toml::Value::String(String::new())) {
+            extras.insert(key.to_string(), text);
+        }
+    }
+    let examples = if extras.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&extras).ok()?
     };
     let mut evidence = toml::map::Map::new();
     for lang in ["terraform", "cloudformation"].into_iter().filter(|_| duty) {

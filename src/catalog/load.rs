@@ -59,20 +59,38 @@ impl Catalog {
         Catalog::build(files)
     }
 
-    /// Reads the examples of the built-in duties, kept apart at build time.
+    /// Reads what a scan leaves out of the built-in duties, kept apart at build time: their
+    /// examples, summaries and default texts (SARIF's rule descriptions and every command that
+    /// shows duties need them). Reading them twice changes nothing.
     pub fn attach_examples(&mut self) -> Result<(), Vec<CatalogError>> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Extras {
+            #[serde(default)]
+            example: Vec<Example>,
+            summary: Option<String>,
+            default: Option<String>,
+        }
         let by_path: foldhash::HashMap<String, &str> = embedded::EMBEDDED
             .iter()
             .filter(|e| !e.3.is_empty())
-            .map(|&(p, _, _, examples, _)| (format!("policies/{p}"), examples))
+            .map(|&(p, _, _, extras, _)| (format!("policies/{p}"), extras))
             .collect();
         let mut errors = Vec::new();
         for d in &mut self.duties {
             let Some(json) = by_path.get(&d.source) else {
                 continue;
             };
-            match serde_json::from_str::<Vec<Example>>(json) {
-                Ok(examples) => d.examples = examples,
+            match serde_json::from_str::<Extras>(json) {
+                Ok(extras) => {
+                    d.examples = extras.example;
+                    if let Some(s) = extras.summary {
+                        d.summary = s;
+                    }
+                    if let Some(s) = extras.default {
+                        d.default = s;
+                    }
+                }
                 Err(e) => errors.push(CatalogError {
                     path: d.source.clone(),
                     message: e.to_string(),

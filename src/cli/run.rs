@@ -108,11 +108,18 @@ fn scan(
         srm_lint::collect(opts)
     };
     clock.extend(&result.timings);
-    #[allow(unused_mut)]
     let mut catalog = match pending.wait() {
         Ok(c) => c,
         Err(errors) => return Err(policy_errors(errors)),
     };
+    // SARIF describes every rule with its summary, which a scan's catalog leaves out.
+    let sarif =
+        args.format == Format::Sarif || args.extra_outputs().any(|(f, _)| f == Format::Sarif);
+    if sarif {
+        if let Err(errors) = catalog.attach_examples() {
+            return Err(policy_errors(errors));
+        }
+    }
     clock.lap("catalog (built meanwhile)");
     let evaluated = result.timings.len();
     result.evaluate(&catalog);
