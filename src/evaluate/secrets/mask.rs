@@ -28,10 +28,17 @@ pub fn apply(sources: &mut SourceMap, results: &mut [ResourceResult]) {
     raws.dedup();
     // Longest first, so a secret inside another is masked as part of the longer one.
     raws.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    // Which texts hold a secret at all: one pass over each with every secret at once (the
+    // masking below, secret by secret, runs only on those few).
+    let automaton = aho_corasick::AhoCorasick::new(&raws).ok();
+    let holds = |text: &str| match &automaton {
+        Some(a) => a.is_match(text),
+        None => raws.iter().any(|r| text.contains(r.as_str())),
+    };
     let ids: Vec<u32> = sources
         .files()
         .iter()
-        .filter(|f| raws.iter().any(|r| f.text.contains(r.as_str())))
+        .filter(|f| holds(f.text.as_str()))
         .map(|f| f.id)
         .collect();
     for id in ids {
@@ -41,7 +48,7 @@ pub fn apply(sources: &mut SourceMap, results: &mut [ResourceResult]) {
         }
     }
     for d in results.iter_mut().flat_map(|r| r.checklist.iter_mut()) {
-        if raws.iter().any(|r| d.message.contains(r.as_str())) {
+        if holds(d.message.as_str()) {
             d.message = masked(&d.message, &raws);
         }
     }
