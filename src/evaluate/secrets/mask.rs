@@ -28,13 +28,13 @@ pub fn apply(sources: &mut SourceMap, results: &mut [ResourceResult]) {
     raws.dedup();
     // Longest first, so a secret inside another is masked as part of the longer one.
     raws.sort_by_key(|r| std::cmp::Reverse(r.len()));
-    // Which texts hold a secret at all: one pass over each with every secret at once (the
-    // masking below, secret by secret, runs only on those few).
-    let automaton = aho_corasick::AhoCorasick::new(&raws).ok();
-    let holds = |text: &str| match &automaton {
-        Some(a) => a.is_match(text),
-        None => raws.iter().any(|r| text.contains(r.as_str())),
-    };
+    // Which texts hold a secret at all, with each secret's searcher built once (the masking
+    // below, secret by secret, runs only on those few texts).
+    let finders: Vec<memchr::memmem::Finder<'_>> = raws
+        .iter()
+        .map(|r| memchr::memmem::Finder::new(r.as_bytes()))
+        .collect();
+    let holds = |text: &str| finders.iter().any(|f| f.find(text.as_bytes()).is_some());
     let ids: Vec<u32> = sources
         .files()
         .iter()
