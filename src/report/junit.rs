@@ -4,27 +4,15 @@
 //! every other verdict passes; tool errors are `<error>` cases in a suite of their own. Text is
 //! escaped by the output rule, then for XML.
 
-use super::{escape_line, ChecklistEntry, Report, ResourceEntry};
+use super::{ChecklistEntry, Report, ResourceEntry};
 use crate::evaluate::Verdict;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// XML text or attribute content: the output rule (no control characters, which XML 1.0 cannot
-/// hold even escaped), then the five XML entities.
+/// hold even escaped), then the markup characters as references.
 fn xml(s: &str) -> String {
-    let line = escape_line(s);
-    let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::escape::escape_markup(s).into_owned()
 }
 
 /// One test case.

@@ -17,7 +17,8 @@ mod data;
 mod plain;
 mod summary;
 
-use super::{escape_line, Report};
+use super::escape::escape_markup;
+use super::Report;
 use crate::catalog::Catalog;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -25,25 +26,9 @@ use std::io::{self, Write};
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("app.js");
 
-/// Text for an HTML element or a quoted attribute: the output rule (control and bidi
-/// characters as visible escapes), then `&`, `<`, `>`, `"` and `'` as character references.
+/// Text for an HTML element or a quoted attribute (see [`escape_markup`]).
 pub fn esc(s: &str) -> Cow<'_, str> {
-    let line = escape_line(s);
-    if !line.contains(['&', '<', '>', '"', '\'']) {
-        return line;
-    }
-    let mut out = String::with_capacity(line.len() + 16);
-    for c in line.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    escape_markup(s)
 }
 
 /// The page's Content-Security-Policy: nothing may be fetched (`default-src 'none'` leaves no
