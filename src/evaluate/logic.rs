@@ -48,6 +48,17 @@ pub(super) fn choice_in(
     o
 }
 
+/// The evidence of every outcome in `outs`, sorted, each place once.
+fn evidence_of(outs: &[Outcome]) -> Vec<Span> {
+    let mut evidence: Vec<Span> = outs
+        .iter()
+        .flat_map(|o| o.evidence.iter().copied())
+        .collect();
+    evidence.sort();
+    evidence.dedup();
+    evidence
+}
+
 /// The places named by `outs`, each once, in order.
 fn related_of<'o>(outs: impl Iterator<Item = &'o Outcome>) -> Vec<crate::model::Related> {
     let mut related: Vec<crate::model::Related> = Vec::new();
@@ -100,12 +111,7 @@ fn scenario_choice(
             return o;
         }
     }
-    let mut evidence: Vec<Span> = outs
-        .iter()
-        .flat_map(|o| o.evidence.iter().copied())
-        .collect();
-    evidence.sort();
-    evidence.dedup();
+    let evidence = evidence_of(&outs);
     let by_default = outs.iter().all(|o| o.by_default);
     match outs.into_iter().next() {
         Some(mut o) => {
@@ -202,12 +208,7 @@ pub(super) fn all(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     if let Some(i) = outs.iter().position(|o| o.tri == Tri::Unknown) {
         return outs.swap_remove(i);
     }
-    let mut evidence: Vec<Span> = outs
-        .iter()
-        .flat_map(|o| o.evidence.iter().copied())
-        .collect();
-    evidence.sort();
-    evidence.dedup();
+    let evidence = evidence_of(&outs);
     // A default that took part is said, even beside explicit evidence.
     let by_default = outs.iter().any(|o| o.by_default);
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);

@@ -201,6 +201,24 @@ pub(super) fn quantify(
     }
 }
 
+/// `filter` evaluated on companion `c` (`comp`) in its own context (a companion's scenarios are
+/// its own), spending the caller's budget; without a filter, the companion's existence.
+fn on_companion(ctx: &Ctx<'_>, c: usize, comp: &Resource, filter: Option<&Pred>) -> Outcome {
+    let sub = Ctx {
+        index: ctx.index,
+        resource: c,
+        budget: std::cell::Cell::new(ctx.budget.get()),
+        scenario: None,
+        docs: ctx.docs,
+    };
+    let o = match filter {
+        Some(f) => eval(&sub, f, &comp.body, comp.header, true),
+        None => Outcome::new(Tri::True, comp.header, true, "exists".into()),
+    };
+    ctx.budget.set(sub.budget.get());
+    o
+}
+
 pub(super) fn eval_related(
     ctx: &Ctx<'_>,
     q: Quant,
@@ -243,23 +261,7 @@ pub(super) fn eval_related(
         .iter()
         .filter_map(|&c| {
             let comp = ctx.index.resources.get(c)?;
-            let sub = Ctx {
-                index: ctx.index,
-                resource: c,
-                budget: std::cell::Cell::new(ctx.budget.get()),
-                // A companion's scenarios are its own.
-                scenario: None,
-                docs: ctx.docs,
-            };
-            let mut o = match filter {
-                Some(f) => eval(&sub, f, &comp.body, comp.header, true),
-                None => {
-                    let mut o = Outcome::new(Tri::True, comp.header, true, "exists".into());
-                    o.evidence = vec![comp.header];
-                    o
-                }
-            };
-            ctx.budget.set(sub.budget.get());
+            let mut o = on_companion(ctx, c, comp, filter);
             // Proof by a companion that may not exist is no proof (`every` and `none` hold
             // without it as well, so only `some` needs it), unless it exists exactly when the
             // subject does (the same condition in the same module instance or template).
@@ -320,18 +322,7 @@ fn account_setting(
         .iter()
         .filter_map(|&c| {
             let comp = ctx.index.resources.get(c)?;
-            let sub = Ctx {
-                index: ctx.index,
-                resource: c,
-                budget: std::cell::Cell::new(ctx.budget.get()),
-                scenario: None,
-                docs: ctx.docs,
-            };
-            let mut o = match filter {
-                Some(f) => eval(&sub, f, &comp.body, comp.header, true),
-                None => Outcome::new(Tri::True, comp.header, true, "exists".into()),
-            };
-            ctx.budget.set(sub.budget.get());
+            let mut o = on_companion(ctx, c, comp, filter);
             let name = companion_name(comp);
             let elsewhere = match (&res.provider, &comp.provider) {
                 (Some(a), Some(b)) if !a.same_place(b) => Some((a, b)),

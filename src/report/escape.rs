@@ -131,6 +131,28 @@ pub fn escape_control(s: &str) -> String {
     escape_text(s).into_owned()
 }
 
+/// Text for HTML or XML content or a quoted attribute: the output rule ([`escape_line`]), then
+/// `&`, `<`, `>`, `"` and `'` as character references (`&#39;`, which both HTML and XML read).
+/// The HTML report and JUnit XML use it.
+pub fn escape_markup(s: &str) -> Cow<'_, str> {
+    let line = escape_line(s);
+    if !line.contains(['&', '<', '>', '"', '\'']) {
+        return line;
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,26 +239,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Text for HTML or XML content or a quoted attribute: the output rule ([`escape_line`]), then
-/// `&`, `<`, `>`, `"` and `'` as character references (`&#39;`, which both HTML and XML read).
-/// The HTML report and JUnit XML use it.
-pub fn escape_markup(s: &str) -> Cow<'_, str> {
-    let line = escape_line(s);
-    if !line.contains(['&', '<', '>', '"', '\'']) {
-        return line;
-    }
-    let mut out = String::with_capacity(line.len() + 16);
-    for c in line.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
