@@ -67,8 +67,8 @@ pub(super) fn path_segments<'p>(
     }
 }
 
-impl Ctx<'_> {
-    pub(super) fn res(&self) -> Option<&Resource> {
+impl<'a> Ctx<'a> {
+    pub(super) fn res(&self) -> Option<&'a Resource> {
         self.index.resources.get(self.resource)
     }
     pub(super) fn spend(&self) -> bool {

@@ -8,7 +8,7 @@ use crate::date::format;
 use crate::model::{Val, ValKind};
 
 /// Judges `val` (a string, or a number written without quotes) by table `id`.
-pub(super) fn judge(ctx: &Ctx<'_>, path: &str, id: &str, val: &Val) -> Outcome {
+pub(super) fn judge<'a>(ctx: &Ctx<'_>, path: &str, id: &str, val: &Val) -> Outcome<'a> {
     let span = val.span;
     let shown = show(val);
     let Some(table) = ctx.index.lifecycles.get(id) else {

@@ -1,6 +1,7 @@
 //! Three-valued combinators: `any`, `all`, `not`, and a choice between the branches of an
 //! unresolved conditional.
 
+use super::msg::Msg;
 use super::pred::{Outcome, Tri};
 use crate::model::result::Basis;
 use crate::source::Span;
@@ -9,12 +10,12 @@ use crate::source::Span;
 /// what different deployments get (one scenario per outcome, each a possible deployment): then
 /// the duty is addressed only when every deployment addresses it, and a deployment that fails
 /// it is a finding that names it.
-pub(super) fn choice_in(
-    outs: Vec<Outcome>,
-    condition: &str,
-    scenarios: &[String],
+pub(super) fn choice_in<'a>(
+    outs: Vec<Outcome<'a>>,
+    condition: &'a str,
+    scenarios: &'a [String],
     span: Span,
-) -> Outcome {
+) -> Outcome<'a> {
     if !scenarios.is_empty() {
         return scenario_choice(outs, condition, scenarios, span);
     }
@@ -22,34 +23,41 @@ pub(super) fn choice_in(
         let mut o = outs
             .into_iter()
             .next()
-            .unwrap_or_else(|| Outcome::new(Tri::True, span, true, String::new()));
-        o.message = format!("{} (in every branch of `{condition}`)", o.message);
+            .unwrap_or_else(|| Outcome::new(Tri::True, span, true, Msg::empty()));
+        o.message = o
+            .message
+            .map(move |m| format!("{m} (in every branch of `{condition}`)"));
         return o;
     }
     if outs.iter().all(|o| o.tri == Tri::False) {
         if let Some(mut o) = outs.into_iter().next() {
-            o.message = format!("{} (in every branch of `{condition}`)", o.message);
+            o.message = o
+                .message
+                .map(move |m| format!("{m} (in every branch of `{condition}`)"));
             return o;
         }
-        return Outcome::new(Tri::False, span, true, String::new());
+        return Outcome::new(Tri::False, span, true, Msg::empty());
     }
-    let detail: Vec<&str> = outs
-        .iter()
+    let mut outs = outs;
+    let detail: Vec<Msg<'a>> = outs
+        .iter_mut()
         .filter(|o| o.tri != Tri::True)
-        .map(|o| o.message.as_str())
+        .map(|o| o.message.take())
         .collect();
     let mut o = Outcome::new(
         Tri::Unknown,
         span,
         true,
-        format!("depends on `{condition}`, which srm-lint cannot resolve: one branch addresses the duty, another does not ({})", detail.join("; ")),
+        Msg::over(detail, move |detail| {
+            format!("depends on `{condition}`, which srm-lint cannot resolve: one branch addresses the duty, another does not ({})", detail.join("; "))
+        }),
     );
     o.related = related_of(outs.iter().filter(|o| o.tri != Tri::True));
     o
 }
 
 /// The evidence of every outcome in `outs`, sorted, each place once.
-fn evidence_of(outs: &[Outcome]) -> Vec<Span> {
+fn evidence_of(outs: &[Outcome<'_>]) -> Vec<Span> {
     let mut evidence: Vec<Span> = outs
         .iter()
         .flat_map(|o| o.evidence.iter().copied())
@@ -60,7 +68,9 @@ fn evidence_of(outs: &[Outcome]) -> Vec<Span> {
 }
 
 /// The places named by `outs`, each once, in order.
-fn related_of<'o>(outs: impl Iterator<Item = &'o Outcome>) -> Vec<crate::model::Related> {
+fn related_of<'o, 'a: 'o>(
+    outs: impl Iterator<Item = &'o Outcome<'a>>,
+) -> Vec<crate::model::Related> {
     let mut related: Vec<crate::model::Related> = Vec::new();
     for r in outs.flat_map(|o| o.related.iter()) {
         if !related.contains(r) {
@@ -82,22 +92,22 @@ pub(super) fn picked<'v>(
 }
 
 /// An option's outcome, saying which deployments it is for.
-pub(super) fn labelled(mut o: Outcome, scenarios: &[String], i: usize) -> Outcome {
+pub(super) fn labelled<'a>(mut o: Outcome<'a>, scenarios: &'a [String], i: usize) -> Outcome<'a> {
     if let Some(l) = scenarios.get(i).filter(|l| !l.is_empty()) {
-        o.message = format!("when {l}: {}", o.message);
+        o.message = o.message.map(move |m| format!("when {l}: {m}"));
     }
     o
 }
 
-fn scenario_choice(
-    outs: Vec<Outcome>,
-    condition: &str,
-    scenarios: &[String],
+fn scenario_choice<'a>(
+    outs: Vec<Outcome<'a>>,
+    condition: &'a str,
+    scenarios: &'a [String],
     span: Span,
-) -> Outcome {
-    let when = |o: &mut Outcome, i: usize| {
+) -> Outcome<'a> {
+    let when = |o: &mut Outcome<'a>, i: usize| {
         if let Some(s) = scenarios.get(i).filter(|s| !s.is_empty()) {
-            o.message = format!("when {s}: {}", o.message);
+            o.message = o.message.take().map(move |m| format!("when {s}: {m}"));
         }
     };
     let failing = outs
@@ -116,18 +126,20 @@ fn scenario_choice(
     match outs.into_iter().next() {
         Some(mut o) => {
             if !condition.is_empty() {
-                o.message = format!("{} (whatever the value of {condition})", o.message);
+                o.message = o
+                    .message
+                    .map(move |m| format!("{m} (whatever the value of {condition})"));
             }
             o.evidence = evidence;
             o.by_default = by_default;
             o
         }
-        None => Outcome::new(Tri::True, span, true, String::new()),
+        None => Outcome::new(Tri::True, span, true, Msg::empty()),
     }
 }
 
 /// Any holds: `True` if one is; else `Unknown` if one is; else `False` at the most specific span.
-pub(super) fn any(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
+pub(super) fn any(mut outs: Vec<Outcome<'_>>, anchor: Span) -> Outcome<'_> {
     let holds = outs
         .iter()
         .position(|o| o.tri == Tri::True && !o.by_default)
@@ -137,11 +149,16 @@ pub(super) fn any(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     }
     // Undecided: every alternative that could still address the duty is said.
     if let Some(first) = outs.iter().position(|o| o.tri == Tri::Unknown) {
-        let unknown = || outs.iter().filter(|o| o.tri == Tri::Unknown);
-        let mut parts: Vec<&str> = unknown().map(|o| o.message.as_str()).collect();
-        parts.dedup();
-        let message = parts.join("; ");
-        let related = related_of(unknown());
+        let parts: Vec<Msg<'_>> = outs
+            .iter_mut()
+            .filter(|o| o.tri == Tri::Unknown)
+            .map(|o| o.message.take())
+            .collect();
+        let message = Msg::over(parts, |mut parts| {
+            parts.dedup();
+            parts.join("; ")
+        });
+        let related = related_of(outs.iter().filter(|o| o.tri == Tri::Unknown));
         let mut o = outs.swap_remove(first);
         o.message = message;
         o.related = related;
@@ -149,13 +166,16 @@ pub(super) fn any(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     }
     // Each distinct reason once, in the order the alternatives give them; a reason another one
     // already says (`x` is "optional" beside `x` is "optional"; expected …) is not repeated.
-    let mut said: Vec<&str> = Vec::new();
-    for m in outs.iter().map(|o| o.message.as_str()) {
-        if !m.is_empty() && !said.iter().any(|s| s.contains(m)) {
-            said.push(m);
+    let parts: Vec<Msg<'_>> = outs.iter_mut().map(|o| o.message.take()).collect();
+    let msg = Msg::over(parts, |parts| {
+        let mut said: Vec<&str> = Vec::new();
+        for m in parts.iter().map(|m| m.as_ref()) {
+            if !m.is_empty() && !said.iter().any(|s| s.contains(m)) {
+                said.push(m);
+            }
         }
-    }
-    let msg = said.join("; ");
+        said.join("; ")
+    });
     // Every alternative failed: the finding rests on all of them.
     let by_default = outs.iter().any(|o| o.by_default);
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
@@ -188,7 +208,7 @@ pub(super) fn any(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
 }
 
 /// All hold: `False` if one is not; else `Unknown` if one is; else `True` with all evidence.
-pub(super) fn all(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
+pub(super) fn all(mut outs: Vec<Outcome<'_>>, anchor: Span) -> Outcome<'_> {
     let failed = outs
         .iter()
         .position(|o| o.tri == Tri::False && o.specific)
@@ -214,12 +234,7 @@ pub(super) fn all(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     let explicit = outs.is_empty() || outs.iter().any(|o| o.explicit);
     let companion = outs.iter().any(|o| o.companion);
     let account = outs.iter().any(|o| o.account);
-    let msg = outs
-        .iter()
-        .map(|o| o.message.as_str())
-        .filter(|m| !m.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let msg = Msg::join(outs.iter_mut().map(|o| o.message.take()).collect(), "; ");
     let span = evidence.first().copied().unwrap_or(anchor);
     Outcome {
         tri: Tri::True,
@@ -236,7 +251,7 @@ pub(super) fn all(mut outs: Vec<Outcome>, anchor: Span) -> Outcome {
     }
 }
 
-pub(super) fn not(o: Outcome) -> Outcome {
+pub(super) fn not(o: Outcome<'_>) -> Outcome<'_> {
     match o.tri {
         Tri::True => Outcome {
             tri: Tri::False,
@@ -255,7 +270,7 @@ pub(super) fn not(o: Outcome) -> Outcome {
 /// What decided a finding: a companion; an account-level setting that is off (the finding
 /// points at it, and it is the evidence); an absent setting whose default does not address the
 /// duty; or a written value.
-pub(super) fn failure_basis(o: &Outcome) -> (Basis, Vec<Span>) {
+pub(super) fn failure_basis(o: &Outcome<'_>) -> (Basis, Vec<Span>) {
     if o.companion {
         (Basis::Companion, Vec::new())
     } else if o.account && o.specific {

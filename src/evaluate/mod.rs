@@ -9,6 +9,7 @@ mod addrs;
 mod docs;
 mod lifecycle;
 mod logic;
+mod msg;
 mod pred;
 mod quant;
 pub mod secrets;
@@ -267,7 +268,8 @@ fn companion_matches<'a>(
         scenario: None,
         docs: &docs,
     };
-    pred::eval(&ctx, filter, &comp.body, comp.header, false).tri == Tri::True
+    let tri = pred::eval(&ctx, filter, &comp.body, comp.header, false).tri;
+    tri == Tri::True
 }
 
 /// Per-run evaluation budget for one duty on one resource.
@@ -437,7 +439,12 @@ fn evaluate_duty(
             if o.tri == Tri::False {
                 return Some(DutyResult {
                     secret: o.secret,
-                    ..mk(Verdict::Unaddressed, o.span, o.message, Vec::new())
+                    ..mk(
+                        Verdict::Unaddressed,
+                        o.span,
+                        o.message.into_string(),
+                        Vec::new(),
+                    )
                 });
             }
         }
@@ -453,7 +460,7 @@ fn evaluate_duty(
                     res.header,
                     format!(
                         "code supports this duty ({}) but cannot prove it; attest it",
-                        o.message
+                        o.message.into_string()
                     ),
                     o.evidence,
                 )
@@ -475,10 +482,11 @@ fn evaluate_duty(
             } else {
                 o.span
             };
+            let said = o.message.into_string();
             let message = match (o.by_default && !o.account, o.explicit) {
-                (true, false) => format!("addressed by AWS's default: {}", o.message),
-                (true, true) => format!("addressed in part by AWS's default: {}", o.message),
-                _ => o.message,
+                (true, false) => format!("addressed by AWS's default: {said}"),
+                (true, true) => format!("addressed in part by AWS's default: {said}"),
+                _ => said,
             };
             // An account-level setting in the same configuration is written evidence, even
             // where the subject itself leaves the setting to it.
@@ -501,27 +509,35 @@ fn evaluate_duty(
                 basis,
                 secret: o.secret,
                 related: o.related,
-                ..mk(Verdict::Unaddressed, o.span, o.message, evidence)
+                ..mk(
+                    Verdict::Unaddressed,
+                    o.span,
+                    o.message.into_string(),
+                    evidence,
+                )
             }
         }
-        Tri::Unknown => DutyResult {
-            basis: Basis::of_unknown(&o.message),
-            related: o.related,
-            ..mk(Verdict::Unverified, o.span, o.message, Vec::new())
-        },
+        Tri::Unknown => {
+            let message = o.message.into_string();
+            DutyResult {
+                basis: Basis::of_unknown(&message),
+                related: o.related,
+                ..mk(Verdict::Unverified, o.span, message, Vec::new())
+            }
+        }
     })
 }
 
 /// The duty's requirement on the resource: in every scenario its values are chosen in (see
 /// [`ValKind::Choice`]), failing in the first scenario that fails it; else weighing every option
 /// of every choice.
-fn eval_require(
-    index: &Index<'_>,
+fn eval_require<'a>(
+    index: &'a Index<'a>,
     (ri, ids): (usize, &[u32]),
-    res: &Resource,
-    require: &crate::catalog::Pred,
-    docs: &docs::Docs,
-) -> pred::Outcome {
+    res: &'a Resource,
+    require: &'a crate::catalog::Pred,
+    docs: &'a docs::Docs,
+) -> pred::Outcome<'a> {
     let run = |scenario| {
         let ctx = Ctx {
             index,

@@ -6,6 +6,7 @@
 
 use super::docs::{path_segments, Docs};
 use super::logic::{all, any, choice_in, labelled, not, picked};
+use super::msg::{lazy, Msg};
 use super::quant::{eval_each, eval_related};
 use super::values::{has, lit_eq, lit_text, not_one_of_text, number, one_of_text, show};
 use super::Index;
@@ -26,15 +27,15 @@ pub enum Tri {
 
 /// The result of evaluating a predicate.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub struct Outcome<'a> {
     /// Truth value.
     pub tri: Tri,
     /// The primary location.
     pub span: Span,
     /// Whether `span` points at a specific attribute (not a fallback header).
     pub specific: bool,
-    /// What was found.
-    pub message: String,
+    /// What was found (written when read).
+    pub message: Msg<'a>,
     /// Evidence locations (for `True`).
     pub evidence: Vec<Span>,
     /// The outcome rests, at least in part, on AWS's default: an absent setting or companion.
@@ -51,8 +52,8 @@ pub struct Outcome {
     pub related: Vec<Related>,
 }
 
-impl Outcome {
-    pub(super) fn new(tri: Tri, span: Span, specific: bool, message: String) -> Self {
+impl<'a> Outcome<'a> {
+    pub(super) fn new(tri: Tri, span: Span, specific: bool, message: impl Into<Msg<'a>>) -> Self {
         let evidence = if tri == Tri::True && specific {
             vec![span]
         } else {
@@ -62,7 +63,7 @@ impl Outcome {
             tri,
             span,
             specific,
-            message,
+            message: message.into(),
             evidence,
             by_default: false,
             explicit: true,
@@ -78,6 +79,23 @@ impl Outcome {
         self.by_default = true;
         self.explicit = false;
         self
+    }
+
+    /// The same outcome, its message written now so that it borrows nothing.
+    pub(super) fn detach<'b>(self) -> Outcome<'b> {
+        Outcome {
+            tri: self.tri,
+            span: self.span,
+            specific: self.specific,
+            message: self.message.detach(),
+            evidence: self.evidence,
+            by_default: self.by_default,
+            explicit: self.explicit,
+            companion: self.companion,
+            account: self.account,
+            secret: self.secret,
+            related: self.related,
+        }
     }
 }
 
@@ -95,13 +113,19 @@ pub(super) struct Ctx<'a> {
 }
 
 /// Evaluates `pred` on `val`; `anchor` is where a missing attribute is reported.
-pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific: bool) -> Outcome {
+pub(super) fn eval<'a>(
+    ctx: &Ctx<'a>,
+    pred: &'a Pred,
+    val: &'a Val,
+    anchor: Span,
+    specific: bool,
+) -> Outcome<'a> {
     if !ctx.spend() {
         return Outcome::new(
             Tri::Unknown,
             anchor,
             specific,
-            "evaluation budget exhausted".into(),
+            "evaluation budget exhausted",
         );
     }
     let shape = match pred.shape() {
@@ -157,6 +181,7 @@ pub(super) fn eval(ctx: &Ctx<'_>, pred: &Pred, val: &Val, anchor: Span, specific
     }
 }
 
+#[derive(Clone, Copy)]
 struct TestCtx<'a> {
     path: &'a str,
     test: Test<'a>,
@@ -168,14 +193,14 @@ struct TestCtx<'a> {
     absent_text: &'a crate::catalog::Memo,
 }
 
-fn eval_path(
-    ctx: &Ctx<'_>,
-    t: &TestCtx<'_>,
-    val: &Val,
+fn eval_path<'a>(
+    ctx: &Ctx<'a>,
+    t: &TestCtx<'a>,
+    val: &'a Val,
     segs: &[&str],
     anchor: Span,
     specific: bool,
-) -> Outcome {
+) -> Outcome<'a> {
     match &val.kind {
         ValKind::Choice {
             condition,
@@ -187,7 +212,7 @@ fn eval_path(
                 let out = eval_path(ctx, t, o, segs, anchor, specific);
                 return labelled(out, scenarios, i);
             }
-            let outs: Vec<Outcome> = options
+            let outs: Vec<Outcome<'a>> = options
                 .iter()
                 .map(|o| eval_path(ctx, t, o, segs, anchor, specific))
                 .collect();
@@ -201,12 +226,13 @@ fn eval_path(
             {
                 return o;
             }
+            let path = t.path;
             if matches!(t.test, Test::Present(true)) {
                 let mut o = Outcome::new(
                     Tri::True,
                     val.span,
                     true,
-                    format!("`{}` is set (value unknown: {reason})", t.path),
+                    lazy!("`{path}` is set (value unknown: {reason})"),
                 );
                 o.evidence = vec![val.span];
                 o.related.clone_from(&reason.related);
@@ -216,14 +242,15 @@ fn eval_path(
                     Tri::Unknown,
                     val.span,
                     true,
-                    format!("`{}` cannot be resolved: {reason}", t.path),
+                    lazy!("`{path}` cannot be resolved: {reason}"),
                 );
                 o.related.clone_from(&reason.related);
                 o
             }
         }
         ValKind::Ref(r) => {
-            let target = match &r.attribute {
+            let path = t.path;
+            let target = move || match &r.attribute {
                 Some(a) => format!("{}.{a}", r.target),
                 None => r.target.clone(),
             };
@@ -232,7 +259,7 @@ fn eval_path(
                     Tri::True,
                     val.span,
                     true,
-                    format!("`{}` refers to {target}", t.path),
+                    lazy!("`{path}` refers to {}", target()),
                 );
                 o.evidence = vec![val.span];
                 o
@@ -241,9 +268,9 @@ fn eval_path(
                     Tri::Unknown,
                     val.span,
                     true,
-                    format!(
-                        "`{}` refers to {target}, whose value is known only after deployment",
-                        t.path
+                    lazy!(
+                        "`{path}` refers to {}, whose value is known only after deployment",
+                        target()
                     ),
                 )
             }
@@ -280,7 +307,7 @@ fn eval_path(
 }
 
 /// The attribute's value was found; apply the test, reporting at the attribute's key.
-fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outcome {
+fn leaf_attr<'a>(ctx: &Ctx<'a>, t: &TestCtx<'a>, val: &'a Val, key_span: Span) -> Outcome<'a> {
     match &val.kind {
         ValKind::Null | ValKind::Unknown(_) | ValKind::Ref(_) | ValKind::Choice { .. } => {
             // Findings point at the attribute, whatever its value turned out to be.
@@ -307,7 +334,7 @@ fn leaf_attr(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, key_span: Span) -> Outco
     }
 }
 
-fn absent(t: &TestCtx<'_>, anchor: Span, specific: bool) -> Outcome {
+fn absent<'a>(t: &TestCtx<'a>, anchor: Span, specific: bool) -> Outcome<'a> {
     absent_as(t, anchor, specific, NOT_SET)
 }
 
@@ -325,9 +352,10 @@ fn is_empty_value(val: &Val) -> bool {
 
 /// What a missing attribute means for the test; `how` says how it is missing (`is not set`,
 /// `is empty, which sets nothing`).
-fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcome {
+fn absent_as<'a>(t: &TestCtx<'a>, anchor: Span, specific: bool, how: &'static str) -> Outcome<'a> {
     let path = t.path;
-    let text = || match (t.test, t.absent, t.note) {
+    let (test, absent, note) = (t.test, t.absent, t.note);
+    let text = move || match (test, absent, note) {
         (Test::Present(false), ..) | (_, Absent::Fails, _) => format!("`{path}` {how}"),
         (_, _, Some(n)) => format!("`{path}` {how}; {n}"),
         (_, Absent::Passes, None) => format!("`{path}` {how}; AWS's default applies"),
@@ -337,9 +365,9 @@ fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcom
     };
     // The common case's text is the same every time for this predicate: written once.
     let message = if how == NOT_SET {
-        t.absent_text.get_or(text).to_string()
+        Msg::borrowed(t.absent_text.get_or(text))
     } else {
-        text()
+        Msg::lazy(text)
     };
     if let Test::Present(false) = t.test {
         return Outcome::new(Tri::True, anchor, specific, message).by_default();
@@ -355,19 +383,24 @@ fn absent_as(t: &TestCtx<'_>, anchor: Span, specific: bool, how: &str) -> Outcom
     }
 }
 
-fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
+fn leaf<'a>(ctx: &Ctx<'a>, t: &TestCtx<'a>, val: &'a Val, anchor: Span) -> Outcome<'a> {
     let span = val.span;
-    let shown = show(val);
-    // The expectation is written only when the test fails (most pass, and the texts of long
-    // literal lists were a tenth of a corpus run).
-    let ok = |b: bool, expected: &dyn Fn() -> String| {
+    let path = t.path;
+    let expected_memo = t.expected;
+    // Messages are written only when read (most outcomes are weighed and dropped).
+    fn ok<'a>(
+        b: bool,
+        (path, val): (&'a str, &'a Val),
+        expected: impl Fn() -> String + 'a,
+    ) -> Outcome<'a> {
         let msg = if b {
-            format!("`{}` is {shown}", t.path)
+            lazy!("`{path}` is {}", show(val))
         } else {
-            format!("`{}` is {shown}; expected {}", t.path, expected())
+            lazy!("`{path}` is {}; expected {}", show(val), expected())
         };
-        Outcome::new(if b { Tri::True } else { Tri::False }, span, true, msg)
-    };
+        Outcome::new(if b { Tri::True } else { Tri::False }, val.span, true, msg)
+    }
+    let pv = (path, val);
     match t.test {
         // An empty value sets nothing, whatever the test (`KmsMasterKeyId: ""` is no key).
         Test::Json(_) => {}
@@ -380,8 +413,7 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
         Test::NoSecrets => match super::secrets::find(val) {
             Some(f) => {
                 let msg = format!(
-                    "`{}` holds {} ({}) written in the code",
-                    t.path,
+                    "`{path}` holds {} ({}) written in the code",
                     f.what,
                     super::secrets::mask(&f.raw)
                 );
@@ -393,17 +425,18 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
                 Tri::True,
                 span,
                 true,
-                format!("`{}` holds no credential srm-lint recognises", t.path),
+                lazy!("`{path}` holds no credential srm-lint recognises"),
             ),
         },
-        Test::Present(p) => ok(p, &|| "it not to be set".into()),
+        Test::Present(p) => ok(p, pv, || "it not to be set".into()),
         Test::Json(inner) => match ctx.docs.get(val) {
-            Some(doc) => eval(ctx, inner, &doc, anchor, true),
+            Some(super::docs::Doc::Value(v)) => eval(ctx, inner, v, anchor, true),
+            Some(super::docs::Doc::Parsed(doc)) => eval(ctx, inner, &doc, anchor, true).detach(),
             None => Outcome::new(
                 Tri::Unknown,
                 span,
                 true,
-                format!("`{}` is not a JSON document srm-lint can read", t.path),
+                lazy!("`{path}` is not a JSON document srm-lint can read"),
             ),
         },
         Test::SupportedOn(id) => super::lifecycle::judge(ctx, t.path, id, val),
@@ -418,25 +451,27 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
                 return all(outs, anchor);
             }
             match t.test {
-                Test::Equals(l) => ok(lit_eq(val, l), &|| l.to_string()),
-                Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), &|| {
-                    t.expected.get_or(|| one_of_text(ls)).to_string()
+                Test::Equals(l) => ok(lit_eq(val, l), pv, move || l.to_string()),
+                Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), pv, move || {
+                    expected_memo.get_or(|| one_of_text(ls)).to_string()
                 }),
-                Test::NotOneOf(ls) => ok(!ls.iter().any(|l| lit_eq(val, l)), &|| {
-                    t.expected.get_or(|| not_one_of_text(ls)).to_string()
+                Test::NotOneOf(ls) => ok(!ls.iter().any(|l| lit_eq(val, l)), pv, move || {
+                    expected_memo.get_or(|| not_one_of_text(ls)).to_string()
                 }),
                 Test::Min(m) => match number(val) {
-                    Some(n) => ok(n >= m, &|| format!("at least {m}")),
-                    None => ok(false, &|| format!("a number ≥ {m}")),
+                    Some(n) => ok(n >= m, pv, move || format!("at least {m}")),
+                    None => ok(false, pv, move || format!("a number ≥ {m}")),
                 },
                 Test::Max(m) => match number(val) {
-                    Some(n) => ok(n <= m, &|| format!("at most {m}")),
-                    None => ok(false, &|| format!("a number ≤ {m}")),
+                    Some(n) => ok(n <= m, pv, move || format!("at most {m}")),
+                    None => ok(false, pv, move || format!("a number ≤ {m}")),
                 },
-                Test::StartsWith(p) => ok(val.as_str().is_some_and(|s| s.starts_with(p)), &|| {
-                    format!("a value starting with {p:?}")
-                }),
-                _ => Outcome::new(Tri::Unknown, span, true, "unsupported test".into()),
+                Test::StartsWith(p) => ok(
+                    val.as_str().is_some_and(|s| s.starts_with(p)),
+                    pv,
+                    move || format!("a value starting with {p:?}"),
+                ),
+                _ => Outcome::new(Tri::Unknown, span, true, "unsupported test"),
             }
         }
     }
@@ -445,7 +480,11 @@ fn leaf(ctx: &Ctx<'_>, t: &TestCtx<'_>, val: &Val, anchor: Span) -> Outcome {
 /// A test decided on the known start and end of a string whose middle is unknown, when no
 /// value it can take could change the outcome (`arn:aws:iam::${AWS::AccountId}:root` is not
 /// `*`); `None` otherwise.
-fn partly_known(t: &TestCtx<'_>, k: &crate::model::KnownParts, span: Span) -> Option<Outcome> {
+fn partly_known<'a>(
+    t: &TestCtx<'a>,
+    k: &crate::model::KnownParts,
+    span: Span,
+) -> Option<Outcome<'a>> {
     let may = |l: &Lit| k.may_be(&lit_text(l));
     let tri = match t.test {
         Test::Equals(l) | Test::Has(l) if !may(l) => Tri::False,
@@ -494,13 +533,13 @@ fn in_scenario(scenario: Option<u32>, v: &Val) -> &Val {
     cur
 }
 
-fn eval_range(
+fn eval_range<'a>(
     scenario: Option<u32>,
     val: &Val,
     paths: &[String; 2],
     port: f64,
     (anchor, specific): (Span, bool),
-) -> Outcome {
+) -> Outcome<'a> {
     let val = in_scenario(scenario, val);
     let from = val.get(&paths[0]).map(|v| in_scenario(scenario, v));
     let to = val.get(&paths[1]).map(|v| in_scenario(scenario, v));
@@ -512,7 +551,7 @@ fn eval_range(
                 if inside { Tri::True } else { Tri::False },
                 span,
                 true,
-                format!(
+                lazy!(
                     "ports {f}-{t} {} {port}",
                     if inside { "include" } else { "exclude" }
                 ),
@@ -530,9 +569,9 @@ fn eval_range(
                     Tri::Unknown,
                     v.span,
                     true,
-                    "the port range cannot be resolved".into(),
+                    "the port range cannot be resolved",
                 ),
-                None => Outcome::new(Tri::False, anchor, specific, "no port range is set".into()),
+                None => Outcome::new(Tri::False, anchor, specific, "no port range is set"),
             }
         }
     }

@@ -2,6 +2,7 @@
 //! resource, and over the companion resources of a relation.
 
 use super::logic::{all, any, choice_in, labelled, picked};
+use super::msg::{lazy, Msg};
 use super::pred::{eval, Ctx, Outcome, Tri};
 use crate::catalog::{Pred, Quant};
 use crate::model::{Resource, Val, ValKind};
@@ -15,30 +16,30 @@ pub(super) fn elements(val: &Val) -> Vec<&Val> {
     }
 }
 
-pub(super) fn eval_each(
-    ctx: &Ctx<'_>,
+pub(super) fn eval_each<'a>(
+    ctx: &Ctx<'a>,
     q: Quant,
-    path: &str,
-    filter: &Pred,
-    val: &Val,
+    path: &'a str,
+    filter: &'a Pred,
+    val: &'a Val,
     anchor: Span,
     specific: bool,
-) -> Outcome {
+) -> Outcome<'a> {
     let (mut one, mut many) = ([""], Vec::new());
     let segs = super::docs::path_segments(path, &mut one, &mut many);
     each_in(ctx, q, (path, segs), filter, val, anchor, specific)
 }
 
 /// [`eval_each`] walking `segs` (the rest of `path`) from `val`.
-fn each_in(
-    ctx: &Ctx<'_>,
+fn each_in<'a>(
+    ctx: &Ctx<'a>,
     q: Quant,
-    (path, segs): (&str, &[&str]),
-    filter: &Pred,
-    val: &Val,
+    (path, segs): (&'a str, &[&str]),
+    filter: &'a Pred,
+    val: &'a Val,
     anchor: Span,
     specific: bool,
-) -> Outcome {
+) -> Outcome<'a> {
     // Walk to the list, failing soft on unknowns.
     let mut cur = val;
     let mut at = anchor;
@@ -60,7 +61,7 @@ fn each_in(
                     Tri::Unknown,
                     cur.span,
                     true,
-                    format!("`{path}` cannot be resolved: {r}"),
+                    lazy!("`{path}` cannot be resolved: {r}"),
                 );
                 o.related.clone_from(&r.related);
                 return o;
@@ -70,7 +71,7 @@ fn each_in(
                     Tri::Unknown,
                     cur.span,
                     true,
-                    format!("`{path}` depends on `{condition}`"),
+                    lazy!("`{path}` depends on `{condition}`"),
                 )
             }
             _ => return quant_empty(q, path, anchor, specific),
@@ -85,7 +86,7 @@ fn each_in(
                 Tri::Unknown,
                 cur.span,
                 true,
-                format!("`{path}` cannot be resolved: {r}"),
+                lazy!("`{path}` cannot be resolved: {r}"),
             );
             o.related.clone_from(&r.related);
             return o;
@@ -95,7 +96,7 @@ fn each_in(
                 Tri::Unknown,
                 cur.span,
                 true,
-                format!("`{path}` is known only after deployment"),
+                lazy!("`{path}` is known only after deployment"),
             )
         }
         ValKind::Choice { condition, .. } => {
@@ -103,7 +104,7 @@ fn each_in(
                 Tri::Unknown,
                 cur.span,
                 true,
-                format!("`{path}` depends on `{condition}`"),
+                lazy!("`{path}` depends on `{condition}`"),
             )
         }
         _ => {}
@@ -112,24 +113,24 @@ fn each_in(
     if items.is_empty() {
         return quant_empty(q, path, at, true);
     }
-    let outs: Vec<Outcome> = items
+    let outs: Vec<Outcome<'a>> = items
         .iter()
         .map(|i| eval(ctx, filter, i, i.span, true))
         .collect();
-    quantify(q, outs, at, format!("no `{path}` matches"), Some(path))
+    quantify(q, outs, at, lazy!("no `{path}` matches"), Some(path))
 }
 
 /// A quantifier over a value that differs between deployments: evaluated in each, walking
 /// the rest of the path from there. `None` when `cur` is not such a value.
-fn scenario_each(
-    ctx: &Ctx<'_>,
+fn scenario_each<'a>(
+    ctx: &Ctx<'a>,
     q: Quant,
-    (path, rest): (&str, &[&str]),
-    filter: &Pred,
-    cur: &Val,
+    (path, rest): (&'a str, &[&str]),
+    filter: &'a Pred,
+    cur: &'a Val,
     at: Span,
     specific: bool,
-) -> Option<Outcome> {
+) -> Option<Outcome<'a>> {
     let ValKind::Choice {
         condition,
         options,
@@ -146,18 +147,18 @@ fn scenario_each(
         let out = each_in(ctx, q, (path, rest), filter, o, at, specific);
         return Some(labelled(out, scenarios, i));
     }
-    let outs: Vec<Outcome> = options
+    let outs: Vec<Outcome<'a>> = options
         .iter()
         .map(|o| each_in(ctx, q, (path, rest), filter, o, at, specific))
         .collect();
     Some(choice_in(outs, condition, scenarios, cur.span))
 }
 
-pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome {
+pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) -> Outcome<'_> {
     let o = match q {
-        Quant::Some => Outcome::new(Tri::False, anchor, specific, format!("no `{what}` is set")),
+        Quant::Some => Outcome::new(Tri::False, anchor, specific, lazy!("no `{what}` is set")),
         Quant::Every | Quant::None => {
-            Outcome::new(Tri::True, anchor, false, format!("no `{what}` is set"))
+            Outcome::new(Tri::True, anchor, false, lazy!("no `{what}` is set"))
         }
     };
     o.by_default()
@@ -166,21 +167,21 @@ pub(super) fn quant_empty(q: Quant, what: &str, anchor: Span, specific: bool) ->
 /// Applies quantifier `q` to the element outcomes. For `none`: `none_holds` is the message when
 /// no element matches, and a matching element's message is prefixed with `prefix` (a path the
 /// user wrote; companions name themselves).
-pub(super) fn quantify(
+pub(super) fn quantify<'a>(
     q: Quant,
-    outs: Vec<Outcome>,
+    mut outs: Vec<Outcome<'a>>,
     anchor: Span,
-    none_holds: String,
-    prefix: Option<&str>,
-) -> Outcome {
+    none_holds: Msg<'a>,
+    prefix: Option<&'a str>,
+) -> Outcome<'a> {
     match q {
         Quant::Some => any(outs, anchor),
         Quant::Every => all(outs, anchor),
         Quant::None => {
-            if let Some(hit) = outs.iter().find(|o| o.tri == Tri::True) {
+            if let Some(hit) = outs.iter_mut().find(|o| o.tri == Tri::True) {
                 let message = match prefix {
-                    Some(p) => format!("{p}: {}", hit.message),
-                    None => hit.message.clone(),
+                    Some(p) => hit.message.take().map(move |m| format!("{p}: {m}")),
+                    None => hit.message.take(),
                 };
                 let mut o = Outcome::new(Tri::False, hit.span, true, message);
                 o.evidence.clear();
@@ -203,7 +204,12 @@ pub(super) fn quantify(
 
 /// `filter` evaluated on companion `c` (`comp`) in its own context (a companion's scenarios are
 /// its own), spending the caller's budget; without a filter, the companion's existence.
-fn on_companion(ctx: &Ctx<'_>, c: usize, comp: &Resource, filter: Option<&Pred>) -> Outcome {
+fn on_companion<'a>(
+    ctx: &Ctx<'a>,
+    c: usize,
+    comp: &'a Resource,
+    filter: Option<&'a Pred>,
+) -> Outcome<'a> {
     let sub = Ctx {
         index: ctx.index,
         resource: c,
@@ -213,51 +219,38 @@ fn on_companion(ctx: &Ctx<'_>, c: usize, comp: &Resource, filter: Option<&Pred>)
     };
     let o = match filter {
         Some(f) => eval(&sub, f, &comp.body, comp.header, true),
-        None => Outcome::new(Tri::True, comp.header, true, "exists".into()),
+        None => Outcome::new(Tri::True, comp.header, true, "exists"),
     };
     ctx.budget.set(sub.budget.get());
     o
 }
 
-pub(super) fn eval_related(
-    ctx: &Ctx<'_>,
+pub(super) fn eval_related<'a>(
+    ctx: &Ctx<'a>,
     q: Quant,
-    rel: &str,
-    filter: Option<&Pred>,
+    rel: &'a str,
+    filter: Option<&'a Pred>,
     anchor: Span,
-) -> Outcome {
+) -> Outcome<'a> {
     let Some(res) = ctx.res() else {
-        return Outcome::new(
-            Tri::Unknown,
-            anchor,
-            false,
-            "internal: resource missing".into(),
-        );
+        return Outcome::new(Tri::Unknown, anchor, false, "internal: resource missing");
     };
-    let companions = ctx.index.companions(ctx.resource, rel);
-    let types = ctx.index.relation_types(ctx.resource, rel);
-    if ctx.index.is_account(ctx.resource, rel) {
-        return account_setting(ctx, q, filter, (res, companions), &types);
+    let (index, subject) = (ctx.index, ctx.resource);
+    let companions = index.companions(subject, rel);
+    let types = move || index.relation_types(subject, rel);
+    if index.is_account(subject, rel) {
+        return account_setting(ctx, q, filter, (res, companions), types);
     }
     if companions.is_empty() {
         // No companion: what AWS does without one decides.
+        let message = lazy!("no {} refers to {}", types(), res.address);
         let o = match q {
-            Quant::Some => Outcome::new(
-                Tri::False,
-                res.header,
-                false,
-                format!("no {types} refers to {}", res.address),
-            ),
-            _ => Outcome::new(
-                Tri::True,
-                res.header,
-                false,
-                format!("no {types} refers to {}", res.address),
-            ),
+            Quant::Some => Outcome::new(Tri::False, res.header, false, message),
+            _ => Outcome::new(Tri::True, res.header, false, message),
         };
         return o.by_default();
     }
-    let outs: Vec<Outcome> = companions
+    let outs: Vec<Outcome<'a>> = companions
         .iter()
         .filter_map(|&c| {
             let comp = ctx.index.resources.get(c)?;
@@ -273,14 +266,17 @@ pub(super) fn eval_related(
                         Tri::Unknown,
                         comp.header,
                         true,
-                        format!(
+                        lazy!(
                             "{} {why}, so it cannot prove this duty",
                             companion_name(comp)
                         ),
                     )
                 });
             }
-            o.message = format!("{}: {}", companion_name(comp), o.message);
+            o.message = o
+                .message
+                .take()
+                .map(move |m| format!("{}: {m}", companion_name(comp)));
             o.companion = true;
             if o.evidence.is_empty() && o.tri == Tri::True {
                 o.evidence = vec![comp.header];
@@ -288,42 +284,44 @@ pub(super) fn eval_related(
             Some(o)
         })
         .collect();
-    let names: Vec<String> = companions
-        .iter()
-        .filter_map(|&c| ctx.index.resources.get(c).map(companion_name))
-        .collect();
-    let none_holds = format!(
-        "{} referring to {}: none does what this duty forbids",
-        names.join(", "),
-        res.address
-    );
+    let none_holds = Msg::lazy(move || {
+        let names: Vec<String> = companions
+            .iter()
+            .filter_map(|&c| index.resources.get(c).map(companion_name))
+            .collect();
+        format!(
+            "{} referring to {}: none does what this duty forbids",
+            names.join(", "),
+            res.address
+        )
+    });
     quantify(q, outs, res.header, none_holds, None)
 }
 
 /// The account-level settings in the subject's scope (Terraform root or template): each one
 /// that holds is evidence (basis `account`), one whose existence is unknown is no proof, and
 /// none at all is AWS's default for the account.
-fn account_setting(
-    ctx: &Ctx<'_>,
+fn account_setting<'a>(
+    ctx: &Ctx<'a>,
     q: Quant,
-    filter: Option<&Pred>,
-    (res, companions): (&Resource, &[usize]),
-    types: &str,
-) -> Outcome {
+    filter: Option<&'a Pred>,
+    (res, companions): (&'a Resource, &'a [usize]),
+    types: impl Fn() -> String + Copy + 'a,
+) -> Outcome<'a> {
     if companions.is_empty() {
-        let message = format!("no account-level {types} in this configuration");
+        let message = lazy!("no account-level {} in this configuration", types());
         let tri = match q {
             Quant::Some => Tri::False,
             _ => Tri::True,
         };
         return Outcome::new(tri, res.header, false, message).by_default();
     }
-    let outs: Vec<Outcome> = companions
+    let outs: Vec<Outcome<'a>> = companions
         .iter()
         .filter_map(|&c| {
             let comp = ctx.index.resources.get(c)?;
             let mut o = on_companion(ctx, c, comp, filter);
-            let name = companion_name(comp);
+            let name = move || companion_name(comp);
             let elsewhere = match (&res.provider, &comp.provider) {
                 (Some(a), Some(b)) if !a.same_place(b) => Some((a, b)),
                 _ => None,
@@ -335,9 +333,10 @@ fn account_setting(
                     Tri::Unknown,
                     comp.header,
                     true,
-                    format!(
-                        "account-level {name} is made through {} and {} through {}, which may \
+                    lazy!(
+                        "account-level {} is made through {} and {} through {}, which may \
                          be another account or Region, so it cannot prove this duty",
+                        name(),
                         its.describe(),
                         res.address,
                         mine.describe()
@@ -349,10 +348,16 @@ fn account_setting(
                     Tri::Unknown,
                     comp.header,
                     true,
-                    format!("account-level {name} {why}, so it cannot prove this duty"),
+                    lazy!(
+                        "account-level {} {why}, so it cannot prove this duty",
+                        name()
+                    ),
                 );
             } else {
-                o.message = format!("account-level {name} in this configuration: {}", o.message);
+                o.message = o
+                    .message
+                    .take()
+                    .map(move |m| format!("account-level {} in this configuration: {m}", name()));
             }
             // The setting written in the account resource is the evidence, even where that
             // resource leaves one of its own arguments to the provider's default.
@@ -375,7 +380,10 @@ fn account_setting(
         q,
         outs,
         res.header,
-        format!("no account-level {types} in this configuration does what this duty forbids"),
+        lazy!(
+            "no account-level {} in this configuration does what this duty forbids",
+            types()
+        ),
         None,
     )
 }

@@ -1,6 +1,7 @@
 //! Values as predicates see them: literal comparison with Terraform/CloudFormation coercions,
 //! short renderings for messages, and JSON documents held in string attributes.
 
+use super::msg::lazy;
 use super::pred::{Outcome, Tri};
 use crate::catalog::Lit;
 use crate::model::{Val, ValKind};
@@ -162,7 +163,12 @@ pub(super) fn lit_text(l: &Lit) -> String {
 }
 
 /// `expected`: the predicate's memo for the text of `lits`.
-pub(super) fn has(val: &Val, lits: &[Lit], path: &str, expected: &crate::catalog::Memo) -> Outcome {
+pub(super) fn has<'a>(
+    val: &'a Val,
+    lits: &'a [Lit],
+    path: &'a str,
+    expected: &'a crate::catalog::Memo,
+) -> Outcome<'a> {
     let items: Vec<&Val> = match &val.kind {
         ValKind::List(items) => items.iter().collect(),
         _ => vec![val],
@@ -180,11 +186,12 @@ pub(super) fn has(val: &Val, lits: &[Lit], path: &str, expected: &crate::catalog
             }
             _ => {
                 if lits.iter().any(|l| lit_eq(i, l)) {
+                    let i: &'a Val = i;
                     return Outcome::new(
                         Tri::True,
                         i.span,
                         true,
-                        format!("`{path}` contains {}", show(i)),
+                        lazy!("`{path}` contains {}", show(i)),
                     );
                 }
             }
@@ -195,13 +202,13 @@ pub(super) fn has(val: &Val, lits: &[Lit], path: &str, expected: &crate::catalog
             Tri::Unknown,
             u.span,
             true,
-            format!("`{path}` has an element srm-lint cannot resolve"),
+            lazy!("`{path}` has an element srm-lint cannot resolve"),
         ),
         None => Outcome::new(
             Tri::False,
             val.span,
             true,
-            format!(
+            lazy!(
                 "`{path}` does not contain {}",
                 expected.get_or(|| one_of_text(lits))
             ),
