@@ -6,7 +6,9 @@ use crate::model::{Attr, Reason, Reference, ToolError, Val, ValKind};
 use crate::source::Span;
 use crate::tree::{Node, NodeKind};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+// foldhash: `reference` looks a name up in these for every `Ref` (SipHash was most of it).
+use foldhash::{HashMap, HashMapExt as _, HashSet};
+use std::collections::BTreeMap;
 
 use super::scenarios::Scenario;
 use super::values::{

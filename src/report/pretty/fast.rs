@@ -127,6 +127,7 @@ pub(super) fn draw_fast(pen: &Pen, d: &Diag<'_>, out: &mut String) -> bool {
             let opts = textwrap::Options::new(TEXT_WIDTH)
                 .initial_indent(&sp.initial)
                 .subsequent_indent(&sp.rest)
+                .word_separator(super::words::separator())
                 .break_words(true);
             let w = textwrap::fill(&d.message, opts);
             out.push_str(&w);

@@ -9,6 +9,7 @@ mod snippet;
 mod table;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use super::{escape_line, escape_line_owned, escape_text, Report};
 use crate::catalog::Catalog;
