@@ -50,7 +50,8 @@ fn cuts(line: &str) -> Option<Vec<usize>> {
     let mut i = 0;
     while i < b.len() {
         // A word: `i..end`, then its spaces: `end..next`.
-        let end = b[i..]
+        let end = b
+            .get(i..)?
             .iter()
             .position(|&c| c == b' ')
             .map_or(b.len(), |p| i + p);
@@ -69,15 +70,16 @@ fn cuts(line: &str) -> Option<Vec<usize>> {
                 cuts.push(at);
             }
         }
-        let next = b[end..]
+        let spaces = b.get(end..)?;
+        let next = spaces
             .iter()
             .position(|&c| c != b' ')
             .map_or(b.len(), |p| end + p);
-        if next < b.len() {
+        if let Some(&first) = b.get(next) {
             // After spaces, a break unless the next word starts with punctuation (which may
             // not be broken before) or the spaces follow an opening bracket.
             let opens = matches!(word.last(), Some(b'(' | b'[' | b'{'));
-            if !plain(b[next]) || opens {
+            if !plain(first) || opens {
                 return None;
             }
             cuts.push(next);
