@@ -215,12 +215,12 @@ pub fn apply(report: &mut Report, att: &Attestations, today: i64) {
             });
             let Some(rec) = rec else { continue };
             let until = parse_date(&rec.until).unwrap_or(i64::MIN);
-            c.attestation = Some(crate::report::AttestationEntry {
+            c.attestation = Some(Box::new(crate::report::AttestationEntry {
                 by: rec.by.clone(),
                 reason: rec.reason.clone(),
                 until: rec.until.clone(),
                 expired: until < today,
-            });
+            }));
             if until >= today {
                 c.verdict = Verdict::Attested;
                 c.basis = crate::model::result::Basis::Attested;

@@ -121,7 +121,7 @@ pub struct ChecklistEntry {
     /// The attestation record that covers the duty (an `attested` entry, or an `attestation`
     /// entry whose record expired); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attestation: Option<AttestationEntry>,
+    pub attestation: Option<Box<AttestationEntry>>,
     /// Byte span (for renderers).
     #[serde(skip)]
     pub span: Span,

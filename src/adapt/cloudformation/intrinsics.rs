@@ -5,9 +5,8 @@
 use crate::model::{Attr, Reason, Reference, ToolError, Val, ValKind};
 use crate::source::Span;
 use crate::tree::{Node, NodeKind};
+use foldhash::{HashMap, HashMapExt as _, HashSet}; // every `Ref` looks a name up in these
 use std::cell::{Cell, RefCell};
-// foldhash: `reference` looks a name up in these for every `Ref` (SipHash was most of it).
-use foldhash::{HashMap, HashMapExt as _, HashSet};
 use std::collections::BTreeMap;
 
 use super::scenarios::Scenario;

@@ -35,6 +35,43 @@ fn plain(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+thread_local! {
+    /// The cuts inside words already seen on this thread (an address or a title's word recurs
+    /// in many messages); emptied when it grows large.
+    static SEEN: std::cell::RefCell<foldhash::HashMap<Box<str>, Box<[usize]>>> =
+        Default::default();
+}
+
+/// Words kept in [`SEEN`] at most.
+const SEEN_MAX: usize = 1 << 14;
+
+/// Calls `cut` with each offset textwrap would split the space-free `word` at (before its last
+/// part).
+fn inner_cuts(word: &str, mut cut: impl FnMut(usize)) {
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(cuts) = seen.get(word) {
+            cuts.iter().for_each(|&c| cut(c));
+            return;
+        }
+        let parts: Vec<Word<'_>> = WordSeparator::UnicodeBreakProperties
+            .find_words(word)
+            .collect();
+        let last = parts.len().saturating_sub(1);
+        let mut at = 0;
+        let mut cuts = Vec::with_capacity(last);
+        for w in parts.iter().take(last) {
+            at += w.word.len() + w.whitespace.len();
+            cuts.push(at);
+            cut(at);
+        }
+        if seen.len() >= SEEN_MAX {
+            seen.clear();
+        }
+        seen.insert(word.into(), cuts.into_boxed_slice());
+    });
+}
+
 /// The byte offsets textwrap would split `line` at (before the last word), or `None` where
 /// this cannot say.
 fn cuts(line: &str) -> Option<Vec<usize>> {
@@ -60,15 +97,7 @@ fn cuts(line: &str) -> Option<Vec<usize>> {
             if word.last() == Some(&b'-') {
                 return None;
             }
-            let mut at = i;
-            let parts: Vec<Word<'_>> = WordSeparator::UnicodeBreakProperties
-                .find_words(line.get(i..end)?)
-                .collect();
-            let last = parts.len().saturating_sub(1);
-            for w in parts.iter().take(last) {
-                at += w.word.len() + w.whitespace.len();
-                cuts.push(at);
-            }
+            inner_cuts(line.get(i..end)?, |c| cuts.push(i + c));
         }
         let spaces = b.get(end..)?;
         let next = spaces
@@ -76,10 +105,15 @@ fn cuts(line: &str) -> Option<Vec<usize>> {
             .position(|&c| c != b' ')
             .map_or(b.len(), |p| end + p);
         if let Some(&first) = b.get(next) {
-            // After spaces, a break unless the next word starts with punctuation (which may
-            // not be broken before) or the spaces follow an opening bracket.
-            let opens = matches!(word.last(), Some(b'(' | b'[' | b'{'));
-            if !plain(first) || opens {
+            // After spaces, a break before a plain word or an opening bracket, unless the
+            // spaces follow an opening bracket or (before a bracket) a quote; other punctuation
+            // may not be broken before.
+            let after = word.last().copied().unwrap_or(b' ');
+            let settled = match first {
+                b'(' | b'[' | b'{' => plain(after) || b")]}:,;.".contains(&after),
+                _ => plain(first) && !b"([{".contains(&after),
+            };
+            if !settled {
                 return None;
             }
             cuts.push(next);
