@@ -82,23 +82,178 @@ fn the_checks_catch_a_cycle_and_a_long_function() {
     assert!(text.contains("fn long is 152 lines"), "{text}");
 }
 
-/// The vendored hcl-edit (hostile-input protections) reaches the build through
-/// `[patch.crates-io]`, which `cargo publish` drops: while the patch is there, the crate is not
-/// publishable and the release workflow does not publish it.
+fn manifest(path: &str) -> toml::Table {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.parse()
+        .unwrap_or_else(|e| panic!("{path} is not valid TOML: {e}"))
+}
+
+fn str_at<'a>(table: &'a toml::Table, keys: &[&str]) -> &'a str {
+    let mut value = None::<&toml::Value>;
+    for key in keys {
+        value = match value {
+            None => table.get(*key),
+            Some(v) => v.get(*key),
+        };
+    }
+    value
+        .and_then(toml::Value::as_str)
+        .unwrap_or_else(|| panic!("no string at {}", keys.join(".")))
+}
+
+/// The vendored hcl-edit (hostile-input protections) is a fork published under its own name,
+/// and srm-lint depends on it by that name, exact version and path: not through a
+/// `[patch.crates-io]`, which `cargo publish` drops, so the crates.io build has the protections
+/// too. Its library keeps the name `hcl_edit`, and the release publishes it with srm-lint.
 #[test]
-fn a_patched_dependency_keeps_the_crate_off_crates_io() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
-    let release =
-        std::fs::read_to_string(root.join(".github/workflows/release.yml")).expect("release.yml");
-    assert!(manifest.contains("\n[patch.crates-io]\nhcl-edit = { path = \"vendor/hcl-edit\" }"));
-    let package = manifest.split("\n[").next().unwrap_or_default();
+fn the_crate_is_published_with_its_fork_of_hcl_edit() {
+    let root = manifest("Cargo.toml");
+    let fork = manifest("vendor/hcl-edit/Cargo.toml");
     assert!(
-        package.lines().any(|l| l.trim() == "publish = false"),
-        "{package}"
+        root.get("patch").is_none(),
+        "Cargo.toml has a [patch] table"
     );
     assert!(
-        !release.contains("cargo publish"),
-        "release.yml publishes the crate"
+        root["package"].get("publish").is_none(),
+        "Cargo.toml sets `publish`"
+    );
+    let members = root["workspace"]["members"].as_array().expect("members");
+    assert!(members
+        .iter()
+        .any(|m| m.as_str() == Some("vendor/hcl-edit")));
+
+    let name = str_at(&fork, &["package", "name"]);
+    let version = str_at(&fork, &["package", "version"]);
+    assert_eq!(name, "srm-lint-hcl-edit");
+    assert_eq!(str_at(&fork, &["lib", "name"]), "hcl_edit");
+    assert_eq!(str_at(&fork, &["package", "license"]), "MIT OR Apache-2.0");
+    assert!(fork["package"].get("publish").is_none());
+    let dep = &root["dependencies"]["hcl-edit"];
+    assert_eq!(dep.get("package").and_then(|v| v.as_str()), Some(name));
+    assert_eq!(
+        dep.get("version").and_then(|v| v.as_str()),
+        Some(format!("={version}").as_str()),
+        "srm-lint must pin the fork's exact version"
+    );
+    assert_eq!(
+        dep.get("path").and_then(|v| v.as_str()),
+        Some("vendor/hcl-edit")
+    );
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"))
+        .expect("Cargo.lock");
+    assert!(
+        lock.contains(&format!("name = \"{name}\"\nversion = \"{version}\"\n")),
+        "Cargo.lock does not lock {name} {version}"
+    );
+    assert!(
+        !lock.contains("name = \"hcl-edit\""),
+        "upstream hcl-edit is in the lock"
+    );
+
+    // The release publishes the whole workspace (Cargo orders the fork first), and only after
+    // every build's smoke test.
+    let release = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"),
+    )
+    .expect("release.yml");
+    let job = release
+        .split("\n  crates-io:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n  ").next())
+        .expect("release.yml has a crates-io job");
+    assert!(
+        job.contains("needs: [binaries, wheels, sdist, wheel-smoke]"),
+        "{job}"
+    );
+    assert!(job.contains("cargo publish --workspace --locked"), "{job}");
+    assert!(job.contains("secrets.CARGO_REGISTRY_TOKEN"), "{job}");
+}
+
+/// The files `cargo package` puts in a workspace member's crate (offline: no registry needed).
+fn packaged(package: &str) -> Vec<String> {
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "package",
+            "--list",
+            "--offline",
+            "--allow-dirty",
+            "-p",
+            package,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo package --list");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout.lines().map(str::to_string).collect()
+}
+
+fn assert_packaged(files: &[String], needed: &[&str], kept_out: &[&str]) {
+    for file in needed {
+        assert!(files.iter().any(|f| f == file), "{file} is not packaged");
+    }
+    for file in files {
+        for dir in kept_out {
+            assert!(!file.starts_with(dir), "{file} is packaged");
+        }
+        assert!(
+            !file.starts_with('.') || file == ".cargo_vcs_info.json",
+            "{file}"
+        );
+    }
+}
+
+/// What `cargo package` puts in each crate: srm-lint's has what `cargo install` builds from
+/// (src/, build.rs and the policies it embeds) and none of the tests, fixtures, docs, benchmarks,
+/// fuzzing material or the fork (a crate of its own); the fork's has its source, readme and both
+/// licence texts.
+#[test]
+fn each_crate_packages_what_it_needs_and_no_more() {
+    let srm = packaged("srm-lint");
+    assert_packaged(
+        &srm,
+        &[
+            "Cargo.toml",
+            "Cargo.lock",
+            "build.rs",
+            "LICENSE",
+            "README.md",
+            "src/main.rs",
+            "src/lib.rs",
+            "src/guard/mapping.toml",
+            "src/report/html/app.js",
+            "policies/types.toml",
+            "policies/peer-checks.csv",
+            "policies/s3/service.toml",
+        ],
+        &[
+            "testdata/",
+            "tests/",
+            "docs/",
+            "bench/",
+            "benches/",
+            "fuzz/",
+            "vendor/",
+            "scripts/",
+            "action/",
+        ],
+    );
+    let fork = packaged("srm-lint-hcl-edit");
+    assert_packaged(
+        &fork,
+        &[
+            "Cargo.toml",
+            "LICENSE-MIT",
+            "LICENSE-APACHE",
+            "README.md",
+            "src/lib.rs",
+            "src/parser/nesting.rs",
+        ],
+        &["tests/", "benches/", "examples/"],
     );
 }

@@ -529,7 +529,7 @@ fn object_items<'i>(
 ) -> impl ModalParser<Input<'i>, (), ContextError> + '_ {
     move |input: &mut Input<'i>| {
         // Items are collected in a vector with a set of their keys (srm-lint patch, see
-        // `vendor/README.md`): the object's map looks keys up linearly, so inserting item by
+        // the README): the object's map looks keys up linearly, so inserting item by
         // item took time quadratic in the number of items.
         let mut items: Vec<(ObjectKey, ObjectValue)> = Vec::new();
         let mut seen = KeySet::default();

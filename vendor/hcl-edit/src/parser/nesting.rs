@@ -25,7 +25,7 @@ pub(super) const MAX_NESTING_DEPTH: usize = 64;
 pub(super) const MAX_OPERATOR_DEPTH: usize = 128;
 
 /// Nested levels the parser may enter per byte of input (plus [`STEP_ALLOWANCE`]), counted
-/// across backtracking. (srm-lint patch, see `vendor/README.md`.)
+/// across backtracking. (srm-lint patch, see the README.)
 ///
 /// Valid input enters each nested level a small constant number of times, but on some invalid
 /// input (an unterminated nested object, parenthesis or string template) the parser backtracks
@@ -100,7 +100,9 @@ impl NestingState {
     /// The state for parsing an input of `len` bytes.
     pub(super) fn for_len(len: usize) -> NestingState {
         NestingState {
-            step_limit: len.saturating_mul(STEPS_PER_BYTE).saturating_add(STEP_ALLOWANCE),
+            step_limit: len
+                .saturating_mul(STEPS_PER_BYTE)
+                .saturating_add(STEP_ALLOWANCE),
             ..NestingState::default()
         }
     }
