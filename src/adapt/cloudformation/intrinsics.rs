@@ -2,17 +2,16 @@
 //! conditions. Work is bounded by a nesting cap and a step budget, so hostile templates give
 //! `Unknown` values instead of exhausting the stack or the CPU.
 
+use super::scenarios::Scenario;
+use super::values::{
+    base64, is_intrinsic, number, param_value, string_val, text_of, unknown, Param,
+};
 use crate::model::{Attr, Reason, Reference, ToolError, Val, ValKind};
 use crate::source::Span;
 use crate::tree::{Node, NodeKind};
 use foldhash::{HashMap, HashMapExt as _, HashSet}; // every `Ref` looks a name up in these
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-
-use super::scenarios::Scenario;
-use super::values::{
-    base64, is_intrinsic, number, param_value, string_val, text_of, unknown, Param,
-};
 
 /// Deepest value nesting converted; deeper content becomes `Unknown`.
 pub(super) const MAX_VAL_DEPTH: usize = 100;
