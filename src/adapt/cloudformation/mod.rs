@@ -8,6 +8,8 @@
 mod conditions;
 mod intrinsics;
 mod language_ext;
+mod merge;
+mod props;
 mod sam;
 mod scenarios;
 mod values;
@@ -235,11 +237,11 @@ fn resource(
             )),
         ),
     };
-    let convert = |c: &Ctx<'_>| match props {
-        Some(p) => c.val(p),
-        None => Val::empty_map(e.key_span),
+    let scenarios = match props {
+        Some(p) => ctx.over_scenarios_of(condition.as_deref(), p),
+        None => ctx.over_scenarios(condition.as_deref(), &|_| Val::empty_map(e.key_span)),
     };
-    let Some((body, existence)) = ctx.over_scenarios(condition.as_deref(), &convert) else {
+    let Some((body, existence)) = scenarios else {
         model.notices.push(Notice::info(
             e.key_span,
             format!(

@@ -51,7 +51,7 @@ impl Globals {
             for (section, rtype) in SECTIONS {
                 if let Some(n) = g.get(section).filter(|n| n.is_map()) {
                     let v = ctx
-                        .over_scenarios(None, &|c| c.val(n))
+                        .over_scenarios_of(None, n)
                         .map(|(v, _)| v)
                         .unwrap_or_else(|| Val::empty_map(n.span));
                     sections.push((rtype, v));
