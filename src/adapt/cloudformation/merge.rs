@@ -98,7 +98,7 @@ impl Ctx<'_> {
         let mut used: BTreeSet<Dim> = BTreeSet::new();
         let scenarios = groups
             .iter()
-            .map(|(_, g)| self.label(g, space, &mut used))
+            .map(|(_, g)| self.label_once(g, space, &mut used))
             .collect();
         let names: Vec<String> = used
             .into_iter()
@@ -133,6 +133,23 @@ impl Ctx<'_> {
 
     /// The deployments of `group` (among `all`): what sets them apart. The dimensions named
     /// are added to `used`.
+    /// [`Ctx::label`], written once per group of scenarios.
+    fn label_once(&self, group: &[usize], space: &Space, used: &mut BTreeSet<Dim>) -> String {
+        if let Some((text, dims)) = space.labels.borrow().get(group) {
+            used.extend(dims.iter().cloned());
+            return text.clone();
+        }
+        let mut mine = BTreeSet::new();
+        let text = self.label(group, space, &mut mine);
+        let dims: Vec<Dim> = mine.into_iter().collect();
+        used.extend(dims.iter().cloned());
+        space
+            .labels
+            .borrow_mut()
+            .insert(group.to_vec(), (text.clone(), dims));
+        text
+    }
+
     fn label(&self, group: &[usize], space: &Space, used: &mut BTreeSet<Dim>) -> String {
         let facts = &space.facts;
         // Defaults are named only for a group holding the scenario that keeps them all.
@@ -216,6 +233,9 @@ impl Ctx<'_> {
 struct Space<'f> {
     facts: &'f [Facts],
     dims: Vec<(Dim, BTreeSet<String>)>,
+    /// Labels already written, by group of scenarios, with the dimensions each names (the
+    /// choices of one resource mostly split its scenarios the same way).
+    labels: std::cell::RefCell<foldhash::HashMap<Vec<usize>, (String, Vec<Dim>)>>,
 }
 
 impl<'f> Space<'f> {
@@ -226,7 +246,11 @@ impl<'f> Space<'f> {
             .into_iter()
             .map(|d| (d.clone(), values_of(d, &all, facts)))
             .collect();
-        Space { facts, dims }
+        Space {
+            facts,
+            dims,
+            labels: Default::default(),
+        }
     }
 }
 
