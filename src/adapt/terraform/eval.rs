@@ -31,7 +31,7 @@ pub(crate) const ERR: &str = "invalid expression: ";
 #[derive(Debug, Clone)]
 pub(super) enum Slot {
     Busy,
-    /// The value, and the callers' arguments and tfvars values behind it (for locals).
+    /// The value, and the callers' arguments and tfvars values behind it (locals, outputs).
     Done(Val, Vec<Span>),
 }
 
@@ -492,7 +492,10 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         match cm.outputs.borrow().get(out) {
-            Some(Slot::Done(v, _)) => return respan(v.clone(), span),
+            Some(Slot::Done(v, chain)) => {
+                self.push_origin(span, chain.clone());
+                return respan(v.clone(), span);
+            }
             Some(Slot::Busy) => {
                 return unknown(span, format!("module.{call}.{out} refers to itself"))
             }
@@ -502,12 +505,15 @@ impl<'a> Evaluator<'a> {
             return unknown(span, format!("{ERR}module.{call} has no output `{out}`"));
         };
         cm.outputs.borrow_mut().insert(out.to_string(), Slot::Busy);
+        let mark = self.origins.borrow().len();
         let v = self.jump(span, &format!("module.{call}.{out}"), || {
             self.eval(child, &Scope::default(), ex)
         });
+        let chain = self.origins_since(mark);
         cm.outputs
             .borrow_mut()
-            .insert(out.to_string(), Slot::Done(v.clone(), Vec::new()));
+            .insert(out.to_string(), Slot::Done(v.clone(), chain.clone()));
+        self.push_origin(span, chain);
         respan(v, span)
     }
 

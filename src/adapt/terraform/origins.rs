@@ -1,6 +1,7 @@
 //! Where a module's values came from: each use of a module input (`var.X`) is recorded with the
 //! callers' arguments behind it (and, for a root variable, its tfvars value), so a finding names
-//! the argument that decided it. A local carries the origins of the inputs it was computed from.
+//! the argument that decided it. A local, and a module's output read by its caller, carries the
+//! origins of the inputs it was computed from.
 
 use super::eval::{unknown, Evaluator, Scope, Slot, ERR};
 use crate::model::Val;
@@ -44,12 +45,7 @@ impl Evaluator<'_> {
         let v = self.jump(span, &format!("local.{name}"), || {
             self.eval(inst, &Scope::default(), ex)
         });
-        let mut chain: Vec<Span> = Vec::new();
-        for s in self.origins.borrow().iter().skip(mark).flat_map(|(_, c)| c) {
-            if !chain.contains(s) && chain.len() < MAX_LOCAL_ORIGINS {
-                chain.push(*s);
-            }
-        }
+        let chain = self.origins_since(mark);
         me.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone(), chain.clone()));
@@ -57,7 +53,21 @@ impl Evaluator<'_> {
         super::eval::respan(v, span)
     }
 
-    fn push_origin(&self, span: Span, chain: Vec<Span>) {
+    /// The callers' arguments behind the module inputs used since the origins held `mark`
+    /// entries (at most [`MAX_LOCAL_ORIGINS`], each once): what a local or an output computed
+    /// from them carries.
+    pub(super) fn origins_since(&self, mark: usize) -> Vec<Span> {
+        let mut chain: Vec<Span> = Vec::new();
+        for s in self.origins.borrow().iter().skip(mark).flat_map(|(_, c)| c) {
+            if !chain.contains(s) && chain.len() < MAX_LOCAL_ORIGINS {
+                chain.push(*s);
+            }
+        }
+        chain
+    }
+
+    /// Records `chain` at `span` (nothing when it is empty).
+    pub(super) fn push_origin(&self, span: Span, chain: Vec<Span>) {
         if !chain.is_empty() {
             self.origins.borrow_mut().push((span, chain));
         }
