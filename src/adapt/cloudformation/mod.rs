@@ -239,6 +239,7 @@ fn resource(
         Some(p) => c.val(p),
         None => Val::empty_map(e.key_span),
     };
+    ctx.literals.take();
     let Some((body, existence)) = ctx.over_scenarios(condition.as_deref(), &convert) else {
         model.notices.push(Notice::info(
             e.key_span,
@@ -273,6 +274,7 @@ fn resource(
         suppressions,
         origins: Vec::new(),
         provider: None,
+        literals: ctx.literals.take(),
     })
 }
 

@@ -132,6 +132,8 @@ pub(crate) struct Evaluator<'a> {
     /// Module inputs used since [`Evaluator::take_origins`]: the span of each use and the
     /// callers' arguments that gave its value (see [`Evaluator::origin_chain`]).
     pub(crate) origins: RefCell<Vec<(Span, Vec<Span>)>>,
+    /// Number literals read since last taken whose text says more than the number (`1.30`).
+    pub(crate) literals: RefCell<Vec<(Span, Box<str>)>>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -157,6 +159,7 @@ impl<'a> Evaluator<'a> {
             run_spent: Cell::new(false),
             hops: Cell::new(0),
             origins: RefCell::default(),
+            literals: RefCell::default(),
         }
     }
 
@@ -278,7 +281,10 @@ impl<'a> Evaluator<'a> {
             NodeKind::Null => ValKind::Null,
             NodeKind::Bool(b) => ValKind::Bool(*b),
             NodeKind::Number(s) => match s.parse() {
-                Ok(f) => ValKind::Number(f),
+                Ok(f) => {
+                    self.note_literal(n.span, s);
+                    ValKind::Number(f)
+                }
                 Err(_) => ValKind::String(s.clone()),
             },
             NodeKind::String(s) if s.contains("${") || s.contains("%{") => {

@@ -104,6 +104,14 @@ impl Evaluator<'_> {
         out
     }
 
+    /// Records the number literal `text` at `span` when its text says more than its value
+    /// (`1.30`), for comparisons of versions (nothing is kept otherwise).
+    pub fn note_literal(&self, span: Span, text: &str) {
+        if crate::model::literal_says_more(text) {
+            self.literals.borrow_mut().push((span, text.into()));
+        }
+    }
+
     /// The module inputs used since the last call (see `origins`), and forgets them.
     pub fn take_origins(&self) -> Vec<(Span, Vec<Span>)> {
         std::mem::take(&mut *self.origins.borrow_mut())
