@@ -180,6 +180,26 @@ resource "aws_eks_cluster" "quoted" {
   version  = "1.30"
 }
 
+variable "version" {
+  default = 1.30
+}
+
+locals {
+  version = 1.30
+}
+
+resource "aws_eks_cluster" "variable" {
+  name     = "variable"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = var.version
+}
+
+resource "aws_eks_cluster" "local" {
+  name     = "local"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = local.version
+}
+
 resource "aws_eks_cluster" "short" {
   name     = "short"
   role_arn = "arn:aws:iam::123456789012:role/eks"
@@ -228,6 +248,12 @@ fn an_unquoted_version_is_judged_as_written_and_told_to_be_quoted() {
         ("aws_eks_cluster.number", "main.tf:4:3", number("version")),
         ("aws_eks_cluster.quoted", "main.tf:10:3", quoted("version")),
         (
+            "aws_eks_cluster.variable",
+            "main.tf:24:3",
+            number("version"),
+        ),
+        ("aws_eks_cluster.local", "main.tf:30:3", number("version")),
+        (
             "aws_eks_cluster.json",
             "json.tf.json:4:3",
             number("version"),
@@ -243,7 +269,7 @@ fn an_unquoted_version_is_judged_as_written_and_told_to_be_quoted() {
     let short = "is 1.3, which srm-lint's lifecycle data for EKS Kubernetes versions, checked on \
                  2026-12-07, does not list";
     for (address, at, path) in [
-        ("aws_eks_cluster.short", "main.tf:16:3", "`version` "),
+        ("aws_eks_cluster.short", "main.tf:36:3", "`version` "),
         ("Short", "template.yaml:16:7", "`Version` "),
     ] {
         let e = common::entry(&r, address, "SRM-EKS-004");

@@ -134,6 +134,8 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) origins: RefCell<Vec<(Span, Vec<Span>)>>,
     /// Number literals read since last taken whose text says more than the number (`1.30`).
     pub(crate) literals: RefCell<Vec<(Span, Box<str>)>>,
+    /// Every such literal of the run, also where a variable or local carried it.
+    pub(crate) all_literals: RefCell<HashMap<Span, Box<str>>>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -160,6 +162,7 @@ impl<'a> Evaluator<'a> {
             hops: Cell::new(0),
             origins: RefCell::default(),
             literals: RefCell::default(),
+            all_literals: RefCell::default(),
         }
     }
 
@@ -221,6 +224,7 @@ impl<'a> Evaluator<'a> {
     /// A copy of a cached value at `span`, charged to the budget.
     pub(super) fn copy(&self, v: &Val, span: Span) -> Val {
         if self.charge(v) {
+            self.carry_literal(v, span);
             respan(v.clone(), span)
         } else {
             unknown(span, "evaluation budget exhausted (value too large)")
@@ -500,6 +504,7 @@ impl<'a> Evaluator<'a> {
         match cm.outputs.borrow().get(out) {
             Some(Slot::Done(v, chain)) => {
                 self.push_origin(span, chain.clone());
+                self.carry_literal(v, span);
                 return respan(v.clone(), span);
             }
             Some(Slot::Busy) => {
@@ -520,6 +525,7 @@ impl<'a> Evaluator<'a> {
             .borrow_mut()
             .insert(out.to_string(), Slot::Done(v.clone(), chain.clone()));
         self.push_origin(span, chain);
+        self.carry_literal(&v, span);
         respan(v, span)
     }
 

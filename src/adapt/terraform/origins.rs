@@ -50,6 +50,7 @@ impl Evaluator<'_> {
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone(), chain.clone()));
         self.push_origin(span, chain);
+        self.carry_literal(&v, span);
         super::eval::respan(v, span)
     }
 
@@ -109,7 +110,28 @@ impl Evaluator<'_> {
     pub fn note_literal(&self, span: Span, text: &str) {
         if crate::model::literal_says_more(text) {
             self.literals.borrow_mut().push((span, text.into()));
+            self.all_literals.borrow_mut().insert(span, text.into());
         }
+    }
+
+    /// Records the text of number `v` at `to` too when `v` is such a literal (a variable, local
+    /// or output used at `to`); nothing is looked up unless the run has one.
+    pub(super) fn carry_literal(&self, v: &Val, to: Span) {
+        if !matches!(v.kind, crate::model::ValKind::Number(_)) {
+            return;
+        }
+        let text = {
+            let all = self.all_literals.borrow();
+            if all.is_empty() {
+                return;
+            }
+            match all.get(&v.span) {
+                Some(t) => t.clone(),
+                None => return,
+            }
+        };
+        self.literals.borrow_mut().push((to, text.clone()));
+        self.all_literals.borrow_mut().insert(to, text);
     }
 
     /// The module inputs used since the last call (see `origins`), and forgets them.
