@@ -499,3 +499,51 @@ fn an_account_setting_is_evidence_only_under_the_same_provider_configuration() {
         "{e:#?}"
     );
 }
+
+/// [`PROVIDERS`] in JSON syntax: the default configuration as an object, the aliases as a list.
+const PROVIDERS_JSON: &str = r#"{"provider": {"aws": {"region": "eu-west-1"}}}"#;
+const ALIASES_JSON: &str = r#"{
+  "provider": {
+    "aws": [
+      {"alias": "west", "region": "us-west-2"},
+      {"alias": "eu", "region": "eu-west-1"},
+      {"alias": "dr", "region": "eu-west-1", "assume_role": {"role_arn": "arn:aws:iam::210987654321:role/dr"}}
+    ]
+  }
+}"#;
+
+#[test]
+fn a_json_syntax_provider_block_places_account_settings_as_hcl_does() {
+    let account = r#"{"resource": {"aws_ebs_encryption_by_default": {"this": {"enabled": true}}}}"#;
+    let files = [
+        ("account.tf.json", account),
+        ("main.tf", VOLUMES),
+        ("providers.tf.json", PROVIDERS_JSON),
+        ("aliases.tf.json", ALIASES_JSON),
+    ];
+    let (_d, r) = scan_files(&files, &[]);
+    let settled =
+        "account-level aws_ebs_encryption_by_default.this in this configuration: `enabled` is true";
+    // Another alias with the same literal region: settled, as in HCL.
+    for address in ["aws_ebs_volume.home", "aws_ebs_volume.eu"] {
+        entry(&r, address, "SRM-EBS-001").is(
+            "addressed",
+            "account",
+            "account.tf.json:1:58",
+            settled,
+        );
+    }
+    entry(&r, "aws_ebs_volume.west", "SRM-EBS-001").is(
+        "unverified",
+        "unknown",
+        "main.tf:6:1",
+        "made through provider aws (region \"eu-west-1\") and aws_ebs_volume.west through \
+         provider aws.west (region \"us-west-2\"), which may be another account or Region",
+    );
+    entry(&r, "aws_ebs_volume.dr", "SRM-EBS-001").is(
+        "unverified",
+        "unknown",
+        "main.tf:18:1",
+        "aws_ebs_volume.dr through provider aws.dr (region \"eu-west-1\", credentials of its own)",
+    );
+}

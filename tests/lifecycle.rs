@@ -167,3 +167,113 @@ fn the_catalog_command_lists_the_lifecycle_data_and_when_it_was_checked() {
         ]
     );
 }
+
+const EKS_TF: &str = r#"resource "aws_eks_cluster" "number" {
+  name     = "number"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = 1.30
+}
+
+resource "aws_eks_cluster" "quoted" {
+  name     = "quoted"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = "1.30"
+}
+
+variable "version" {
+  default = 1.30
+}
+
+locals {
+  version = 1.30
+}
+
+resource "aws_eks_cluster" "variable" {
+  name     = "variable"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = var.version
+}
+
+resource "aws_eks_cluster" "local" {
+  name     = "local"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = local.version
+}
+
+resource "aws_eks_cluster" "short" {
+  name     = "short"
+  role_arn = "arn:aws:iam::123456789012:role/eks"
+  version  = 1.3
+}
+"#;
+
+const EKS_JSON: &str = r#"{"resource": {"aws_eks_cluster": {"json": {
+  "name": "json",
+  "role_arn": "arn:aws:iam::123456789012:role/eks",
+  "version": 1.30
+}}}}"#;
+
+const EKS_YAML: &str = "Resources:
+  Number:
+    Type: AWS::EKS::Cluster
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/eks
+      Version: 1.30
+  Quoted:
+    Type: AWS::EKS::Cluster
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/eks
+      Version: \"1.30\"
+  Short:
+    Type: AWS::EKS::Cluster
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/eks
+      Version: 1.3
+";
+
+#[test]
+fn an_unquoted_version_is_judged_as_written_and_told_to_be_quoted() {
+    let files = [
+        ("main.tf", EKS_TF),
+        ("json.tf.json", EKS_JSON),
+        ("template.yaml", EKS_YAML),
+    ];
+    let (_d, r) = common::scan_files(&files, &[]);
+    let ended = "EKS extended support for it ended on 2026-07-23";
+    let quote =
+        "; unquoted, it is the number 1.3, which may reach AWS as \"1.3\": quote it (\"1.30\")";
+    let number = |name: &str| format!("`{name}` is 1.30; {ended}{quote}");
+    let quoted = |name: &str| format!("`{name}` is \"1.30\"; {ended}");
+    for (address, at, message) in [
+        ("aws_eks_cluster.number", "main.tf:4:3", number("version")),
+        ("aws_eks_cluster.quoted", "main.tf:10:3", quoted("version")),
+        (
+            "aws_eks_cluster.variable",
+            "main.tf:24:3",
+            number("version"),
+        ),
+        ("aws_eks_cluster.local", "main.tf:30:3", number("version")),
+        (
+            "aws_eks_cluster.json",
+            "json.tf.json:4:3",
+            number("version"),
+        ),
+        ("Number", "template.yaml:6:7", number("Version")),
+        ("Quoted", "template.yaml:11:7", quoted("Version")),
+    ] {
+        let e = common::entry(&r, address, "SRM-EKS-004");
+        e.is("unaddressed", "code", at, &message);
+        assert_eq!(e.message, message, "{e:#?}");
+    }
+    // `1.3` is 1.3, never 1.30.
+    let short = "is 1.3, which srm-lint's lifecycle data for EKS Kubernetes versions, checked on \
+                 2026-12-07, does not list";
+    for (address, at, path) in [
+        ("aws_eks_cluster.short", "main.tf:36:3", "`version` "),
+        ("Short", "template.yaml:16:7", "`Version` "),
+    ] {
+        let e = common::entry(&r, address, "SRM-EKS-004");
+        e.is("unverified", "unknown", at, &format!("{path}{short}"));
+        assert_eq!(e.message, format!("{path}{short}"), "{e:#?}");
+    }
+}

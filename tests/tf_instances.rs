@@ -450,3 +450,54 @@ resource "aws_db_instance" "this" {
     );
     assert_eq!(e.evidence, ["main.tf:21:23"], "{e:#?}");
 }
+
+#[test]
+fn evidence_names_the_callers_argument_behind_a_module_output_read_through_a_local() {
+    let root = r#"module "cfg" {
+  source            = "./modules/cfg"
+  storage_encrypted = false
+}
+
+resource "aws_db_instance" "direct" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = module.cfg.direct
+}
+
+resource "aws_db_instance" "local" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = module.cfg.through_local
+}
+"#;
+    let module = r#"variable "storage_encrypted" {
+  type = bool
+}
+
+locals {
+  encrypt = var.storage_encrypted
+}
+
+output "direct" {
+  value = var.storage_encrypted
+}
+
+output "through_local" {
+  value = local.encrypt
+}
+"#;
+    let (_d, r) = scan_files(&[("main.tf", root), ("modules/cfg/main.tf", module)], &[]);
+    for (address, at) in [
+        ("aws_db_instance.direct", "main.tf:9:3"),
+        ("aws_db_instance.local", "main.tf:15:3"),
+    ] {
+        let e = entry(&r, address, "SRM-RDS-001");
+        e.is(
+            "unaddressed",
+            "code",
+            at,
+            "`storage_encrypted` is false; expected true",
+        );
+        assert_eq!(e.evidence, ["main.tf:3:23"], "{e:#?}");
+    }
+}

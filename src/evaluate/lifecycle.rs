@@ -7,17 +7,26 @@ use crate::catalog::{Dates, Judged, Lifecycle};
 use crate::date::format;
 use crate::model::{Val, ValKind};
 
-/// Judges `val` (a string, or a number written without quotes) by table `id`.
+/// Judges `val` (a string, or a number written without quotes) by table `id`. A number literal
+/// is judged by its text as written (`1.30`, not the number 1.3), which the message says.
 pub(super) fn judge<'a>(ctx: &Ctx<'_>, path: &str, id: &str, val: &Val) -> Outcome<'a> {
     let span = val.span;
-    let shown = show(val);
+    let written = match &val.kind {
+        ValKind::Number(_) => ctx
+            .index
+            .resources
+            .get(ctx.resource)
+            .and_then(|r| r.literal_at(span)),
+        _ => None,
+    };
+    let shown = written.map_or_else(|| show(val), str::to_string);
     let Some(table) = ctx.index.lifecycles.get(id) else {
         let msg = format!("`{path}` is {shown}; srm-lint has no lifecycle data `{id}`");
         return Outcome::new(Tri::Unknown, span, true, msg);
     };
     let text = match &val.kind {
         ValKind::String(s) => s.trim().to_string(),
-        ValKind::Number(n) => crate::model::number_text(*n),
+        ValKind::Number(n) => written.map_or_else(|| crate::model::number_text(*n), str::to_string),
         _ => {
             let msg = format!("`{path}` is {shown}, not a value {} can list", table.title);
             return Outcome::new(Tri::False, span, true, msg);
@@ -73,6 +82,14 @@ pub(super) fn judge<'a>(ctx: &Ctx<'_>, path: &str, id: &str, val: &Val) -> Outco
                 format(table.checked)
             ),
         ),
+    };
+    let message = match (written, &val.kind) {
+        (Some(w), ValKind::Number(n)) => format!(
+            "{message}; unquoted, it is the number {n}, which may reach AWS as \"{n}\": quote it \
+             (\"{w}\")",
+            n = crate::model::number_text(*n)
+        ),
+        _ => message,
     };
     Outcome::new(tri, span, true, message)
 }

@@ -7,7 +7,7 @@
 pub mod result;
 
 mod values;
-pub use values::number_text;
+pub use values::{literal_says_more, number_text};
 
 use crate::source::{FileId, Span};
 use serde::{Deserialize, Serialize};
@@ -228,6 +228,9 @@ pub struct Resource {
     /// The Terraform provider configuration that creates it (`None` in CloudFormation, where
     /// the stack's account and Region hold for every resource).
     pub provider: Option<ProviderConf>,
+    /// Number literals in its code whose text says more than their value (`1.30`, read as the
+    /// number 1.3), by span: a version judged as text reads what was written. Usually empty.
+    pub literals: Vec<(Span, Box<str>)>,
 }
 
 /// A Terraform AWS provider configuration, as the root module names it.
@@ -274,6 +277,16 @@ impl Resource {
             span: self.header,
             kind: ValKind::Null,
         };
+        self.literals = Vec::new();
+    }
+
+    /// The text of the number literal at `span`, when it says more than the number (see
+    /// [`Resource::literals`]).
+    pub fn literal_at(&self, span: Span) -> Option<&str> {
+        self.literals
+            .iter()
+            .find(|(s, _)| *s == span)
+            .map(|(_, t)| &**t)
     }
 
     /// Every resource address this resource's arguments refer to.

@@ -14,6 +14,12 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
+/// Whether the text of a number literal says more than the number's own text: trailing zeros
+/// after a decimal point (`1.30`, `2.0`), which a version keeps and a number drops.
+pub fn literal_says_more(text: &str) -> bool {
+    text.contains('.') && text.ends_with('0') && !text.contains(['e', 'E'])
+}
+
 impl Val {
     /// Gives every value and key inside this one the span `span` (a value decoded from a string,
     /// or a parameter's value placed at the reference to it, has no finer location).

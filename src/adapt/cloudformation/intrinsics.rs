@@ -2,16 +2,16 @@
 //! conditions. Work is bounded by a nesting cap and a step budget, so hostile templates give
 //! `Unknown` values instead of exhausting the stack or the CPU.
 
-use super::scenarios::Scenario;
-use super::values::{
-    base64, is_intrinsic, number, param_value, string_val, text_of, unknown, Param,
-};
 use crate::model::{Attr, Reason, Reference, ToolError, Val, ValKind};
 use crate::source::Span;
 use crate::tree::{Node, NodeKind};
 use foldhash::{HashMap, HashMapExt as _, HashSet}; // every `Ref` looks a name up in these
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+
+use super::scenarios::Scenario;
+pub(super) use super::values::Reads;
+use super::values::{base64, is_intrinsic, param_value, string_val, text_of, unknown, Param};
 
 /// Deepest value nesting converted; deeper content becomes `Unknown`.
 pub(super) const MAX_VAL_DEPTH: usize = 100;
@@ -35,15 +35,8 @@ pub(crate) struct Ctx<'a> {
     pub(super) reads: RefCell<Reads>,
     /// Numbering of the current resource's scenarios (see [`crate::model::ValKind::Choice`]).
     pub(super) space: Cell<u32>,
-}
-
-/// What a conversion read that can differ between deployments.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Reads {
-    /// Parameters with `AllowedValues` or a `Default` that a deployment may override.
-    pub(super) params: std::collections::BTreeSet<String>,
-    /// Conditions decided (by `Fn::If` or a resource's `Condition`), in first-read order.
-    pub(super) conditions: Vec<String>,
+    /// Number literals converted since last taken whose text says more than the number.
+    pub(super) literals: RefCell<Vec<(Span, Box<str>)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -78,6 +71,7 @@ impl<'a> Ctx<'a> {
             errors: RefCell::new(Vec::new()),
             scenario: RefCell::new(Scenario::default()),
             reads: RefCell::new(Reads::default()),
+            literals: RefCell::default(),
             space: Cell::new(0),
         }
     }
@@ -150,7 +144,7 @@ impl<'a> Ctx<'a> {
         match &n.kind {
             NodeKind::Null => Val::new(span, ValKind::Null),
             NodeKind::Bool(b) => Val::new(span, ValKind::Bool(*b)),
-            NodeKind::Number(t) => Val::new(span, number(t)),
+            NodeKind::Number(t) => Val::new(span, self.number_literal(span, t)),
             NodeKind::String(s) => string_val(span, s.clone()),
             NodeKind::Seq(items) => Val::new(
                 span,

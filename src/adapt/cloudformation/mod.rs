@@ -237,6 +237,7 @@ fn resource(
             )),
         ),
     };
+    ctx.literals.take();
     let scenarios = match props {
         Some(p) => ctx.over_scenarios_of(condition.as_deref(), p),
         None => ctx.over_scenarios(condition.as_deref(), &|_| Val::empty_map(e.key_span)),
@@ -275,6 +276,7 @@ fn resource(
         suppressions,
         origins: Vec::new(),
         provider: None,
+        literals: ctx.literals.take(),
     })
 }
 

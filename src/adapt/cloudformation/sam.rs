@@ -193,6 +193,7 @@ pub(crate) fn implicit_apis(
             .into()],
             suppressions: Vec::new(),
             origins: Vec::new(),
+            literals: Vec::new(),
             provider: None,
         });
     }

@@ -285,3 +285,27 @@ pub(super) fn base64(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// What a conversion read that can differ between deployments.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Reads {
+    /// Parameters with `AllowedValues` or a `Default` that a deployment may override.
+    pub(super) params: std::collections::BTreeSet<String>,
+    /// Conditions decided (by `Fn::If` or a resource's `Condition`), in first-read order.
+    pub(super) conditions: Vec<String>,
+}
+
+impl super::intrinsics::Ctx<'_> {
+    /// The number of literal `text` at `span`, recording the text when it says more than the
+    /// number (`1.30`; once, though scenarios convert a body several times).
+    pub(super) fn number_literal(&self, span: Span, text: &str) -> ValKind {
+        let kind = number(text);
+        if matches!(kind, ValKind::Number(_)) && crate::model::literal_says_more(text) {
+            let mut lits = self.literals.borrow_mut();
+            if !lits.iter().any(|(s, _)| *s == span) {
+                lits.push((span, text.into()));
+            }
+        }
+        kind
+    }
+}

@@ -31,7 +31,7 @@ pub(crate) const ERR: &str = "invalid expression: ";
 #[derive(Debug, Clone)]
 pub(super) enum Slot {
     Busy,
-    /// The value, and the callers' arguments and tfvars values behind it (for locals).
+    /// The value, and the callers' arguments and tfvars values behind it (locals, outputs).
     Done(Val, Vec<Span>),
 }
 
@@ -132,6 +132,10 @@ pub(crate) struct Evaluator<'a> {
     /// Module inputs used since [`Evaluator::take_origins`]: the span of each use and the
     /// callers' arguments that gave its value (see [`Evaluator::origin_chain`]).
     pub(crate) origins: RefCell<Vec<(Span, Vec<Span>)>>,
+    /// Number literals read since last taken whose text says more than the number (`1.30`).
+    pub(crate) literals: RefCell<Vec<(Span, Box<str>)>>,
+    /// Every such literal of the run, also where a variable or local carried it.
+    pub(crate) all_literals: RefCell<HashMap<Span, Box<str>>>,
 }
 
 /// One level of expression nesting, given back when dropped ([`Evaluator::enter`]).
@@ -157,6 +161,8 @@ impl<'a> Evaluator<'a> {
             run_spent: Cell::new(false),
             hops: Cell::new(0),
             origins: RefCell::default(),
+            literals: RefCell::default(),
+            all_literals: RefCell::default(),
         }
     }
 
@@ -218,6 +224,7 @@ impl<'a> Evaluator<'a> {
     /// A copy of a cached value at `span`, charged to the budget.
     pub(super) fn copy(&self, v: &Val, span: Span) -> Val {
         if self.charge(v) {
+            self.carry_literal(v, span);
             respan(v.clone(), span)
         } else {
             unknown(span, "evaluation budget exhausted (value too large)")
@@ -278,7 +285,10 @@ impl<'a> Evaluator<'a> {
             NodeKind::Null => ValKind::Null,
             NodeKind::Bool(b) => ValKind::Bool(*b),
             NodeKind::Number(s) => match s.parse() {
-                Ok(f) => ValKind::Number(f),
+                Ok(f) => {
+                    self.note_literal(n.span, s);
+                    ValKind::Number(f)
+                }
                 Err(_) => ValKind::String(s.clone()),
             },
             NodeKind::String(s) if s.contains("${") || s.contains("%{") => {
@@ -492,7 +502,11 @@ impl<'a> Evaluator<'a> {
             return unknown(span, "no module instance");
         };
         match cm.outputs.borrow().get(out) {
-            Some(Slot::Done(v, _)) => return respan(v.clone(), span),
+            Some(Slot::Done(v, chain)) => {
+                self.push_origin(span, chain.clone());
+                self.carry_literal(v, span);
+                return respan(v.clone(), span);
+            }
             Some(Slot::Busy) => {
                 return unknown(span, format!("module.{call}.{out} refers to itself"))
             }
@@ -502,12 +516,16 @@ impl<'a> Evaluator<'a> {
             return unknown(span, format!("{ERR}module.{call} has no output `{out}`"));
         };
         cm.outputs.borrow_mut().insert(out.to_string(), Slot::Busy);
+        let mark = self.origins.borrow().len();
         let v = self.jump(span, &format!("module.{call}.{out}"), || {
             self.eval(child, &Scope::default(), ex)
         });
+        let chain = self.origins_since(mark);
         cm.outputs
             .borrow_mut()
-            .insert(out.to_string(), Slot::Done(v.clone(), Vec::new()));
+            .insert(out.to_string(), Slot::Done(v.clone(), chain.clone()));
+        self.push_origin(span, chain);
+        self.carry_literal(&v, span);
         respan(v, span)
     }
 

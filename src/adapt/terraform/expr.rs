@@ -32,7 +32,12 @@ pub(crate) fn eval_expr(
         Expression::Null(_) => ValKind::Null,
         Expression::Bool(b) => ValKind::Bool(*b.value()),
         Expression::Number(n) => match n.value().as_f64() {
-            Some(f) => ValKind::Number(f),
+            Some(f) => {
+                let range = span.start as usize..span.end as usize;
+                let text = ev.sources.get(span.file).and_then(|s| s.text.get(range));
+                ev.note_literal(span, text.unwrap_or_default());
+                ValKind::Number(f)
+            }
             None => return unknown(span, format!("{ERR}number out of range")),
         },
         Expression::String(s) => ValKind::String(s.value().to_string()),

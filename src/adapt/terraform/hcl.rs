@@ -322,7 +322,7 @@ pub(crate) fn top_blocks<'a>(f: &'a ParsedFile, errors: &mut Vec<ToolError>) -> 
                 let kind = e.key.as_str();
                 let depth = match kind {
                     "resource" | "data" => 2,
-                    "variable" | "output" | "module" => 1,
+                    "variable" | "output" | "module" | "provider" => 1,
                     "locals" => 0,
                     _ => continue,
                 };

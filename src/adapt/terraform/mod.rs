@@ -508,8 +508,10 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                     });
                 }
                 ev.take_origins();
+                ev.literals.take();
                 let body = ev.body_val(i, &one.scope, decl.body, decl.whole, true);
                 let origins = origins::origins_in(&body, ev.take_origins());
+                let literals = ev.literals.take();
                 let provider = Some(ev.provider_of(i, decl.body));
                 model.resources.push(Resource {
                     address: format!("{address}{}", one.key),
@@ -526,6 +528,7 @@ fn emit(ev: &Evaluator<'_>, scope: &str, comments: &[&Comments], model: &mut Mod
                     suppressions: suppressions.clone(),
                     origins,
                     provider,
+                    literals,
                 });
             }
         }

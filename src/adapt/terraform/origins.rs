@@ -1,6 +1,7 @@
 //! Where a module's values came from: each use of a module input (`var.X`) is recorded with the
 //! callers' arguments behind it (and, for a root variable, its tfvars value), so a finding names
-//! the argument that decided it. A local carries the origins of the inputs it was computed from.
+//! the argument that decided it. A local, and a module's output read by its caller, carries the
+//! origins of the inputs it was computed from.
 
 use super::eval::{unknown, Evaluator, Scope, Slot, ERR};
 use crate::model::Val;
@@ -44,20 +45,30 @@ impl Evaluator<'_> {
         let v = self.jump(span, &format!("local.{name}"), || {
             self.eval(inst, &Scope::default(), ex)
         });
+        let chain = self.origins_since(mark);
+        me.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone(), chain.clone()));
+        self.push_origin(span, chain);
+        self.carry_literal(&v, span);
+        super::eval::respan(v, span)
+    }
+
+    /// The callers' arguments behind the module inputs used since the origins held `mark`
+    /// entries (at most [`MAX_LOCAL_ORIGINS`], each once): what a local or an output computed
+    /// from them carries.
+    pub(super) fn origins_since(&self, mark: usize) -> Vec<Span> {
         let mut chain: Vec<Span> = Vec::new();
         for s in self.origins.borrow().iter().skip(mark).flat_map(|(_, c)| c) {
             if !chain.contains(s) && chain.len() < MAX_LOCAL_ORIGINS {
                 chain.push(*s);
             }
         }
-        me.locals
-            .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone(), chain.clone()));
-        self.push_origin(span, chain);
-        super::eval::respan(v, span)
+        chain
     }
 
-    fn push_origin(&self, span: Span, chain: Vec<Span>) {
+    /// Records `chain` at `span` (nothing when it is empty).
+    pub(super) fn push_origin(&self, span: Span, chain: Vec<Span>) {
         if !chain.is_empty() {
             self.origins.borrow_mut().push((span, chain));
         }
@@ -92,6 +103,35 @@ impl Evaluator<'_> {
             }
         }
         out
+    }
+
+    /// Records the number literal `text` at `span` when its text says more than its value
+    /// (`1.30`), for comparisons of versions (nothing is kept otherwise).
+    pub fn note_literal(&self, span: Span, text: &str) {
+        if crate::model::literal_says_more(text) {
+            self.literals.borrow_mut().push((span, text.into()));
+            self.all_literals.borrow_mut().insert(span, text.into());
+        }
+    }
+
+    /// Records the text of number `v` at `to` too when `v` is such a literal (a variable, local
+    /// or output used at `to`); nothing is looked up unless the run has one.
+    pub(super) fn carry_literal(&self, v: &Val, to: Span) {
+        if !matches!(v.kind, crate::model::ValKind::Number(_)) {
+            return;
+        }
+        let text = {
+            let all = self.all_literals.borrow();
+            if all.is_empty() {
+                return;
+            }
+            match all.get(&v.span) {
+                Some(t) => t.clone(),
+                None => return,
+            }
+        };
+        self.literals.borrow_mut().push((to, text.clone()));
+        self.all_literals.borrow_mut().insert(to, text);
     }
 
     /// The module inputs used since the last call (see `origins`), and forgets them.
