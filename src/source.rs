@@ -88,7 +88,8 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets of line starts, built on first use by whichever thread first needs a
     /// line:column: building them as files were added was a sequential pass over all the text.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// (`u32`: spans are `u32` offsets, and a million-line corpus keeps 4 bytes a line less.)
+    line_starts: std::sync::OnceLock<Vec<u32>>,
     /// Characters before each block of [`BLOCK`] bytes (empty for ASCII text), built on first
     /// use for a column far from its line's start: a column is then counted from the nearest
     /// block instead of from the line's start, which on a minified template (one line of
@@ -121,10 +122,13 @@ impl SourceFile {
     }
 
     /// Byte offsets where lines start (the first is 0), computed on first use.
-    pub fn line_starts(&self) -> &[usize] {
+    pub fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
-            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts.extend(
+                memchr::memchr_iter(b'\n', self.text.as_bytes())
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
             starts
         })
     }
@@ -132,11 +136,12 @@ impl SourceFile {
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts().binary_search(&offset) {
+        let key = u32::try_from(offset).unwrap_or(u32::MAX);
+        let line_idx = match self.line_starts().binary_search(&key) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts().get(line_idx).copied().unwrap_or(0);
+        let line_start = self.line_starts().get(line_idx).map_or(0, |&s| s as usize);
         LineCol {
             line: line_idx + 1,
             column: self.chars_between(line_start, offset) + 1,
@@ -183,8 +188,7 @@ impl SourceFile {
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts()
             .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     /// Byte offset of a 1-based line and 1-based character column (clamped to the text).

@@ -84,8 +84,8 @@ fn escaped_len(text: &str, from: usize, to: usize) -> usize {
 /// The file's line `i` as `(start, end)` byte offsets, without its newline.
 fn line_bounds(src: &Snippet<'_>, i: usize) -> (usize, usize) {
     let len = src.text.len();
-    let ls = src.line_starts.get(i).copied().unwrap_or(len).min(len);
-    let le = match src.line_starts.get(i + 1) {
+    let ls = src.start_of(i).unwrap_or(len).min(len);
+    let le = match src.start_of(i + 1) {
         Some(next) => next.saturating_sub(1),
         None => len,
     };

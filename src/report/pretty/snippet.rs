@@ -14,7 +14,7 @@ pub(super) struct Snippet<'a> {
     /// The file's display name, escaped as a single-line field.
     pub(super) name: Cow<'a, str>,
     pub(super) text: Cow<'a, str>,
-    pub(super) line_starts: Cow<'a, [usize]>,
+    line_starts: Cow<'a, [u32]>,
     /// A whole file's source (columns come from its character index).
     file: Option<&'a SourceFile>,
     /// An excerpt's place in its file: the index of its first line, and the 0-based column of
@@ -45,7 +45,12 @@ impl<'a> Snippet<'a> {
         Snippet {
             name: Cow::Borrowed(name),
             text: Cow::Owned(text),
-            line_starts: Cow::Owned(line_starts),
+            line_starts: Cow::Owned(
+                line_starts
+                    .into_iter()
+                    .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
+                    .collect(),
+            ),
             file: None,
             origin: Some((first, column)),
         }
@@ -53,10 +58,21 @@ impl<'a> Snippet<'a> {
 
     /// Index (in this snippet) of the line holding `offset`.
     pub(super) fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        let key = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.line_starts.binary_search(&key) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
+    }
+
+    /// Byte offset where line `i` (of this snippet) starts.
+    pub(super) fn start_of(&self, i: usize) -> Option<usize> {
+        self.line_starts.get(i).map(|&s| s as usize)
+    }
+
+    /// Number of lines.
+    pub(super) fn lines(&self) -> usize {
+        self.line_starts.len()
     }
 
     /// The file's line index of this snippet's first line.
@@ -72,9 +88,9 @@ impl Snippet<'_> {
         let start = offset.min(self.text.len());
         let end = (start + len).min(self.text.len());
         let first = self.line_of(start).saturating_sub(before);
-        let last = (self.line_of(end) + after).min(self.line_starts.len().saturating_sub(1));
-        let from = self.line_starts.get(first).copied().unwrap_or(0);
-        let to = match self.line_starts.get(last + 1) {
+        let last = (self.line_of(end) + after).min(self.lines().saturating_sub(1));
+        let from = self.start_of(first).unwrap_or(0);
+        let to = match self.start_of(last + 1) {
             Some(next) => next.saturating_sub(1),
             None => self.text.len(),
         }
@@ -97,11 +113,7 @@ impl Snippet<'_> {
         if let Some(f) = self.file {
             return f.line_col(start).column.saturating_sub(1);
         }
-        let line_start = self
-            .line_starts
-            .get(self.line_of(start))
-            .copied()
-            .unwrap_or(0);
+        let line_start = self.start_of(self.line_of(start)).unwrap_or(0);
         self.text
             .get(line_start..start)
             .map(|t| t.chars().count())
