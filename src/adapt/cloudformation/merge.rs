@@ -228,6 +228,9 @@ impl Ctx<'_> {
     }
 }
 
+/// A label, and the dimensions it names.
+type Label = (String, Vec<Dim>);
+
 /// The scenarios of one resource, for labels: each one's facts, and every dimension seen with
 /// the values it takes over all of them (computed once, not once per label).
 struct Space<'f> {
@@ -235,7 +238,7 @@ struct Space<'f> {
     dims: Vec<(Dim, BTreeSet<String>)>,
     /// Labels already written, by group of scenarios, with the dimensions each names (the
     /// choices of one resource mostly split its scenarios the same way).
-    labels: std::cell::RefCell<foldhash::HashMap<Vec<usize>, (String, Vec<Dim>)>>,
+    labels: std::cell::RefCell<foldhash::HashMap<Vec<usize>, Label>>,
 }
 
 impl<'f> Space<'f> {
