@@ -12,7 +12,7 @@ mod predicate;
 pub use lifecycle::{Dates, Judged, Lifecycle};
 pub use load::LazyEvidence;
 use load::PolicyText;
-pub use predicate::{Absent, Lit, Memo, Pred, Quant, Shape, Test};
+pub use predicate::{Absent, Lit, Memo, Pred, Quant, Shape, StrSet, Test};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -185,7 +185,14 @@ pub struct Pred {
     /// Whether the predicate is well formed (one shape, the fields it needs), decided once.
     #[serde(skip)]
     pub well_formed: Memo<bool>,
+    /// The string literals of a long `one_of`/`not_one_of`/`has_any` list as a set, and whether
+    /// the list has other literals too, built once when first needed.
+    #[serde(skip)]
+    pub strings: Memo<StrSet>,
 }
+
+/// A literal list's strings as a set, and whether it holds other literals too.
+pub type StrSet = (foldhash::HashSet<String>, bool);
 
 /// A text computed once from the predicate it belongs to; not part of the predicate's value
 /// (equal, and skipped by serde, whatever it holds).
@@ -195,6 +202,13 @@ pub struct Memo<T = String>(std::sync::OnceLock<T>);
 impl Memo<String> {
     /// The text, computing it with `make` the first time.
     pub fn get_or(&self, make: impl FnOnce() -> String) -> &str {
+        self.0.get_or_init(make)
+    }
+}
+
+impl<T> Memo<T> {
+    /// The value, computing it with `make` the first time.
+    pub fn get_or_init(&self, make: impl FnOnce() -> T) -> &T {
         self.0.get_or_init(make)
     }
 }

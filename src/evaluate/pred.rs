@@ -8,7 +8,9 @@ use super::docs::{path_segments, Docs};
 use super::logic::{all, any, choice_in, labelled, not, picked};
 use super::msg::{lazy, Msg};
 use super::quant::{eval_each, eval_related};
-use super::values::{has, lit_eq, lit_text, not_one_of_text, number, one_of_text, show};
+use super::values::{
+    any_lit_eq, has, lit_eq, lit_text, not_one_of_text, number, one_of_text, show,
+};
 use super::Index;
 use crate::catalog::{Absent, Lit, Pred, Shape, Test};
 use crate::model::{Related, Val, ValKind};
@@ -155,6 +157,7 @@ pub(super) fn eval<'a>(
                 note,
                 expected: &pred.expected,
                 absent_text: &pred.absent_text,
+                strings: &pred.strings,
             };
             eval_path(ctx, &t, val, segs, anchor, specific)
         }
@@ -189,6 +192,8 @@ struct TestCtx<'a> {
     note: Option<&'a str>,
     /// The test's expectation text, once written.
     expected: &'a crate::catalog::Memo,
+    /// The test's literal strings as a set, once built.
+    strings: &'a crate::catalog::Memo<crate::catalog::StrSet>,
     /// The text for the attribute not being set, once written.
     absent_text: &'a crate::catalog::Memo,
 }
@@ -440,8 +445,13 @@ fn leaf<'a>(ctx: &Ctx<'a>, t: &TestCtx<'a>, val: &'a Val, anchor: Span) -> Outco
             ),
         },
         Test::SupportedOn(id) => super::lifecycle::judge(ctx, t.path, id, val),
-        Test::Has(l) => has(val, std::slice::from_ref(l), t.path, t.expected),
-        Test::HasAny(ls) => has(val, ls, t.path, t.expected),
+        Test::Has(l) => has(
+            val,
+            std::slice::from_ref(l),
+            t.path,
+            (t.expected, t.strings),
+        ),
+        Test::HasAny(ls) => has(val, ls, t.path, (t.expected, t.strings)),
         _ => {
             if let ValKind::List(items) = &val.kind {
                 let outs = items
@@ -452,10 +462,10 @@ fn leaf<'a>(ctx: &Ctx<'a>, t: &TestCtx<'a>, val: &'a Val, anchor: Span) -> Outco
             }
             match t.test {
                 Test::Equals(l) => ok(lit_eq(val, l), pv, move || l.to_string()),
-                Test::OneOf(ls) => ok(ls.iter().any(|l| lit_eq(val, l)), pv, move || {
+                Test::OneOf(ls) => ok(any_lit_eq(val, ls, t.strings), pv, move || {
                     expected_memo.get_or(|| one_of_text(ls)).to_string()
                 }),
-                Test::NotOneOf(ls) => ok(!ls.iter().any(|l| lit_eq(val, l)), pv, move || {
+                Test::NotOneOf(ls) => ok(!any_lit_eq(val, ls, t.strings), pv, move || {
                     expected_memo.get_or(|| not_one_of_text(ls)).to_string()
                 }),
                 Test::Min(m) => match number(val) {

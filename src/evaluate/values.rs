@@ -3,7 +3,7 @@
 
 use super::msg::lazy;
 use super::pred::{Outcome, Tri};
-use crate::catalog::Lit;
+use crate::catalog::{Lit, StrSet};
 use crate::model::{Val, ValKind};
 
 /// Compares a model value with a policy literal, coercing as Terraform and CloudFormation do
@@ -33,6 +33,32 @@ pub(super) fn lit_eq(v: &Val, l: &Lit) -> bool {
         }
         _ => false,
     }
+}
+
+/// Literal lists this long are looked up in a set of their strings.
+const SET_MIN: usize = 8;
+
+/// Whether `v` equals one of `ls` (as [`lit_eq`] compares); a string is looked up in the set
+/// of the list's strings when the list is long (hundreds of IAM actions).
+pub(super) fn any_lit_eq(v: &Val, ls: &[Lit], set: &crate::catalog::Memo<StrSet>) -> bool {
+    let ValKind::String(s) = &v.kind else {
+        return ls.iter().any(|l| lit_eq(v, l));
+    };
+    if ls.len() < SET_MIN {
+        return ls.iter().any(|l| lit_eq(v, l));
+    }
+    let (strings, others) = set.get_or_init(|| {
+        let strings = ls
+            .iter()
+            .filter_map(|l| match l {
+                Lit::Str(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        (strings, ls.iter().any(|l| !matches!(l, Lit::Str(_))))
+    });
+    strings.contains(s.as_str())
+        || (*others && ls.iter().any(|l| !matches!(l, Lit::Str(_)) && lit_eq(v, l)))
 }
 
 pub(super) fn number(v: &Val) -> Option<f64> {
@@ -167,7 +193,7 @@ pub(super) fn has<'a>(
     val: &'a Val,
     lits: &'a [Lit],
     path: &'a str,
-    expected: &'a crate::catalog::Memo,
+    (expected, set): (&'a crate::catalog::Memo, &'a crate::catalog::Memo<StrSet>),
 ) -> Outcome<'a> {
     let items: Vec<&Val> = match &val.kind {
         ValKind::List(items) => items.iter().collect(),
@@ -185,7 +211,7 @@ pub(super) fn has<'a>(
                 unknown = unknown.or(Some(*i))
             }
             _ => {
-                if lits.iter().any(|l| lit_eq(i, l)) {
+                if any_lit_eq(i, lits, set) {
                     let i: &'a Val = i;
                     return Outcome::new(
                         Tri::True,
