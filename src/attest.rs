@@ -224,12 +224,14 @@ pub fn apply(report: &mut Report, att: &Attestations, today: i64) {
             if until >= today {
                 c.verdict = Verdict::Attested;
                 c.basis = crate::model::result::Basis::Attested;
-                c.message = format!("attested by {} until {}: {}", rec.by, rec.until, rec.reason);
+                c.message =
+                    format!("attested by {} until {}: {}", rec.by, rec.until, rec.reason).into();
             } else {
                 c.message = format!(
                     "attestation by {} expired on {}; attest it again. {}",
                     rec.by, rec.until, c.message
-                );
+                )
+                .into();
             }
         }
     }

