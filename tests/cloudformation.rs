@@ -68,7 +68,7 @@ fn check(stem: &str, params: &[(&str, &str)], cases: &[Case]) {
         for (id, duty, verdict, yaml_at, json_at, msg) in cases {
             let c = entry(&r, id, duty);
             let at = if json { json_at } else { yaml_at };
-            let got = (c.verdict.as_str(), (c.line, c.column));
+            let got = (c.verdict.as_str(), (c.line as usize, c.column as usize));
             assert_eq!(
                 got,
                 (*verdict, *at),
@@ -383,7 +383,7 @@ fn language_extensions_merge_keys_and_missing_conditions() {
             let c = entry(&r, id, duty);
             let at = if json { json_at } else { yaml_at };
             assert_eq!(
-                (c.verdict.as_str(), (c.line, c.column)),
+                (c.verdict.as_str(), (c.line as usize, c.column as usize)),
                 (*verdict, *at),
                 "{name}: {id} {duty}: {}",
                 c.message

@@ -92,7 +92,7 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut line = itoa::Buffer::new();
     let mut column = itoa::Buffer::new();
     for (r, c) in rows(report) {
-        let location = locations(std::iter::once((&*c.path, c.line)));
+        let location = locations(std::iter::once((&*c.path, c.line as usize)));
         let evidence = locations(c.evidence.iter().map(|e| (&*e.path, e.line)));
         let att = c.attestation.as_ref();
         let record: [Cow<'_, str>; 23] = [

@@ -55,7 +55,7 @@ pub fn render(report: &Report) -> String {
         annotate(
             &mut out,
             cmd,
-            (&c.path, c.line, c.column),
+            (&c.path, c.line as usize, c.column as usize),
             &format!("{} {}", c.duty, c.slug),
             &format!(
                 "{} {}: {} — {}",

@@ -477,13 +477,13 @@ fn result<'a>(
                 artifact_location: Uri { uri: uri(&c.path) },
                 region: Region {
                     end_column: if c.end.0 > c.line {
-                        c.end.1
+                        c.end.1 as usize
                     } else {
-                        c.end.1.max(c.column)
+                        c.end.1.max(c.column) as usize
                     },
-                    end_line: c.end.0.max(c.line),
-                    start_column: c.column,
-                    start_line: c.line,
+                    end_line: c.end.0.max(c.line) as usize,
+                    start_column: c.column as usize,
+                    start_line: c.line as usize,
                 },
             },
         }],
