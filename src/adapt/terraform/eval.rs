@@ -515,18 +515,8 @@ impl<'a> Evaluator<'a> {
         let Some(ex) = cm.def.outputs.get(out).copied() else {
             return unknown(span, format!("{ERR}module.{call} has no output `{out}`"));
         };
-        cm.outputs.borrow_mut().insert(out.to_string(), Slot::Busy);
-        let mark = self.origins.borrow().len();
-        let v = self.jump(span, &format!("module.{call}.{out}"), || {
-            self.eval(child, &Scope::default(), ex)
-        });
-        let chain = self.origins_since(mark);
-        cm.outputs
-            .borrow_mut()
-            .insert(out.to_string(), Slot::Done(v.clone(), chain.clone()));
-        self.push_origin(span, chain);
-        self.carry_literal(&v, span);
-        respan(v, span)
+        let what = format!("module.{call}.{out}");
+        self.remembered(&cm.outputs, out, (child, ex), span, &what)
     }
 
     /// `data.TYPE.NAME.ATTR`.

@@ -4,6 +4,7 @@
 //! origins of the inputs it was computed from.
 
 use super::eval::{unknown, Evaluator, Scope, Slot, ERR};
+use super::hcl::Ex;
 use crate::model::Val;
 use crate::source::Span;
 use foldhash::HashMap;
@@ -11,7 +12,7 @@ use foldhash::HashMap;
 /// At most this many origins are kept for one local.
 const MAX_LOCAL_ORIGINS: usize = 16;
 
-impl Evaluator<'_> {
+impl<'a> Evaluator<'a> {
     /// Records a use of `var.NAME` of instance `inst` at `span`, when a module call sets it.
     pub fn record_origin(&self, inst: usize, name: &str, span: Span) {
         let chain = self.origin_chain(inst, name);
@@ -40,13 +41,25 @@ impl Evaluator<'_> {
         let Some(ex) = me.def.locals.get(name).copied() else {
             return unknown(span, format!("{ERR}local.{name} is not declared"));
         };
-        me.locals.borrow_mut().insert(name.to_string(), Slot::Busy);
+        self.remembered(&me.locals, name, (inst, ex), span, &format!("local.{name}"))
+    }
+
+    /// Evaluates `ex` in instance `inst` as `what` (a local or a module output), keeping in
+    /// `slots` under `name` its value and the origins of the inputs behind it, which are
+    /// recorded at `span` (where it is used).
+    pub(super) fn remembered(
+        &self,
+        slots: &std::cell::RefCell<HashMap<String, Slot>>,
+        name: &str,
+        (inst, ex): (usize, Ex<'a>),
+        span: Span,
+        what: &str,
+    ) -> Val {
+        slots.borrow_mut().insert(name.to_string(), Slot::Busy);
         let mark = self.origins.borrow().len();
-        let v = self.jump(span, &format!("local.{name}"), || {
-            self.eval(inst, &Scope::default(), ex)
-        });
+        let v = self.jump(span, what, || self.eval(inst, &Scope::default(), ex));
         let chain = self.origins_since(mark);
-        me.locals
+        slots
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(v.clone(), chain.clone()));
         self.push_origin(span, chain);
